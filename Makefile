@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` (the bot) and `make test` (everything CI runs).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest check eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## Telegram bot with TELEGRAM_BOT_TOKEN set, console chat without
+	$(BIN)/faqbot
+
+test: lint typecheck pytest  ## what CI runs
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)  ## validate faq.yaml and list confusable phrasings
+	$(BIN)/faqbot check
+
+eval: $(STAMP)  ## answer quality on the frozen test split
+	$(BIN)/faqbot eval tests/data/eval-test.yaml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

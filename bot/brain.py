@@ -1,0 +1,324 @@
+"""The dialogue: turns a message or a button press plus the user's state into a Reply.
+
+Plain Python, no Telegram: the console chat and the Telegram adapter both call
+`Brain.on_text`, `Brain.on_button` and the command helpers. The per-user state
+is a mutable mapping the caller keeps (PTB's user_data, or a dict in the
+console); the brain keeps in it only the doctor check in progress.
+
+Button data (at most 64 bytes):
+  e:<entry id>                   show an entry
+  m / t / h / n                  menu / topics / how to ask / none of these
+  d                              start (or restart) the doctor check
+  c:<nonce>:<depth>:<option>     answer the current step of the check
+  b:<nonce>:<depth> / x:<nonce>  back / cancel in the check
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import replace
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.content import Content, Entry, Outcome, SmallTalk, Step
+from bot.doctor_check import DoctorCheckFlow, StaleButton
+from bot.matcher import Analysis, Matcher
+from bot.replies import Button, Reply, Section
+from bot.safety import EmergencyDetector
+from bot.text import MAX_READ_CHARS, normalize
+
+State = MutableMapping[str, Any]
+CHECK_KEY = "check"
+# A message no longer than this many words may be small talk ("thanks a lot").
+SMALL_TALK_MAX_WORDS = 5
+SMALL_TALK_MIN_RATIO = 88.0
+SMALL_TALK_FILLER = ("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for")
+# Deep-link payloads that open the doctor check.
+CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
+
+
+class Brain:
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.matcher = Matcher(content)
+        self.emergency = EmergencyDetector(content.emergency)
+        self.check = DoctorCheckFlow(content.doctor_check)
+        self._small_talk = {
+            normalize(phrase): item for item in content.small_talk for phrase in item.phrases
+        }
+        # Words that only ever occur in small talk; filler words belong to no intent.
+        self._small_talk_words: dict[str, SmallTalk | None] = dict.fromkeys(SMALL_TALK_FILLER)
+        for phrase, item in self._small_talk.items():
+            for word in phrase.split():
+                self._small_talk_words[word] = item
+
+    # -- free text ----------------------------------------------------------
+
+    def on_text(self, state: State, text: str) -> Reply:
+        normalized = normalize(text)
+        if not normalized:
+            return self._simple("empty", self.content.ui["empty"], self._menu_buttons())
+        sign = self.emergency.detect(text)
+        if sign is not None:
+            state.pop(CHECK_KEY, None)
+            return self._emergency_reply()
+        if self._check_state(state) is not None:
+            return self._check_step_reply(state, nudge=True, edit=False)
+        reply = self._small_talk_reply(normalized, exact=True)
+        if reply is None:
+            analysis = self.matcher.analyse(text)
+            reply = self._matched_reply(analysis)
+            if reply.kind != "answer":
+                reply = self._small_talk_reply(normalized, exact=False) or reply
+        if len(text) > MAX_READ_CHARS:
+            note = Section(self.content.ui["too_long_note"])
+            reply = replace(reply, sections=(*reply.sections, note))
+        return reply
+
+    def _small_talk_reply(self, normalized: str, exact: bool) -> Reply | None:
+        """Greeting, thanks, help or bye. Exact: the message is one of the phrases,
+        or made only of small-talk words ("thx bye": the last one decides).
+        Otherwise a short message close in spelling to a phrase ("thnks")."""
+        item = self._small_talk.get(normalized)
+        tokens = normalized.split()
+        if item is None and all(t in self._small_talk_words for t in tokens):
+            owners = [self._small_talk_words[t] for t in tokens if self._small_talk_words[t]]
+            item = owners[-1] if owners else None
+        if item is None and not exact and len(tokens) <= SMALL_TALK_MAX_WORDS:
+            best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
+            if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
+                item = self._small_talk[best]
+        if item is None:
+            return None
+        buttons = self._menu_buttons() if item.id in {"greeting", "help"} else ()
+        return Reply((Section(item.reply),), "smalltalk", buttons)
+
+    def _matched_reply(self, analysis: Analysis) -> Reply:
+        match = analysis.match
+        ids = tuple(c.entry_id for c in match.candidates)
+        if match.outcome == "answer" and match.entry_id is not None:
+            entry = self.content.by_id[match.entry_id]
+            also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
+            reply = self.entry_reply(entry, also)
+            return Reply(
+                reply.sections,
+                "answer",
+                reply.buttons,
+                reply.footer,
+                entry.id,
+                match.score,
+                (entry.id, *(e.id for e in also)),
+            )
+        if match.outcome == "clarify":
+            rows = [(Button(self.content.by_id[i].question, f"e:{i}"),) for i in ids]
+            rows.append((Button(self.content.buttons["none_of_these"], "n"),))
+            return Reply(
+                (Section(self.content.ui["clarify_intro"]),),
+                "clarify",
+                tuple(rows),
+                score=match.score,
+                candidates=ids,
+            )
+        topics = self.topics()
+        return Reply(
+            (Section(self.content.ui["fallback"]),),
+            "fallback",
+            topics.buttons,
+            score=match.score,
+            candidates=ids,
+        )
+
+    # -- content replies ----------------------------------------------------
+
+    def entry_reply(self, entry: Entry, also: list[Entry] | None = None) -> Reply:
+        sections = [Section(entry.answer, entry.question)]
+        if also:
+            sections.append(Section(self.content.ui["also_asked"]))
+            sections.extend(Section(e.answer, e.question) for e in also)
+        shown = {entry.id, *(e.id for e in also or ())}
+        rows: list[tuple[Button, ...]] = [
+            (Button(self.content.by_id[r].short, f"e:{r}"),) for r in entry.related if r not in shown
+        ]
+        b = self.content.buttons
+        if entry.offer_check or any(e.offer_check for e in also or ()):
+            rows.insert(0, (Button(b["doctor_check"], "d"),))
+            rows.append((Button(b["topics"], "t"),))
+        else:
+            rows.append((Button(b["topics"], "t"), Button(b["doctor_check"], "d")))
+        return Reply(
+            tuple(sections),
+            "answer",
+            tuple(rows),
+            footer=self.content.disclaimer,
+            entry=entry.id,
+            score=100.0,
+            candidates=(entry.id,),
+        )
+
+    def topics(self) -> Reply:
+        rows = [(Button(e.short, f"e:{e.id}"),) for e in self.content.entries]
+        rows.append((Button(self.content.buttons["doctor_check"], "d"),))
+        return Reply((Section(self.content.ui["topics_intro"]),), "topics", tuple(rows))
+
+    def welcome(self, state: State, payload: str | None = None) -> Reply:
+        """/start, optionally with a deep-link payload naming an entry or the check."""
+        if payload:
+            key = payload.strip().lower().replace("_", "-")
+            if key in self.content.by_id:
+                return self.entry_reply(self.content.by_id[key])
+            if key in CHECK_PAYLOADS or payload.lower() in CHECK_PAYLOADS:
+                return self.start_check(state, edit=False)
+        return self._simple("menu", self.content.ui["welcome"], self._menu_buttons())
+
+    def help(self) -> Reply:
+        return self._simple("help", self.content.ui["how_to_ask"], self._menu_buttons())
+
+    def about(self) -> Reply:
+        src = self.content.source
+        text = f"{src.more_info}\n{src.more_info_url}"
+        return Reply(
+            (Section(text, src.title),),
+            "about",
+            self._menu_buttons(),
+            footer=self.content.disclaimer,
+        )
+
+    def _emergency_reply(self) -> Reply:
+        em = self.content.emergency
+        return Reply(
+            (Section(em.message), Section(self.content.ui["emergency_continue"])),
+            "emergency",
+            ((Button(self.content.buttons["topics"], "t"),),),
+            footer=self.content.disclaimer,
+        )
+
+    def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        b = self.content.buttons
+        return (
+            (Button(b["topics"], "t"),),
+            (Button(b["doctor_check"], "d"),),
+            (Button(b["how_to_ask"], "h"),),
+        )
+
+    def _simple(self, kind: str, text: str, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
+        return Reply((Section(text),), kind, buttons)
+
+    def expired(self) -> Reply:
+        return self._simple("expired", self.content.ui["expired"], self._menu_buttons())
+
+    # -- buttons ------------------------------------------------------------
+
+    def on_button(self, state: State, data: str) -> Reply:
+        """Act on a pressed button. Unknown, forged or stale data gets `expired`."""
+        kind, _, rest = data.partition(":")
+        if kind == "e" and rest in self.content.by_id:
+            return self.entry_reply(self.content.by_id[rest])
+        simple = {"m": self.menu, "t": self.topics, "h": self.help, "n": self._none_of_these}
+        if kind in simple and not rest:
+            return simple[kind]()
+        if kind == "d" and not rest:
+            return self.start_check(state, edit=False)
+        if kind in {"c", "b", "x"}:
+            try:
+                return self._check_button(state, kind, rest)
+            except (StaleButton, ValueError):
+                return self.expired()
+        return self.expired()
+
+    def menu(self) -> Reply:
+        return self._simple("menu", self.content.ui["welcome"], self._menu_buttons())
+
+    def _none_of_these(self) -> Reply:
+        topics = self.topics()
+        return Reply((Section(self.content.ui["none_of_these"]),), "fallback", topics.buttons)
+
+    # -- the doctor check ---------------------------------------------------
+
+    def _check_state(self, state: State) -> dict[str, Any] | None:
+        current = state.get(CHECK_KEY)
+        if current is None:
+            return None
+        if not self.check.is_valid(current):
+            state.pop(CHECK_KEY, None)  # from an older faq.yaml or damaged: start clean
+            return None
+        result: dict[str, Any] = current
+        return result
+
+    def in_check(self, state: State) -> bool:
+        return self._check_state(state) is not None
+
+    def start_check(self, state: State, edit: bool = False) -> Reply:
+        state[CHECK_KEY] = self.check.begin()
+        return self._check_step_reply(state, nudge=False, edit=edit, intro=True)
+
+    def cancel_check(self, state: State, edit: bool = False) -> Reply:
+        had_check = state.pop(CHECK_KEY, None) is not None
+        text = self.content.check_ui["cancelled"] if had_check else self.content.ui["welcome"]
+        return Reply((Section(text),), "check-cancelled", self._menu_buttons(), edit=edit)
+
+    def _check_button(self, state: State, kind: str, rest: str) -> Reply:
+        current = self._check_state(state)
+        if current is None:
+            raise StaleButton
+        parts = rest.split(":")
+        if kind == "x":
+            if parts != [current["nonce"]]:
+                raise StaleButton
+            return self.cancel_check(state, edit=True)
+        if kind == "b":
+            if len(parts) != 2:
+                raise StaleButton
+            self.check.verify(current, parts[0], int(parts[1]))
+            self.check.back(current)
+            state[CHECK_KEY] = current
+            return self._check_step_reply(state, nudge=False, edit=True)
+        if len(parts) != 3:
+            raise StaleButton
+        self.check.verify(current, parts[0], int(parts[1]))
+        advance = self.check.choose(current, int(parts[2]))
+        if advance.outcome is not None:
+            state.pop(CHECK_KEY, None)  # answers are kept only while the check runs
+            return self._outcome_reply(advance.outcome)
+        state[CHECK_KEY] = current
+        return self._check_step_reply(state, nudge=False, edit=True)
+
+    def _check_step_reply(
+        self, state: State, *, nudge: bool, edit: bool, intro: bool = False
+    ) -> Reply:
+        current = state[CHECK_KEY]
+        step: Step = self.check.current(current)
+        nonce, depth = current["nonce"], self.check.depth(current)
+        total = len(self.content.doctor_check.steps)
+        rows: list[tuple[Button, ...]] = [
+            (Button(opt.label, f"c:{nonce}:{depth}:{i}"),) for i, opt in enumerate(step.options)
+        ]
+        b = self.content.buttons
+        nav = [Button(b["back"], f"b:{nonce}:{depth}")] if depth > 0 else []
+        nav.append(Button(b["cancel"], f"x:{nonce}"))
+        rows.append(tuple(nav))
+        sections = []
+        if intro:
+            sections.append(Section(self.content.check_ui["intro"]))
+        if nudge:
+            sections.append(Section(self.content.check_ui["nudge"]))
+        progress = self.content.check_ui["progress"].format(n=depth + 1, total=total)
+        sections.append(Section(step.question, progress))
+        return Reply(tuple(sections), "check", tuple(rows), edit=edit)
+
+    def _outcome_reply(self, outcome: Outcome) -> Reply:
+        b = self.content.buttons
+        sources = self.content.check_ui["sources"] + " " + "; ".join(outcome.sources)
+        return Reply(
+            (
+                Section(outcome.text, outcome.title),
+                Section(sources),
+                Section(self.content.check_ui["outcome_footer"]),
+            ),
+            "check-outcome",
+            ((Button(b["restart"], "d"),), (Button(b["topics"], "t"), Button(b["menu"], "m"))),
+            footer=self.content.disclaimer,
+            entry=outcome.id,
+            edit=True,
+        )
+

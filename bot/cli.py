@@ -1,0 +1,152 @@
+"""The `faqbot` command: run the bot (Telegram or console), ask, check, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.brain import Brain
+from bot.config import ConfigError, load_settings
+from bot.content import Content, ContentError, load_content
+from bot.matcher import Matcher
+from bot.replies import Reply
+
+# `ask --json` reports one of these; anything else a new user could get maps to fallback.
+ASK_OUTCOMES = frozenset({"answer", "clarify", "fallback", "smalltalk", "emergency"})
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="faqbot",
+        description="FAQ bot for 'Can Low Magnesium Cause Lip Twitching?'. Without a "
+        "command: runs the Telegram bot when TELEGRAM_BOT_TOKEN is set, a console chat "
+        "otherwise.",
+    )
+    p.add_argument("--faq", type=Path, help="content file (default: FAQ_PATH or ./faq.yaml)")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="the default: Telegram with a token, console without")
+    sub.add_parser("console", help="console chat, even when a token is set")
+    ask = sub.add_parser("ask", help="print the reply a new user gets for TEXT")
+    ask.add_argument("--json", action="store_true", help="one JSON object per message")
+    ask.add_argument("text", nargs="+", help="the message, or - to read one per line from stdin")
+    sub.add_parser("check", help="validate faq.yaml and list confusable phrasings")
+    ev = sub.add_parser("eval", help="answer quality on a labelled YAML question set")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return p
+
+
+def ask_record(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "outcome": reply.kind if reply.kind in ASK_OUTCOMES else "fallback",
+        "entry": reply.entry if reply.kind == "answer" else None,
+        "score": round(reply.score, 2),
+        "candidates": list(reply.candidates),
+        "buttons": reply.button_labels,
+    }
+
+
+def _ask(brain: Brain, args: argparse.Namespace, out: TextIO) -> int:
+    if args.text == ["-"]:
+        messages = [line.rstrip("\n") for line in sys.stdin]
+    else:
+        messages = [" ".join(args.text)]
+    for message in messages:
+        reply = brain.on_text({}, message)
+        if args.json:
+            print(json.dumps(ask_record(reply), ensure_ascii=False), file=out)
+        else:
+            print(reply.text, file=out)
+            for label in reply.button_labels:
+                print(f"  [{label}]", file=out)
+    return 0
+
+
+def confusable(content: Content) -> list[str]:
+    """Phrasings of one entry that the matcher does not answer with that entry."""
+    matcher = Matcher(content)
+    lines = []
+    for entry in content.entries:
+        for phrasing in entry.phrasings:
+            m = matcher.match(phrasing)
+            if m.entry_id == entry.id:
+                continue
+            top = m.candidates[0] if m.candidates else None
+            if top is not None and top.entry_id != entry.id:
+                why = f"matches '{top.entry_id}' better ({top.score:.0f})"
+            else:
+                why = f"is not answered outright ({m.outcome}, {m.score:.0f})"
+            lines.append(f"{entry.id}: {phrasing!r} {why}")
+    return lines
+
+
+def _check(content: Content, out: TextIO) -> int:
+    print(
+        f"{content.path}: OK: {len(content.entries)} entries, "
+        f"{sum(len(e.alternates) for e in content.entries)} alternates, "
+        f"{len(content.doctor_check.steps)} check steps, "
+        f"{len(content.doctor_check.outcomes)} outcomes",
+        file=out,
+    )
+    lines = confusable(content)
+    if lines:
+        print(f"{len(lines)} confusable phrasing(s) (warnings):", file=out)
+        for line in lines:
+            print(f"  {line}", file=out)
+    else:
+        print("no confusable phrasings", file=out)
+    return 0
+
+
+def _eval(brain: Brain, args: argparse.Namespace, out: TextIO) -> int:
+    from bot import evaluation
+
+    ids = [e.id for e in brain.content.entries]
+    items = evaluation.load_labelled(args.file, set(ids))
+    report = evaluation.summarize(evaluation.run(brain, items), ids)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(evaluation.format_report(report, str(args.file)), file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        faq_path = args.faq or settings.faq_path
+        content = load_content(faq_path)
+    except (ContentError, ConfigError) as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    if command == "check":
+        return _check(content, out)
+    brain = Brain(content)
+    try:
+        if command == "ask":
+            return _ask(brain, args, out)
+        if command == "eval":
+            return _eval(brain, args, out)
+    except ContentError as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return 2
+    if command == "run" and settings.token:
+        from bot.telegram.runner import run_telegram
+
+        return run_telegram(settings, content)
+    from bot.console import chat
+
+    chat(brain, out=out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,584 @@
+"""Loading and validating faq.yaml into immutable content objects.
+
+A bad file never yields a half-loaded bot: `load_content` either returns a
+complete, cross-checked `Content` or raises `ContentError` listing every
+problem with the file, the entry and the field it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_FILE_BYTES = 2_000_000
+MAX_ALIASES = 50
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+DISPOSITIONS = ("emergency", "urgent", "see-doctor", "self-care")
+
+
+class ContentError(Exception):
+    """faq.yaml is unreadable or invalid; `problems` lists each issue."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{self.path}: {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    question: str
+    short: str
+    alternates: tuple[str, ...]
+    answer: str
+    related: tuple[str, ...]
+    source: str
+    offer_check: bool = False
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float
+    min_gap: float
+    clarify: float
+    clarify_window: float
+    max_candidates: int
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    id: str
+    phrases: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
+class EmergencySign:
+    name: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Emergency:
+    message: str
+    signs: tuple[EmergencySign, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    next: str | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    question: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    disposition: str
+    title: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DoctorCheck:
+    start: str
+    steps: Mapping[str, Step]
+    outcomes: Mapping[str, Outcome]
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    more_info: str
+    more_info_url: str
+
+
+@dataclass(frozen=True)
+class Content:
+    path: str
+    source: Source
+    disclaimer: str
+    thresholds: Thresholds
+    synonyms: Mapping[str, tuple[str, ...]]
+    entries: tuple[Entry, ...]
+    small_talk: tuple[SmallTalk, ...]
+    emergency: Emergency
+    ui: Mapping[str, str]
+    buttons: Mapping[str, str]
+    check_ui: Mapping[str, str]
+    doctor_check: DoctorCheck
+    by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
+
+
+# --- safe YAML --------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and alias bombs."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (*refs); refusing to expand")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, list | dict):
+                continue  # let the base class report unhashable keys
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.YAMLError(
+                    f"duplicate key {key!r} at line {mark.line + 1} (the second would silently "
+                    "replace the first)"
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file safely, with a size limit, as plain Python data."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ContentError(path, [f"cannot read the file: {exc.strerror or exc}"]) from exc
+    if size > MAX_FILE_BYTES:
+        raise ContentError(path, [f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, [f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+    except OSError as exc:
+        raise ContentError(path, [f"cannot read the file: {exc.strerror or exc}"]) from exc
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ContentError(path, [f"not valid YAML: {exc}"]) from exc
+
+
+# --- validation helpers -----------------------------------------------------
+
+
+class _Checker:
+    """Collects problems with a location so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(where, f"must be a mapping, got {_kind(value)}")
+            return {}
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, where: str, max_len: int = 3500) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{where}, field '{key}'", f"must be a non-empty string, got {_kind(value)}")
+            return ""
+        if len(value) > max_len:
+            self.fail(f"{where}, field '{key}'", f"is {len(value)} characters; at most {max_len}")
+        return value.strip()
+
+    def number(self, data: Mapping[str, Any], key: str, where: str, lo: float, hi: float) -> float:
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(f"{where}, field '{key}'", f"must be a number, got {_kind(value)}")
+            return lo
+        if not lo <= value <= hi:
+            self.fail(f"{where}, field '{key}'", f"must be between {lo} and {hi}, got {value}")
+        return float(value)
+
+    def text_list(
+        self, data: Mapping[str, Any], key: str, where: str, required: bool = True
+    ) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None and not required:
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            self.fail(f"{where}, field '{key}'", f"must be a non-empty list, got {_kind(value)}")
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.fail(f"{where}, field '{key}'[{i}]", "must be a non-empty string")
+            else:
+                out.append(item.strip())
+        return tuple(out)
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.fail(where, f"unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+def _items(ck: _Checker, value: Any, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list) or not value:
+        ck.fail(where, f"must be a non-empty list, got {_kind(value)}")
+        return
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            ck.fail(f"{where}[{i}]", f"must be a mapping, got {_kind(item)}")
+            continue
+        yield i, item
+
+
+def _label(where: str, i: int, item: Mapping[str, Any]) -> str:
+    ident = item.get("id")
+    return f"{where}[{i}] (id '{ident}')" if isinstance(ident, str) else f"{where}[{i}]"
+
+
+# --- sections ---------------------------------------------------------------
+
+ENTRY_KEYS = {
+    "id",
+    "question",
+    "short",
+    "alternates",
+    "answer",
+    "related",
+    "source",
+    "offer_check",
+}
+
+
+def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    for i, item in _items(ck, raw, "entries"):
+        where = _label("entry", i, item)
+        ck.unknown_keys(item, ENTRY_KEYS, where)
+        ident = ck.text(item, "id", where, max_len=31)
+        if ident and not ID_PATTERN.match(ident):
+            ck.fail(f"{where}, field 'id'", "use lowercase letters, digits and '-' (at most 31)")
+        if ident in seen:
+            ck.fail(f"{where}, field 'id'", f"duplicate id, also used by {seen[ident]}")
+        seen[ident] = where
+        offer = item.get("offer_check", False)
+        if not isinstance(offer, bool):
+            ck.fail(f"{where}, field 'offer_check'", "must be true or false")
+            offer = False
+        related = ck.text_list(item, "related", where, required=False)
+        entries.append(
+            Entry(
+                id=ident,
+                question=ck.text(item, "question", where, max_len=200),
+                short=ck.text(item, "short", where, max_len=40),
+                alternates=ck.text_list(item, "alternates", where),
+                answer=ck.text(item, "answer", where),
+                related=related,
+                source=ck.text(item, "source", where, max_len=200),
+                offer_check=offer,
+            )
+        )
+    ids = {e.id for e in entries}
+    for i, entry in enumerate(entries):
+        for rel in entry.related:
+            if rel not in ids:
+                ck.fail(f"entry[{i}] (id '{entry.id}'), field 'related'", f"unknown entry id '{rel}'")
+            elif rel == entry.id:
+                ck.fail(f"entry[{i}] (id '{entry.id}'), field 'related'", "an entry cannot relate to itself")
+    return tuple(entries)
+
+
+def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
+    data = ck.mapping(raw, "matching")
+    where = "matching"
+    ck.unknown_keys(
+        data,
+        {"answer_threshold", "min_gap", "clarify_threshold", "clarify_window", "max_candidates"},
+        where,
+    )
+    th = Thresholds(
+        answer=ck.number(data, "answer_threshold", where, 0, 100),
+        min_gap=ck.number(data, "min_gap", where, 0, 100),
+        clarify=ck.number(data, "clarify_threshold", where, 0, 100),
+        clarify_window=ck.number(data, "clarify_window", where, 0, 100),
+        max_candidates=int(ck.number(data, "max_candidates", where, 2, 5)),
+    )
+    if th.clarify > th.answer:
+        ck.fail(where, "clarify_threshold must not be above answer_threshold")
+    return th
+
+
+def _synonyms(ck: _Checker, raw: Any) -> dict[str, tuple[str, ...]]:
+    data = ck.mapping(raw, "synonyms")
+    out: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for canon, variants in data.items():
+        where = f"synonyms, word '{canon}'"
+        if not isinstance(canon, str) or not canon.strip():
+            ck.fail("synonyms", f"key {canon!r} must be a word")
+            continue
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            ck.fail(where, "must be a list of words or phrases")
+            continue
+        for v in variants:
+            key = v.strip().lower()
+            if key in owner and owner[key] != canon:
+                ck.fail(where, f"'{v}' is already a synonym of '{owner[key]}'")
+            owner[key] = canon
+        out[canon.strip().lower()] = tuple(v.strip().lower() for v in variants if v.strip())
+    return out
+
+
+def _small_talk(ck: _Checker, raw: Any) -> tuple[SmallTalk, ...]:
+    out: list[SmallTalk] = []
+    for i, item in _items(ck, raw, "small_talk"):
+        where = _label("small_talk", i, item)
+        ck.unknown_keys(item, {"id", "phrases", "reply"}, where)
+        out.append(
+            SmallTalk(
+                id=ck.text(item, "id", where, max_len=31),
+                phrases=ck.text_list(item, "phrases", where),
+                reply=ck.text(item, "reply", where),
+            )
+        )
+    return tuple(out)
+
+
+def _emergency(ck: _Checker, raw: Any) -> Emergency:
+    data = ck.mapping(raw, "emergency")
+    ck.unknown_keys(data, {"message", "signs", "sources"}, "emergency")
+    signs: list[EmergencySign] = []
+    for i, item in _items(ck, data.get("signs"), "emergency.signs"):
+        where = f"emergency.signs[{i}]"
+        ck.unknown_keys(item, {"name", "patterns"}, where)
+        signs.append(
+            EmergencySign(
+                name=ck.text(item, "name", where, max_len=80),
+                patterns=ck.text_list(item, "patterns", where),
+            )
+        )
+    return Emergency(
+        message=ck.text(data, "message", "emergency"),
+        signs=tuple(signs),
+        sources=ck.text_list(data, "sources", "emergency"),
+    )
+
+
+UI_TEXTS = (
+    "welcome",
+    "how_to_ask",
+    "topics_intro",
+    "clarify_intro",
+    "fallback",
+    "none_of_these",
+    "expired",
+    "unsupported",
+    "empty",
+    "too_long_note",
+    "also_asked",
+    "emergency_continue",
+)
+BUTTONS = ("topics", "doctor_check", "how_to_ask", "none_of_these", "back", "cancel", "restart", "menu")
+CHECK_TEXTS = ("intro", "nudge", "cancelled", "outcome_footer", "progress", "sources")
+
+
+def _ui(ck: _Checker, raw: Any) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    data = ck.mapping(raw, "ui")
+    ck.unknown_keys(data, {*UI_TEXTS, "buttons", "check"}, "ui")
+    texts = {k: ck.text(data, k, "ui") for k in UI_TEXTS}
+    raw_buttons = ck.mapping(data.get("buttons"), "ui.buttons")
+    ck.unknown_keys(raw_buttons, set(BUTTONS), "ui.buttons")
+    buttons = {k: ck.text(raw_buttons, k, "ui.buttons", max_len=40) for k in BUTTONS}
+    raw_check = ck.mapping(data.get("check"), "ui.check")
+    ck.unknown_keys(raw_check, set(CHECK_TEXTS), "ui.check")
+    check = {k: ck.text(raw_check, k, "ui.check") for k in CHECK_TEXTS}
+    return texts, buttons, check
+
+
+def _doctor_check(ck: _Checker, raw: Any) -> DoctorCheck:
+    data = ck.mapping(raw, "doctor_check")
+    ck.unknown_keys(data, {"start", "steps", "outcomes"}, "doctor_check")
+    start = ck.text(data, "start", "doctor_check", max_len=31)
+    outcomes: dict[str, Outcome] = {}
+    for i, item in _items(ck, data.get("outcomes"), "doctor_check.outcomes"):
+        where = _label("doctor_check.outcomes", i, item)
+        ck.unknown_keys(item, {"id", "disposition", "title", "text", "sources"}, where)
+        oid = ck.text(item, "id", where, max_len=31)
+        if oid in outcomes:
+            ck.fail(f"{where}, field 'id'", "duplicate outcome id")
+        disposition = ck.text(item, "disposition", where, max_len=31)
+        if disposition and disposition not in DISPOSITIONS:
+            ck.fail(f"{where}, field 'disposition'", f"must be one of {', '.join(DISPOSITIONS)}")
+        outcomes[oid] = Outcome(
+            id=oid,
+            disposition=disposition,
+            title=ck.text(item, "title", where, max_len=120),
+            text=ck.text(item, "text", where),
+            sources=ck.text_list(item, "sources", where),
+        )
+    steps: dict[str, Step] = {}
+    for i, item in _items(ck, data.get("steps"), "doctor_check.steps"):
+        where = _label("doctor_check.steps", i, item)
+        ck.unknown_keys(item, {"id", "question", "options"}, where)
+        sid = ck.text(item, "id", where, max_len=31)
+        if sid in steps or sid in outcomes:
+            ck.fail(f"{where}, field 'id'", "duplicate step id (or same as an outcome)")
+        options: list[Option] = []
+        for j, opt in _items(ck, item.get("options"), f"{where}, field 'options'"):
+            owhere = f"{where}, options[{j}]"
+            ck.unknown_keys(opt, {"label", "next", "outcome"}, owhere)
+            nxt, out = opt.get("next"), opt.get("outcome")
+            if (nxt is None) == (out is None):
+                ck.fail(owhere, "needs exactly one of 'next' (a step id) or 'outcome' (an outcome id)")
+            options.append(
+                Option(
+                    label=ck.text(opt, "label", owhere, max_len=40),
+                    next=nxt if isinstance(nxt, str) else None,
+                    outcome=out if isinstance(out, str) else None,
+                )
+            )
+        steps[sid] = Step(id=sid, question=ck.text(item, "question", where), options=tuple(options))
+    flow = DoctorCheck(start=start, steps=steps, outcomes=outcomes)
+    _check_flow(ck, flow)
+    return flow
+
+
+def _check_flow(ck: _Checker, flow: DoctorCheck) -> None:
+    """The flow must be closed: every target exists, every step and outcome is
+    reachable from the start, and no path loops (so every path ends)."""
+    where = "doctor_check"
+    if flow.start and flow.start not in flow.steps:
+        ck.fail(f"{where}, field 'start'", f"unknown step '{flow.start}'")
+        return
+    for step in flow.steps.values():
+        for j, opt in enumerate(step.options):
+            if opt.next is not None and opt.next not in flow.steps:
+                ck.fail(f"{where}, step '{step.id}', options[{j}]", f"next: unknown step '{opt.next}'")
+            if opt.outcome is not None and opt.outcome not in flow.outcomes:
+                ck.fail(
+                    f"{where}, step '{step.id}', options[{j}]",
+                    f"outcome: unknown outcome '{opt.outcome}'",
+                )
+    if ck.problems:
+        return
+    reached: set[str] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(sid: str, path: list[str]) -> None:
+        if state.get(sid) == 1:
+            ck.fail(where, f"the steps loop: {' -> '.join([*path, sid])}")
+            return
+        if state.get(sid) == 2:
+            return
+        state[sid] = 1
+        reached.add(sid)
+        for opt in flow.steps[sid].options:
+            if opt.next is not None:
+                visit(opt.next, [*path, sid])
+            elif opt.outcome is not None:
+                reached.add(opt.outcome)
+        state[sid] = 2
+
+    visit(flow.start, [])
+    for sid in flow.steps:
+        if sid not in reached:
+            ck.fail(f"{where}, step '{sid}'", "cannot be reached from the start")
+    for oid in flow.outcomes:
+        if oid not in reached:
+            ck.fail(f"{where}, outcome '{oid}'", "no option leads to it")
+
+
+TOP_KEYS = {
+    "version",
+    "source",
+    "disclaimer",
+    "matching",
+    "synonyms",
+    "entries",
+    "small_talk",
+    "emergency",
+    "ui",
+    "doctor_check",
+}
+
+
+def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
+    """Validate already-parsed YAML data; raise ContentError with every problem."""
+    ck = _Checker()
+    top = ck.mapping(data, "top level")
+    if not top:
+        raise ContentError(path, ck.problems or ["the file is empty"])
+    ck.unknown_keys(top, TOP_KEYS, "top level")
+    if top.get("version") != 1:
+        ck.fail("top level, field 'version'", f"must be 1, got {top.get('version')!r}")
+    src = ck.mapping(top.get("source"), "source")
+    source = Source(
+        title=ck.text(src, "title", "source", max_len=200),
+        more_info=ck.text(src, "more_info", "source", max_len=400),
+        more_info_url=ck.text(src, "more_info_url", "source", max_len=400),
+    )
+    disclaimer = ck.text(top, "disclaimer", "top level", max_len=500)
+    thresholds = _thresholds(ck, top.get("matching"))
+    synonyms = _synonyms(ck, top.get("synonyms", {}))
+    entries = _entries(ck, top.get("entries"))
+    small_talk = _small_talk(ck, top.get("small_talk"))
+    emergency = _emergency(ck, top.get("emergency"))
+    ui, buttons, check_ui = _ui(ck, top.get("ui"))
+    doctor_check = _doctor_check(ck, top.get("doctor_check"))
+    if ck.problems:
+        raise ContentError(path, ck.problems)
+    return Content(
+        path=str(path),
+        source=source,
+        disclaimer=disclaimer,
+        thresholds=thresholds,
+        synonyms=synonyms,
+        entries=entries,
+        small_talk=small_talk,
+        emergency=emergency,
+        ui=ui,
+        buttons=buttons,
+        check_ui=check_ui,
+        doctor_check=doctor_check,
+    )
+
+
+def load_content(path: Path | str) -> Content:
+    """Read and validate faq.yaml. Raises ContentError naming file, entry and field."""
+    p = Path(path)
+    return parse_content(read_yaml(p), p)
+
+
+def default_faq_path() -> Path:
+    """faq.yaml at the project root (next to the bot package)."""
+    return Path(__file__).resolve().parent.parent / "faq.yaml"

@@ -1,0 +1,217 @@
+"""Bulk testing of content: run a labelled question set through the brain.
+
+A labelled set is a YAML list of items:
+  - text: "magnesuim foods"
+    expect: foods            # an entry id, or off-topic, emergency, smalltalk
+    accept: [supplements]    # optional: other entries that are also right
+    also: daily-amount       # optional: the second question of a two-question message
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.brain import Brain
+from bot.content import ContentError, read_yaml
+
+SPECIAL_LABELS = ("off-topic", "emergency", "smalltalk")
+
+
+@dataclass(frozen=True)
+class LabelledItem:
+    text: str
+    expect: str
+    accept: frozenset[str] = frozenset()
+    also: str | None = None
+
+    @property
+    def in_scope(self) -> bool:
+        return self.expect not in SPECIAL_LABELS
+
+    @property
+    def right_entries(self) -> frozenset[str]:
+        return self.accept | {self.expect}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: LabelledItem
+    outcome: str
+    entry: str | None
+    score: float
+    candidates: tuple[str, ...]
+
+
+def load_labelled(path: Path | str, known_ids: set[str]) -> list[LabelledItem]:
+    """Read a labelled set; raise ContentError naming the item and field at fault."""
+    data = read_yaml(Path(path))
+    problems: list[str] = []
+    items: list[LabelledItem] = []
+    if not isinstance(data, list):
+        raise ContentError(path, ["must be a list of items with 'text' and 'expect'"])
+    valid = known_ids | set(SPECIAL_LABELS)
+    for i, raw in enumerate(data):
+        where = f"item[{i}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        text, expect = raw.get("text"), raw.get("expect")
+        accept, also = raw.get("accept", []), raw.get("also")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{where}, field 'text': must be a non-empty string")
+        if expect not in valid:
+            problems.append(f"{where}, field 'expect': unknown label {expect!r}")
+        if not isinstance(accept, list) or any(a not in known_ids for a in accept):
+            problems.append(f"{where}, field 'accept': must list entry ids")
+        if also is not None and also not in known_ids:
+            problems.append(f"{where}, field 'also': unknown entry id {also!r}")
+        if not problems:
+            items.append(LabelledItem(str(text), str(expect), frozenset(accept), also))
+    if problems:
+        raise ContentError(path, problems)
+    return items
+
+
+def run(brain: Brain, items: list[LabelledItem]) -> list[ItemResult]:
+    results = []
+    for item in items:
+        reply = brain.on_text({}, item.text)
+        results.append(ItemResult(item, reply.kind, reply.entry, reply.score, reply.candidates))
+    return results
+
+
+def _pct(n: int, d: int) -> float:
+    return round(100.0 * n / d, 1) if d else 0.0
+
+
+@dataclass
+class Report:
+    total: int
+    in_scope: int
+    off_topic: int
+    red_flags: int
+    small_talk: int
+    answered_right: float
+    clarified_right: float
+    wrong_answer: float
+    in_scope_fallback: float
+    in_scope_false_emergency: float
+    off_topic_false_answer: float
+    off_topic_clarified: float
+    red_flag_recall: float
+    small_talk_right: float
+    second_question_answered: float
+    per_entry: dict[str, dict[str, float]] = field(default_factory=dict)
+    confusions: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def summarize(results: list[ItemResult], entry_ids: list[str]) -> Report:
+    ins = [r for r in results if r.item.in_scope]
+    off = [r for r in results if r.item.expect == "off-topic"]
+    red = [r for r in results if r.item.expect == "emergency"]
+    talk = [r for r in results if r.item.expect == "smalltalk"]
+    two = [r for r in ins if r.item.also]
+
+    def answered_right(r: ItemResult) -> bool:
+        return r.outcome == "answer" and r.entry in r.item.right_entries
+
+    def clarified_right(r: ItemResult) -> bool:
+        return r.outcome == "clarify" and bool(r.item.right_entries & set(r.candidates))
+
+    per_entry: dict[str, dict[str, float]] = {}
+    answered_as: Counter[str] = Counter(r.entry for r in results if r.outcome == "answer" and r.entry)
+    for eid in entry_ids:
+        expected = [r for r in ins if r.item.expect == eid]
+        hits = [r for r in expected if answered_right(r)]
+        correct_as = sum(
+            1 for r in results if r.outcome == "answer" and r.entry == eid and eid in r.item.right_entries
+        )
+        per_entry[eid] = {
+            "support": len(expected),
+            "precision": _pct(correct_as, answered_as[eid]) if answered_as[eid] else 100.0,
+            "recall": _pct(len(hits), len(expected)),
+        }
+    confusions = []
+    for r in results:
+        ok = (
+            answered_right(r)
+            or (r.item.in_scope and clarified_right(r))
+            or (r.item.expect == "off-topic" and r.outcome in {"fallback", "clarify"})
+            or (r.item.expect == r.outcome)
+        )
+        if not ok:
+            confusions.append(
+                {
+                    "text": r.item.text,
+                    "expected": r.item.expect,
+                    "outcome": r.outcome,
+                    "entry": r.entry,
+                    "score": r.score,
+                    "candidates": list(r.candidates),
+                }
+            )
+    return Report(
+        total=len(results),
+        in_scope=len(ins),
+        off_topic=len(off),
+        red_flags=len(red),
+        small_talk=len(talk),
+        answered_right=_pct(sum(map(answered_right, ins)), len(ins)),
+        clarified_right=_pct(sum(map(clarified_right, ins)), len(ins)),
+        wrong_answer=_pct(
+            sum(1 for r in ins if r.outcome == "answer" and not answered_right(r)), len(ins)
+        ),
+        in_scope_fallback=_pct(sum(1 for r in ins if r.outcome == "fallback"), len(ins)),
+        in_scope_false_emergency=_pct(sum(1 for r in ins if r.outcome == "emergency"), len(ins)),
+        off_topic_false_answer=_pct(sum(1 for r in off if r.outcome == "answer"), len(off)),
+        off_topic_clarified=_pct(sum(1 for r in off if r.outcome == "clarify"), len(off)),
+        red_flag_recall=_pct(sum(1 for r in red if r.outcome == "emergency"), len(red)),
+        small_talk_right=_pct(sum(1 for r in talk if r.outcome == "smalltalk"), len(talk)),
+        second_question_answered=_pct(sum(1 for r in two if r.item.also in r.candidates), len(two)),
+        per_entry=per_entry,
+        confusions=confusions,
+    )
+
+
+def format_report(report: Report, source: str) -> str:
+    lines = [
+        f"Evaluation of {source}: {report.total} messages "
+        f"({report.in_scope} in scope, {report.off_topic} off-topic, "
+        f"{report.red_flags} red flags, {report.small_talk} small talk)",
+        "",
+        f"  answered right          {report.answered_right:5.1f} %  of in-scope",
+        f"  clarified right         {report.clarified_right:5.1f} %  of in-scope (right entry offered)",
+        f"  wrong answer            {report.wrong_answer:5.1f} %  of in-scope",
+        f"  in-scope fallback       {report.in_scope_fallback:5.1f} %  of in-scope",
+        f"  in-scope emergency      {report.in_scope_false_emergency:5.1f} %  of in-scope",
+        f"  off-topic false answer  {report.off_topic_false_answer:5.1f} %  of off-topic",
+        f"  off-topic clarified     {report.off_topic_clarified:5.1f} %  of off-topic",
+        f"  red-flag recall         {report.red_flag_recall:5.1f} %",
+        f"  small talk right        {report.small_talk_right:5.1f} %",
+        f"  second question offered {report.second_question_answered:5.1f} %  of two-question messages",
+        "",
+        "  per entry                support  precision  recall",
+    ]
+    for eid, row in report.per_entry.items():
+        lines.append(
+            f"    {eid:<22} {int(row['support']):7d}  {row['precision']:8.1f}  {row['recall']:6.1f}"
+        )
+    lines.append("")
+    if report.confusions:
+        lines.append(f"  confusions ({len(report.confusions)}):")
+        for c in report.confusions:
+            got = c["outcome"] + (f" {c['entry']}" if c["entry"] else "")
+            if c["outcome"] == "clarify":
+                got += f" {c['candidates']}"
+            lines.append(
+                f"    expected {c['expected']:<18} got {got:<40} {c['score']:5.1f}  {c['text']!r}"
+            )
+    else:
+        lines.append("  no confusions")
+    return "\n".join(lines)

@@ -1,0 +1,228 @@
+"""Fuzzy matching of a message against the FAQ entries.
+
+How a message is scored:
+1. It is normalised and its lay words mapped to the entries' words (the
+   Lexicon: synonyms, then a light stemmer); stop words are dropped.
+2. Words the FAQ does not know are corrected to a known word when they are a
+   small spelling slip away ("magnesuim" -> "magnesium"), otherwise kept as
+   unknown: an unknown word counts against every entry, which is what keeps
+   near-topic questions ("magnesium for sleep") from being answered.
+3. Each phrasing of each entry (its question and alternates) gets an
+   IDF-weighted overlap score that rewards covering the message's words and,
+   less, the phrasing's words. An entry scores as its best phrasing.
+4. The decision uses two thresholds and the gap to the runner-up: answer,
+   clarify ("did you mean") or fallback.
+
+Only phrasings that share a word with the message are scored (an inverted
+index), so the cost grows with the overlap, not with the size of the FAQ.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.content import Content, Thresholds
+from bot.text import STOP_WORDS, Lexicon, allowed_typos
+
+Outcome = Literal["answer", "clarify", "fallback"]
+
+# Weight of a message word the FAQ does not know at all, relative to the IDF
+# weights of known words (calibrated on tests/data/eval-tune.yaml).
+UNKNOWN_WEIGHT = 1.5
+# An entry's whole vocabulary (phrasings and answer) can vouch for a message,
+# but never as strongly as one phrasing that says the same thing.
+BAG_FACTOR = 0.8
+# How much covering the message's words matters against covering the phrasing's.
+QUERY_COVERAGE_EXPONENT = 0.6
+PHRASING_COVERAGE_EXPONENT = 0.4
+
+_SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNORECASE)
+_AND = re.compile(r"\band\b|[&+]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    outcome: Outcome
+    score: float
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def entry_id(self) -> str | None:
+        return self.candidates[0].entry_id if self.outcome == "answer" else None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The decision for a whole message, which may hold several questions."""
+
+    match: Match
+    also: tuple[str, ...] = ()  # further entries answered for a multi-question message
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    entry: int
+    weights: dict[str, float]
+    total: float
+
+
+class Matcher:
+    def __init__(self, content: Content) -> None:
+        self.thresholds: Thresholds = content.thresholds
+        self.lexicon = Lexicon(content.synonyms)
+        self.entry_ids = tuple(e.id for e in content.entries)
+        tokenised: list[tuple[int, list[str]]] = []
+        bags: list[set[str]] = []
+        doc_freq: dict[str, int] = {}
+        for idx, entry in enumerate(content.entries):
+            bag: set[str] = set()
+            for text in entry.phrasings:
+                toks = self.lexicon.content_words(text)
+                if toks:
+                    tokenised.append((idx, toks))
+                    bag.update(toks)
+            bag.update(self.lexicon.content_words(entry.answer))
+            bags.append(bag)
+            for t in bag:
+                doc_freq[t] = doc_freq.get(t, 0) + 1
+        n = len(content.entries)
+        self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
+        self.vocabulary = tuple(sorted(self.idf))
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self._by_initial.setdefault(word[0], []).append(word)
+        self._phrasings: list[_Phrasing] = []
+        self._postings: dict[str, list[int]] = {}
+        for idx, toks in tokenised:
+            weights = {t: self.idf[t] for t in toks}
+            pid = len(self._phrasings)
+            self._phrasings.append(_Phrasing(idx, weights, sum(weights.values())))
+            for t in toks:
+                self._postings.setdefault(t, []).append(pid)
+        self._bag_postings: dict[str, list[int]] = {}
+        for idx, bag in enumerate(bags):
+            for t in bag:
+                self._bag_postings.setdefault(t, []).append(idx)
+        self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
+
+    # -- words ------------------------------------------------------------
+
+    def _correct_uncached(self, word: str) -> str | None:
+        """The known word this one is a spelling slip of, or None."""
+        if word in self.idf:
+            return word
+        k = allowed_typos(len(word))
+        if k == 0 or word.isdigit():
+            return None
+        # Slips rarely hit the first letter; requiring it keeps real words
+        # ("thigh") from turning into known ones ("high").
+        choices = self._by_initial.get(word[0], ())
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=k)
+        if best is None or abs(len(best[0]) - len(word)) > k:
+            return None
+        return best[0]
+
+    def query_words(self, text: str) -> tuple[dict[str, float], float]:
+        """Known words of the message with their weights, and the weight of unknown ones."""
+        known: dict[str, float] = {}
+        unknown = 0.0
+        for w in self.lexicon.content_words(text):
+            fixed = self._correct(w)
+            if fixed is None:
+                # A slip of a stop word ("waht") or a number carries no meaning.
+                if not w.isdigit() and w not in STOP_WORDS:
+                    unknown += UNKNOWN_WEIGHT
+            elif fixed not in STOP_WORDS:
+                known[fixed] = self.idf[fixed]
+        return known, unknown
+
+    # -- scoring ----------------------------------------------------------
+
+    def score_entries(self, text: str) -> list[Candidate]:
+        """Every entry sharing a word with the message, best first (ties in file order)."""
+        known, unknown = self.query_words(text)
+        q_total = sum(known.values()) + unknown
+        if not known or q_total <= 0:
+            return []
+        best: dict[int, float] = {}
+        for pid in sorted({pid for w in known for pid in self._postings.get(w, ())}):
+            ph = self._phrasings[pid]
+            shared = sum(known[w] for w in known if w in ph.weights)
+            q_cov = shared / q_total
+            p_cov = shared / ph.total
+            score = 100.0 * (q_cov**QUERY_COVERAGE_EXPONENT) * (p_cov**PHRASING_COVERAGE_EXPONENT)
+            if score > best.get(ph.entry, -1.0):
+                best[ph.entry] = score
+        # The entry as a whole (all its phrasings and its answer) vouches for
+        # messages whose words are spread over several phrasings.
+        bag_hits: dict[int, float] = {}
+        for w, weight in known.items():
+            for idx in self._bag_postings.get(w, ()):
+                bag_hits[idx] = bag_hits.get(idx, 0.0) + weight
+        for idx, shared in bag_hits.items():
+            score = BAG_FACTOR * 100.0 * (shared / q_total) ** QUERY_COVERAGE_EXPONENT
+            if score > best.get(idx, -1.0):
+                best[idx] = score
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+
+    def decide(self, ranked: Sequence[Candidate]) -> Match:
+        th = self.thresholds
+        if not ranked or ranked[0].score < th.clarify:
+            top = ranked[0].score if ranked else 0.0
+            return Match("fallback", top, tuple(ranked[: th.max_candidates]))
+        top = ranked[0].score
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if top >= th.answer and top - runner_up >= th.min_gap:
+            return Match("answer", top, tuple(ranked[: th.max_candidates]))
+        close = [c for c in ranked if c.score >= th.clarify and top - c.score <= th.clarify_window]
+        return Match("clarify", top, tuple(close[: th.max_candidates]))
+
+    def match(self, text: str) -> Match:
+        return self.decide(self.score_entries(text))
+
+    def analyse(self, text: str) -> Analysis:
+        """Decide for a message that may ask more than one question.
+
+        When the message splits into parts ("...? and ...") that each get a
+        confident answer for different entries, all of them are answered, the
+        first as the main answer. Otherwise the whole message decides.
+        """
+        whole = self.match(text)
+        sentences = [p for p in _SENTENCE_SPLIT.split(text) if self.lexicon.content_words(p)]
+        splits = [sentences] if len(sentences) >= 2 else []
+        splits.extend(_and_splits(text))
+        for parts in splits:
+            answered: list[Match] = []
+            for part in parts:
+                m = self.match(part)
+                if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
+                    answered.append(m)
+            if len(answered) >= 2:
+                return Analysis(answered[0], tuple(a.entry_id or "" for a in answered[1:]))
+        return Analysis(whole)
+
+
+def _and_splits(text: str) -> list[list[str]]:
+    """Two questions joined by 'and' without punctuation: each 'and' is a possible seam."""
+    pieces = _AND.split(text)
+    out: list[list[str]] = []
+    for cut in range(1, min(len(pieces), 4)):
+        left, right = " and ".join(pieces[:cut]), " and ".join(pieces[cut:])
+        if len(left.split()) >= 3 and len(right.split()) >= 3:
+            out.append([left, right])
+    return out

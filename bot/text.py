@@ -1,0 +1,137 @@
+"""Text normalisation shared by the matcher and the emergency detector.
+
+Everything here is deterministic and independent of the content: lowercasing,
+stripping punctuation, emoji and invisible characters, splitting words from
+numbers, a light plural stemmer, and English stop words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+# Messages longer than this are read only up to here: no question needs more,
+# and it keeps matching time bounded whatever a user sends.
+MAX_READ_CHARS = 600
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc`´']")
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+
+# Function words and fillers that say nothing about which entry is meant.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all almost already also am an and any anyone
+    anything are arent as at be because been before being below between both but by
+    can cant could couldnt did didnt do does doesnt doing dont down during each few
+    for from further get gets getting got had hadnt has hasnt have havent having he
+    her here hers herself him himself his how however i id if ill im in into is isnt
+    it its itself ive just keep keeps kept know lately let lets like lot lots me
+    might mine more most much must my myself need needs no nor not now of off on
+    once only or our ours ourselves out over own pls plz please quite really right
+    same say she should shouldnt so some someone something sometimes still such tell
+    than that thats the their theirs them themselves then there these they thing
+    things think this those through to too u ur under until up us very want wanna
+    was wasnt we were werent what whats when where which while who whom why will
+    with wont would wouldnt ya yall you your youre yours yourself hi hello hey hiya
+    thanks thank thx ok okay yes yeah yep um uh hmm lol pls bot question ask asking
+    guys guy anybody somebody bit kinda sorta maybe actually always ever even since
+    today currently recently constantly randomly suddenly also often via
+    """.split()
+)
+
+
+def normalize(text: str, limit: int = MAX_READ_CHARS) -> str:
+    """Lowercase words separated by single spaces; no punctuation, emoji or
+    control characters; apostrophes dropped (can't -> cant); digits split
+    from letters (400mg -> 400 mg)."""
+    text = unicodedata.normalize("NFKC", text[: limit * 2])
+    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    text = _APOSTROPHES.sub("", text.casefold())
+    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    text = _DIGIT_ALPHA.sub(" ", text)
+    return " ".join(text.split())[:limit].strip()
+
+
+def words(text: str, limit: int = MAX_READ_CHARS) -> list[str]:
+    return normalize(text, limit).split()
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A deliberately light plural stemmer: symptoms -> symptom, remedies -> remedy."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
+        return word[:-1]
+    return word
+
+
+def allowed_typos(length: int) -> int:
+    """How many edits (a swap counts as one) a word of this length may carry."""
+    if length >= 8:
+        return 2
+    if length >= 5:
+        return 1
+    return 0
+
+
+def near(a: str, b: str) -> bool:
+    """True when `a` is `b` with a small spelling slip."""
+    k = allowed_typos(min(len(a), len(b)))
+    return k > 0 and abs(len(a) - len(b)) <= k and OSA.distance(a, b, score_cutoff=k) <= k
+
+
+class Lexicon:
+    """Maps what people type to the words the entries use: synonyms and lay
+    phrases (longest phrase first), then stemming."""
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]]) -> None:
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canon, variants in synonyms.items():
+            target = tuple(stem(w) for w in words(canon))
+            for variant in (canon, *variants):
+                key = tuple(words(variant))
+                if key:
+                    table[key] = target
+        self._table = table
+        self._longest = max((len(k) for k in table), default=1)
+        first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(table, key=lambda k: (-len(k), k)):
+            first.setdefault(key[0], []).append(key)
+        self._by_first = first
+
+    def canonical(self, tokens: Sequence[str]) -> list[str]:
+        """Replace synonym phrases, then stem what is left. Stop words stay."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for key in self._by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key)]) == key:
+                    out.extend(self._table[key])
+                    i += len(key)
+                    break
+            else:
+                token = tokens[i]
+                stemmed = token if token in STOP_WORDS else stem(token)
+                replaced = self._table.get((stemmed,))
+                out.extend(replaced if replaced else (stemmed,))
+                i += 1
+        return out
+
+    def content_words(self, text: str) -> list[str]:
+        """Canonical words of a text without stop words, in order, no repeats."""
+        seen: dict[str, None] = {}
+        for w in self.canonical(words(text)):
+            if w not in STOP_WORDS and w not in seen:
+                seen[w] = None
+        return list(seen)

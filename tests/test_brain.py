@@ -1,0 +1,173 @@
+"""The dialogue as a user meets it: answers, clarify, fallback, emergency, small talk, buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.brain import Brain
+from bot.content import Content
+from bot.replies import MAX_BUTTON_DATA_BYTES, Reply
+
+
+def ask(brain: Brain, text: str) -> Reply:
+    return brain.on_text({}, text)
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("magnesuim foods", "foods"),
+        ("Can Low Magnesium Cause Lip Twitching???", "cause"),
+        ("CAN LOW MAGNESIUM CAUSE LIP TWITCHING", "cause"),
+        ("how much mg a day", "daily-amount"),
+        ("hypomagnesemia symptoms 😟", "symptoms"),
+        ("my lip keeps jumping is it low magnesium", "cause"),
+        ("coffee and lip spasm", "stress-caffeine"),
+        ("dosage", "daily-amount"),
+        ("supplements", "supplements"),
+        ("magnesium pills vs food", "food-vs-supplement"),
+    ],
+)
+def test_typos_case_emoji_keywords_and_lay_words_are_answered(
+    brain: Brain, message: str, entry: str
+) -> None:
+    reply = ask(brain, message)
+    assert (reply.kind, reply.entry) == ("answer", entry)
+
+
+def test_every_answer_carries_the_disclaimer_and_follow_ups(brain: Brain, content: Content) -> None:
+    for entry in content.entries:
+        reply = ask(brain, entry.question)
+        assert reply.kind == "answer"
+        assert reply.entry == entry.id
+        assert reply.text.endswith(content.disclaimer)
+        assert entry.answer in reply.text
+        shown = {b.data for b in reply.flat_buttons}
+        assert {f"e:{r}" for r in entry.related} <= shown
+        assert "t" in shown and "d" in shown
+
+
+def test_off_topic_falls_back_honestly_with_topics(brain: Brain, content: Content) -> None:
+    reply = ask(brain, "what is the weather today")
+    assert reply.kind == "fallback"
+    assert reply.entry is None
+    assert content.ui["fallback"] in reply.text
+    assert len(reply.flat_buttons) == len(content.entries) + 1
+
+
+def test_near_topic_question_is_not_answered_confidently(brain: Brain) -> None:
+    for message in ("magnesium for sleep", "eye twitching", "is zinc good for acne"):
+        assert ask(brain, message).kind in {"clarify", "fallback"}, message
+
+
+def test_ambiguous_message_gets_did_you_mean_with_none_of_these(brain: Brain) -> None:
+    reply = ask(brain, "magnesium")
+    if reply.kind == "answer":  # a lone keyword may be answered with the overview...
+        assert reply.entry == "about-magnesium"
+    reply = ask(brain, "magnesium lip")
+    assert reply.kind == "clarify"
+    assert 2 <= len(reply.candidates) <= 3
+    data = [b.data for b in reply.flat_buttons]
+    assert data[: len(reply.candidates)] == [f"e:{c}" for c in reply.candidates]
+    assert data[-1] == "n"
+
+
+def test_emergency_wins_over_matching(brain: Brain, content: Content) -> None:
+    for message in (
+        "my face is drooping and my lip twitches",
+        "lip twitching and now my speech is slurred",
+        "i had a siezure, is it low magnesium?",
+        "chest pain and heart racing, which foods have magnesium",
+        "numb on one side of my face",
+    ):
+        reply = ask(brain, message)
+        assert reply.kind == "emergency", message
+        assert content.emergency.message in reply.text
+        assert reply.text.endswith(content.disclaimer)
+
+
+def test_emergency_words_stop_a_running_check(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    assert ask_in(brain, state, "what foods").kind == "check"
+    assert ask_in(brain, state, "i think i passed out").kind == "emergency"
+    assert not brain.in_check(state)
+
+
+def ask_in(brain: Brain, state: dict[str, Any], text: str) -> Reply:
+    return brain.on_text(state, text)
+
+
+def test_two_questions_in_one_message_are_both_answered(brain: Brain, content: Content) -> None:
+    reply = ask(brain, "which foods have magnesium? and how much should i take a day")
+    assert reply.kind == "answer"
+    assert reply.entry == "foods"
+    assert reply.candidates == ("foods", "daily-amount")
+    assert content.by_id["foods"].answer in reply.text
+    assert content.by_id["daily-amount"].answer in reply.text
+    assert reply.text.count(content.disclaimer) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("hi", "smalltalk"), ("Hello there!", "smalltalk"), ("thx bye", "smalltalk"),
+     ("thank you so much", "smalltalk"), ("help", "smalltalk"), ("", "empty"), ("👍🙂", "empty")],
+)
+def test_small_talk_and_empty(brain: Brain, message: str, kind: str) -> None:
+    assert ask(brain, message).kind == kind
+
+
+def test_greeting_with_a_question_answers_the_question(brain: Brain) -> None:
+    reply = ask(brain, "hi! which foods are rich in magnesium")
+    assert (reply.kind, reply.entry) == ("answer", "foods")
+
+
+def test_huge_message_is_read_in_part_and_said_so(brain: Brain, content: Content) -> None:
+    reply = ask(brain, "can low magnesium cause lip twitching " + "blah " * 2000)
+    assert content.ui["too_long_note"] in reply.text
+
+
+def test_same_message_same_decision(brain: Brain) -> None:
+    messages = ["magnesium lip", "coffee", "foods", "twitching", "what else"]
+    first = [(r.kind, r.entry, r.score, r.candidates) for r in map(lambda m: ask(brain, m), messages)]
+    again = [(r.kind, r.entry, r.score, r.candidates) for r in map(lambda m: ask(brain, m), messages)]
+    assert first == again
+    fresh = Brain(brain.content)
+    assert first == [(r.kind, r.entry, r.score, r.candidates) for r in (fresh.on_text({}, m) for m in messages)]
+
+
+def test_buttons_open_entries_topics_and_help(brain: Brain, content: Content) -> None:
+    state: dict[str, Any] = {}
+    assert brain.on_button(state, "e:foods").entry == "foods"
+    assert brain.on_button(state, "t").kind == "topics"
+    assert brain.on_button(state, "h").kind == "help"
+    assert brain.on_button(state, "m").kind == "menu"
+    none = brain.on_button(state, "n")
+    assert content.ui["none_of_these"] in none.text
+
+
+@pytest.mark.parametrize("data", ["", "e:", "e:unknown", "zz", "c:abc:0:0", "x:nonce", "t:extra", "b::", "c:1:2", "💥" * 20])
+def test_forged_or_stale_button_data_gets_expired(brain: Brain, data: str) -> None:
+    reply = brain.on_button({}, data)
+    assert reply.kind == "expired"
+
+
+def test_all_button_data_fits_telegram(brain: Brain, content: Content) -> None:
+    replies = [brain.topics(), brain.menu(), brain.about(), ask(brain, "magnesium lip")]
+    replies += [brain.entry_reply(e) for e in content.entries]
+    state: dict[str, Any] = {}
+    replies.append(brain.start_check(state))
+    for reply in replies:
+        for button in reply.flat_buttons:
+            assert 0 < len(button.data.encode()) <= MAX_BUTTON_DATA_BYTES
+
+
+def test_deep_links_open_an_entry_or_the_check(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    assert brain.welcome(state, "foods").entry == "foods"
+    assert brain.welcome(state, "daily_amount").entry == "daily-amount"
+    assert brain.welcome(state, "check").kind == "check"
+    assert brain.welcome({}, "garbage$$").kind == "menu"
+    assert brain.welcome({}).kind == "menu"

@@ -1,0 +1,197 @@
+"""faq.yaml: faithful to the article, and every kind of bad file is refused clearly."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.content import MAX_FILE_BYTES, Content, ContentError, load_content, parse_content
+from tests.conftest import ARTICLE, FAQ
+
+FAQ_IDS = ["cause", "mechanism", "symptoms", "other-causes", "foods", "supplements", "see-doctor"]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _article_faq_answers() -> list[str]:
+    text = ARTICLE.read_text(encoding="utf-8")
+    block = text.split("Frequently Asked Questions", 1)[1].split("Medical Disclaimer", 1)[0]
+    return [p.strip() for p in block.split("\n") if p.strip()]
+
+
+def test_the_seven_article_faq_answers_are_quoted_word_for_word(content: Content) -> None:
+    answers = _article_faq_answers()
+    assert len(answers) == 7
+    for entry_id, original in zip(FAQ_IDS, answers, strict=True):
+        assert content.by_id[entry_id].answer == original
+
+
+def test_every_line_of_an_article_answer_stands_in_the_article(content: Content) -> None:
+    article = _flat(ARTICLE.read_text(encoding="utf-8"))
+    for entry in content.entries:
+        assert entry.source == "article"
+        for line in entry.answer.splitlines():
+            for part in line.lstrip("• ").rstrip(":").split(": "):
+                if part.strip():
+                    assert _flat(part) in article, f"{entry.id}: {part!r} is not in the article"
+
+
+def test_disclaimer_and_source_come_from_the_article(content: Content) -> None:
+    article = ARTICLE.read_text(encoding="utf-8")
+    assert content.disclaimer in article
+    assert content.source.title in article
+    assert content.source.more_info in article
+
+
+def test_required_entries_exist_with_distinct_phrasings(content: Content) -> None:
+    required = {*FAQ_IDS, "daily-amount", "stress-caffeine", "food-vs-supplement"}
+    assert required <= set(content.by_id)
+    for entry in content.entries:
+        assert len(set(entry.alternates)) == len(entry.alternates) >= 5, entry.id
+        assert entry.related, entry.id
+
+
+# --- bad files -------------------------------------------------------------
+
+
+def _raw() -> dict[str, Any]:
+    data = yaml.safe_load(FAQ.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return copy.deepcopy(data)
+
+
+def _problems(data: Any) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        parse_content(data, "faq.yaml")
+    assert str(info.value).startswith("faq.yaml: ")
+    return info.value.problems
+
+
+def test_missing_answer_names_the_entry_and_field() -> None:
+    data = _raw()
+    del data["entries"][2]["answer"]
+    assert _problems(data) == [
+        "entry[2] (id 'symptoms'), field 'answer': must be a non-empty string, got nothing"
+    ]
+
+
+def test_wrong_type_and_unknown_field_are_reported_together() -> None:
+    data = _raw()
+    data["entries"][0]["alternates"] = "not a list"
+    data["entries"][1]["anwser"] = "typo in the key"
+    problems = _problems(data)
+    assert "entry[0] (id 'cause'), field 'alternates': must be a non-empty list, got str" in problems
+    assert any("entry[1] (id 'mechanism'): unknown field 'anwser'" in p for p in problems)
+
+
+def test_duplicate_ids_and_unknown_related_ids() -> None:
+    data = _raw()
+    data["entries"][1]["id"] = "cause"
+    data["entries"][4]["related"] = ["nope"]
+    problems = _problems(data)
+    assert any("field 'id': duplicate id" in p and "entry[1]" in p for p in problems)
+    assert "entry[4] (id 'foods'), field 'related': unknown entry id 'nope'" in problems
+
+
+def test_threshold_out_of_range() -> None:
+    data = _raw()
+    data["matching"]["answer_threshold"] = 130
+    assert _problems(data) == ["matching, field 'answer_threshold': must be between 0 and 100, got 130"]
+
+
+def test_flow_with_unknown_target() -> None:
+    data = _raw()
+    data["doctor_check"]["steps"][1]["options"][2]["next"] = "nowhere"
+    problems = _problems(data)
+    assert any("step 'heart', options[2]" in p and "unknown step 'nowhere'" in p for p in problems)
+
+
+def test_flow_with_a_loop_is_refused() -> None:
+    data = _raw()
+    data["doctor_check"]["steps"][2]["options"][2]["next"] = "heart"
+    problems = _problems(data)
+    assert any("the steps loop: emergency-signs -> heart -> associated -> heart" in p for p in problems)
+
+
+def test_flow_with_unreachable_step_and_unused_outcome() -> None:
+    data = _raw()
+    # medicines' options no longer lead to self-care and severity skips medicines.
+    data["doctor_check"]["steps"][4]["options"][1] = {"label": "No", "outcome": "soon"}
+    problems = _problems(data)
+    assert "doctor_check, step 'medicines': cannot be reached from the start" in problems
+    assert "doctor_check, outcome 'self-care': no option leads to it" in problems
+    assert "doctor_check, outcome 'soon-medicine': no option leads to it" in problems
+
+
+def test_option_needs_exactly_one_target() -> None:
+    data = _raw()
+    data["doctor_check"]["steps"][0]["options"][0]["next"] = "heart"
+    problems = _problems(data)
+    assert any("needs exactly one of 'next'" in p for p in problems)
+
+
+def test_empty_and_non_mapping_files(tmp_path: Path) -> None:
+    for text in ("", "- just\n- a list\n"):
+        path = tmp_path / "faq.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ContentError, match=str(path)):
+            load_content(path)
+
+
+def test_yaml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text("version: 1\nentries: [\n", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(path)
+    assert str(path) in str(info.value)
+    assert "not valid YAML" in str(info.value)
+    assert "line" in str(info.value)
+
+
+def test_duplicate_key_is_refused_instead_of_silently_losing_content(tmp_path: Path) -> None:
+    text = FAQ.read_text(encoding="utf-8").replace(
+        "disclaimer: ", "disclaimer: first\ndisclaimer: ", 1
+    )
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match="duplicate key 'disclaimer'"):
+        load_content(path)
+
+
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    path = tmp_path / "faq.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="aliases"):
+        load_content(path)
+
+
+def test_huge_file_and_bad_encoding_are_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(ContentError, match="limit"):
+        load_content(big)
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"version: 1\n\xff\xfe")
+    with pytest.raises(ContentError, match="UTF-8"):
+        load_content(binary)
+    with pytest.raises(ContentError, match="cannot read"):
+        load_content(tmp_path / "missing.yaml")
+
+
+def test_python_objects_in_yaml_are_not_constructed(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text("version: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="not valid YAML"):
+        load_content(path)

@@ -1,0 +1,115 @@
+"""The guided check: every path ends in the right disposition, Back/Cancel/Restart work,
+stale buttons are refused, and nothing about the answers outlives the check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.brain import CHECK_KEY, Brain
+from bot.content import Content
+from bot.replies import Reply
+
+
+def press(brain: Brain, state: dict[str, Any], reply: Reply, label: str) -> Reply:
+    matches = [b for b in reply.flat_buttons if b.label == label]
+    assert matches, f"no button {label!r} in {reply.button_labels}"
+    return brain.on_button(state, matches[0].data)
+
+
+def test_every_path_reaches_its_outcome_with_disclaimer(brain: Brain, content: Content) -> None:
+    paths = brain.check.paths()
+    assert len(paths) >= 10
+    dispositions = set()
+    for choices, outcome_id in paths:
+        state: dict[str, Any] = {}
+        reply = brain.start_check(state)
+        for step_id, option in choices:
+            step = content.doctor_check.steps[step_id]
+            assert step.question in reply.text
+            reply = press(brain, state, reply, step.options[option].label)
+        outcome = content.doctor_check.outcomes[outcome_id]
+        assert reply.kind == "check-outcome"
+        assert reply.entry == outcome_id
+        assert outcome.title in reply.text and outcome.text in reply.text
+        assert reply.text.endswith(content.disclaimer)
+        assert CHECK_KEY not in state  # answers are gone once the check ends
+        dispositions.add(outcome.disposition)
+    assert dispositions == {"emergency", "urgent", "see-doctor", "self-care"}
+
+
+def test_emergency_signs_come_first_and_not_sure_counts_as_yes(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    reply = brain.start_check(state)
+    assert "face drooping" in reply.text
+    assert press(brain, state, reply, "Not sure").entry == "emergency"
+
+
+def test_all_no_answers_lead_to_self_care(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    reply = brain.start_check(state)
+    for label in ["No", "No", "No", "Less than 2 weeks", "No", "No"]:
+        reply = press(brain, state, reply, label)
+    assert reply.entry == "self-care"
+
+
+def test_back_returns_to_the_previous_question(brain: Brain, content: Content) -> None:
+    state: dict[str, Any] = {}
+    first = brain.start_check(state)
+    assert "Back" not in " ".join(first.button_labels)
+    second = press(brain, state, first, "No")
+    assert content.doctor_check.steps["heart"].question in second.text
+    back = press(brain, state, second, content.buttons["back"])
+    assert content.doctor_check.steps["emergency-signs"].question in back.text
+    assert back.edit
+    # The old "No" button of question 2 is stale now.
+    assert press(brain, state, second, "No").kind == "expired"
+
+
+def test_cancel_forgets_the_answers(brain: Brain, content: Content) -> None:
+    state: dict[str, Any] = {}
+    reply = press(brain, state, brain.start_check(state), "No")
+    cancelled = press(brain, state, reply, content.buttons["cancel"])
+    assert content.check_ui["cancelled"] in cancelled.text
+    assert state == {}
+    assert press(brain, state, reply, "No").kind == "expired"
+
+
+def test_restart_from_the_outcome_starts_a_fresh_run(brain: Brain, content: Content) -> None:
+    state: dict[str, Any] = {}
+    first = brain.start_check(state)
+    outcome = press(brain, state, first, "Yes")
+    restarted = press(brain, state, outcome, content.buttons["restart"])
+    assert restarted.kind == "check"
+    assert content.doctor_check.steps["emergency-signs"].question in restarted.text
+    # Buttons of the first run do not act on the second.
+    assert press(brain, state, first, "No").kind == "expired"
+    assert brain.in_check(state)
+
+
+def test_free_text_during_the_check_gets_a_nudge_with_the_buttons(brain: Brain, content: Content) -> None:
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    reply = brain.on_text(state, "which foods have magnesium")
+    assert reply.kind == "check"
+    assert content.check_ui["nudge"] in reply.text
+    assert content.buttons["cancel"] in reply.button_labels
+
+
+@pytest.mark.parametrize("bad", [{"nonce": 1}, {"nonce": "x", "path": ["gone"]}, "junk", {"path": []}])
+def test_state_from_an_older_faq_is_dropped_cleanly(brain: Brain, bad: Any) -> None:
+    state: dict[str, Any] = {CHECK_KEY: bad}
+    reply = brain.on_text(state, "which foods are rich in magnesium")
+    assert reply.kind == "answer"
+    assert CHECK_KEY not in state
+
+
+def test_option_index_out_of_range_is_stale(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    nonce = state[CHECK_KEY]["nonce"]
+    assert brain.on_button(state, f"c:{nonce}:0:9").kind == "expired"
+    assert brain.on_button(state, f"c:{nonce}:0:-1").kind == "expired"
+    assert brain.on_button(state, f"c:{nonce}:0:x").kind == "expired"
+    assert brain.in_check(state)
