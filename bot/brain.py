@@ -138,7 +138,9 @@ class Brain:
             sections.extend(Section(e.answer, e.question) for e in also)
         shown = {entry.id, *(e.id for e in also or ())}
         rows: list[tuple[Button, ...]] = [
-            (Button(self.content.by_id[r].short, f"e:{r}"),) for r in entry.related if r not in shown
+            (Button(self.content.by_id[r].short, f"e:{r}"),)
+            for r in entry.related
+            if r not in shown
         ]
         b = self.content.buttons
         if entry.offer_check or any(e.offer_check for e in also or ()):
@@ -321,4 +323,3 @@ class Brain:
             entry=outcome.id,
             edit=True,
         )
-

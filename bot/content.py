@@ -151,7 +151,7 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, list | dict):
                 continue  # let the base class report unhashable keys
             if key in seen:
@@ -175,7 +175,9 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(path, [f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+        raise ContentError(
+            path, [f"not valid UTF-8 text ({exc.reason} at byte {exc.start})"]
+        ) from exc
     except OSError as exc:
         raise ContentError(path, [f"cannot read the file: {exc.strerror or exc}"]) from exc
     try:
@@ -312,9 +314,14 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
     for i, entry in enumerate(entries):
         for rel in entry.related:
             if rel not in ids:
-                ck.fail(f"entry[{i}] (id '{entry.id}'), field 'related'", f"unknown entry id '{rel}'")
+                ck.fail(
+                    f"entry[{i}] (id '{entry.id}'), field 'related'", f"unknown entry id '{rel}'"
+                )
             elif rel == entry.id:
-                ck.fail(f"entry[{i}] (id '{entry.id}'), field 'related'", "an entry cannot relate to itself")
+                ck.fail(
+                    f"entry[{i}] (id '{entry.id}'), field 'related'",
+                    "an entry cannot relate to itself",
+                )
     return tuple(entries)
 
 
@@ -408,7 +415,16 @@ UI_TEXTS = (
     "also_asked",
     "emergency_continue",
 )
-BUTTONS = ("topics", "doctor_check", "how_to_ask", "none_of_these", "back", "cancel", "restart", "menu")
+BUTTONS = (
+    "topics",
+    "doctor_check",
+    "how_to_ask",
+    "none_of_these",
+    "back",
+    "cancel",
+    "restart",
+    "menu",
+)
 CHECK_TEXTS = ("intro", "nudge", "cancelled", "outcome_footer", "progress", "sources")
 
 
@@ -459,7 +475,9 @@ def _doctor_check(ck: _Checker, raw: Any) -> DoctorCheck:
             ck.unknown_keys(opt, {"label", "next", "outcome"}, owhere)
             nxt, out = opt.get("next"), opt.get("outcome")
             if (nxt is None) == (out is None):
-                ck.fail(owhere, "needs exactly one of 'next' (a step id) or 'outcome' (an outcome id)")
+                ck.fail(
+                    owhere, "needs exactly one of 'next' (a step id) or 'outcome' (an outcome id)"
+                )
             options.append(
                 Option(
                     label=ck.text(opt, "label", owhere, max_len=40),
@@ -483,7 +501,9 @@ def _check_flow(ck: _Checker, flow: DoctorCheck) -> None:
     for step in flow.steps.values():
         for j, opt in enumerate(step.options):
             if opt.next is not None and opt.next not in flow.steps:
-                ck.fail(f"{where}, step '{step.id}', options[{j}]", f"next: unknown step '{opt.next}'")
+                ck.fail(
+                    f"{where}, step '{step.id}', options[{j}]", f"next: unknown step '{opt.next}'"
+                )
             if opt.outcome is not None and opt.outcome not in flow.outcomes:
                 ck.fail(
                     f"{where}, step '{step.id}', options[{j}]",

@@ -125,12 +125,16 @@ def summarize(results: list[ItemResult], entry_ids: list[str]) -> Report:
         return r.outcome == "clarify" and bool(r.item.right_entries & set(r.candidates))
 
     per_entry: dict[str, dict[str, float]] = {}
-    answered_as: Counter[str] = Counter(r.entry for r in results if r.outcome == "answer" and r.entry)
+    answered_as: Counter[str] = Counter(
+        r.entry for r in results if r.outcome == "answer" and r.entry
+    )
     for eid in entry_ids:
         expected = [r for r in ins if r.item.expect == eid]
         hits = [r for r in expected if answered_right(r)]
         correct_as = sum(
-            1 for r in results if r.outcome == "answer" and r.entry == eid and eid in r.item.right_entries
+            1
+            for r in results
+            if r.outcome == "answer" and r.entry == eid and eid in r.item.right_entries
         )
         per_entry[eid] = {
             "support": len(expected),

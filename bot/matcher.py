@@ -36,10 +36,10 @@ Outcome = Literal["answer", "clarify", "fallback"]
 
 # Weight of a message word the FAQ does not know at all, relative to the IDF
 # weights of known words (calibrated on tests/data/eval-tune.yaml).
-UNKNOWN_WEIGHT = 1.5
+UNKNOWN_WEIGHT = 2.0
 # An entry's whole vocabulary (phrasings and answer) can vouch for a message,
 # but never as strongly as one phrasing that says the same thing.
-BAG_FACTOR = 0.8
+BAG_FACTOR = 0.7
 # How much covering the message's words matters against covering the phrasing's.
 QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.content import Emergency
 from rapidfuzz.distance import OSA
 
+from bot.content import Emergency
 from bot.text import near, words
 
 # All words of a pattern must fall within this many message words of each other.

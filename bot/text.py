@@ -41,7 +41,15 @@ STOP_WORDS = frozenset(
     with wont would wouldnt ya yall you your youre yours yourself hi hello hey hiya
     thanks thank thx ok okay yes yeah yep um uh hmm lol pls bot question ask asking
     guys guy anybody somebody bit kinda sorta maybe actually always ever even since
-    today currently recently constantly randomly suddenly also often via
+    today currently recently constantly randomly suddenly also often via said says
+    heard hear read reading friend friends someone people ppl person guy girl man
+    woman old yr yrs year years age true actually myth real really idea stuff thingy
+    lol lmao omg pls plz srsly tbh idk btw rn super like literally basically
+    honestly probably possibly maybe perhaps kind sort way anyone without asking
+    start started starting try trying tried little bit go going gonna wanna gotta
+    came come coming back now still again keep on off like one ones something
+    anything everything whats hows wheres whos explain tell mean means meaning
+    normal wondering wonder curious question quick
     """.split()
 )
 

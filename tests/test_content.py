@@ -87,7 +87,9 @@ def test_wrong_type_and_unknown_field_are_reported_together() -> None:
     data["entries"][0]["alternates"] = "not a list"
     data["entries"][1]["anwser"] = "typo in the key"
     problems = _problems(data)
-    assert "entry[0] (id 'cause'), field 'alternates': must be a non-empty list, got str" in problems
+    assert (
+        "entry[0] (id 'cause'), field 'alternates': must be a non-empty list, got str" in problems
+    )
     assert any("entry[1] (id 'mechanism'): unknown field 'anwser'" in p for p in problems)
 
 
@@ -103,7 +105,9 @@ def test_duplicate_ids_and_unknown_related_ids() -> None:
 def test_threshold_out_of_range() -> None:
     data = _raw()
     data["matching"]["answer_threshold"] = 130
-    assert _problems(data) == ["matching, field 'answer_threshold': must be between 0 and 100, got 130"]
+    assert _problems(data) == [
+        "matching, field 'answer_threshold': must be between 0 and 100, got 130"
+    ]
 
 
 def test_flow_with_unknown_target() -> None:
@@ -117,7 +121,9 @@ def test_flow_with_a_loop_is_refused() -> None:
     data = _raw()
     data["doctor_check"]["steps"][2]["options"][2]["next"] = "heart"
     problems = _problems(data)
-    assert any("the steps loop: emergency-signs -> heart -> associated -> heart" in p for p in problems)
+    assert any(
+        "the steps loop: emergency-signs -> heart -> associated -> heart" in p for p in problems
+    )
 
 
 def test_flow_with_unreachable_step_and_unused_outcome() -> None:

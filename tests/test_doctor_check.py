@@ -32,7 +32,8 @@ def test_every_path_reaches_its_outcome_with_disclaimer(brain: Brain, content: C
         outcome = content.doctor_check.outcomes[outcome_id]
         assert reply.kind == "check-outcome"
         assert reply.entry == outcome_id
-        assert outcome.title in reply.text and outcome.text in reply.text
+        assert outcome.title in reply.text
+        assert outcome.text in reply.text
         assert reply.text.endswith(content.disclaimer)
         assert CHECK_KEY not in state  # answers are gone once the check ends
         dispositions.add(outcome.disposition)
@@ -88,7 +89,9 @@ def test_restart_from_the_outcome_starts_a_fresh_run(brain: Brain, content: Cont
     assert brain.in_check(state)
 
 
-def test_free_text_during_the_check_gets_a_nudge_with_the_buttons(brain: Brain, content: Content) -> None:
+def test_free_text_during_the_check_gets_a_nudge_with_the_buttons(
+    brain: Brain, content: Content
+) -> None:
     state: dict[str, Any] = {}
     brain.start_check(state)
     reply = brain.on_text(state, "which foods have magnesium")
@@ -97,7 +100,9 @@ def test_free_text_during_the_check_gets_a_nudge_with_the_buttons(brain: Brain, 
     assert content.buttons["cancel"] in reply.button_labels
 
 
-@pytest.mark.parametrize("bad", [{"nonce": 1}, {"nonce": "x", "path": ["gone"]}, "junk", {"path": []}])
+@pytest.mark.parametrize(
+    "bad", [{"nonce": 1}, {"nonce": "x", "path": ["gone"]}, "junk", {"path": []}]
+)
 def test_state_from_an_older_faq_is_dropped_cleanly(brain: Brain, bad: Any) -> None:
     state: dict[str, Any] = {CHECK_KEY: bad}
     reply = brain.on_text(state, "which foods are rich in magnesium")

@@ -1,0 +1,132 @@
+"""The faqbot command as an operator and a newcomer use it (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FAQ, ROOT
+
+ENV = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "FAQ_PATH"}}
+
+
+def faqbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
+
+
+def ask_json(text: str) -> dict[str, object]:
+    result = faqbot("ask", "--json", text)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert isinstance(record, dict)
+    return record
+
+
+def test_acceptance_examples() -> None:
+    assert ask_json("what is the weather today")["outcome"] == "fallback"
+    foods = ask_json("magnesuim foods")
+    assert (foods["outcome"], foods["entry"]) == ("answer", "foods")
+    assert ask_json("my face is drooping and my lip twitches")["outcome"] == "emergency"
+
+
+def test_ask_json_reads_one_message_per_line() -> None:
+    result = faqbot("ask", "--json", "-", stdin="hi\nmagnesium rda\n\nzzzz qqqq\n")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in records] == ["smalltalk", "answer", "fallback", "fallback"]
+    assert set(records[1]) == {"text", "outcome", "entry", "score", "candidates", "buttons"}
+    assert records[1]["entry"] == "daily-amount"
+    assert "This content is for informational purposes only" in records[1]["text"]
+    assert records[1]["buttons"]
+
+
+def test_ask_plain_text_shows_answer_and_buttons() -> None:
+    result = faqbot("ask", "how", "much", "magnesium", "per", "day")
+    assert result.returncode == 0
+    assert "400–420 mg" in result.stdout
+    assert "[📚 Browse topics]" in result.stdout
+
+
+def test_check_passes_on_the_real_file_and_fails_on_a_broken_one(tmp_path: Path) -> None:
+    ok = faqbot("check")
+    assert ok.returncode == 0, ok.stderr
+    assert "OK: 13 entries" in ok.stdout
+    broken = tmp_path / "faq.yaml"
+    broken.write_text(FAQ.read_text(encoding="utf-8").replace("  - id: foods\n", "  - id: cause\n"))
+    bad = faqbot("--faq", str(broken), "check")
+    assert bad.returncode == 2
+    assert str(broken) in bad.stderr
+    assert "entry[4] (id 'cause'), field 'id': duplicate id" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_check_lists_confusable_phrasings(tmp_path: Path) -> None:
+    confused = tmp_path / "faq.yaml"
+    text = FAQ.read_text(encoding="utf-8")
+    # An alternate of 'foods' that is really the daily-amount question.
+    text = text.replace(
+        '      - "magnesium foods"\n', '      - "magnesium foods"\n      - "magnesium rda"\n'
+    )
+    confused.write_text(text, encoding="utf-8")
+    result = faqbot("--faq", str(confused), "check")
+    assert result.returncode == 0
+    assert "foods: 'magnesium rda'" in result.stdout
+
+
+def test_eval_prints_the_figures() -> None:
+    result = faqbot("eval", "tests/data/eval-tune.yaml")
+    assert result.returncode == 0, result.stderr
+    for label in (
+        "answered right",
+        "clarified right",
+        "wrong answer",
+        "off-topic false answer",
+        "red-flag recall",
+        "per entry",
+        "precision",
+        "recall",
+    ):
+        assert label in result.stdout
+
+
+def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
+    bad = tmp_path / "set.yaml"
+    bad.write_text('- text: "hi"\n  expect: no-such-entry\n', encoding="utf-8")
+    result = faqbot("eval", str(bad))
+    assert result.returncode == 2
+    assert "item[0], field 'expect': unknown label 'no-such-entry'" in result.stderr
+
+
+def test_console_chat_without_a_token(tmp_path: Path) -> None:
+    # Run from an empty directory so no .env is picked up; numbers press buttons.
+    session = "which foods have magnesium\n/doctor\n3\n/cancel\n/quit\n"
+    env_cwd = tmp_path
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--faq", str(FAQ)],
+        input=session,
+        capture_output=True,
+        text=True,
+        cwd=env_cwd,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Console chat" in out
+    assert "Excellent food sources of magnesium" in out
+    assert "Question 1 of up to" in out
+    assert "Question 2 of up to" in out  # "3" pressed the third button: "No"
+    assert "Check cancelled" in out
