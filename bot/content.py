@@ -127,6 +127,8 @@ class Content:
     buttons: Mapping[str, str]
     check_ui: Mapping[str, str]
     doctor_check: DoctorCheck
+    # Telegram command name -> its description in the command menu.
+    commands: Mapping[str, str] = field(default_factory=dict)
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -414,7 +416,18 @@ UI_TEXTS = (
     "too_long_note",
     "also_asked",
     "emergency_continue",
+    "privacy",
+    "forgotten",
+    "group_hint",
+    "expired_short",
+    "inline_open_bot",
+    "inline_emergency_title",
 )
+# Texts that Telegram shows in small places, and their length limits.
+UI_MAX_CHARS = {"expired_short": 200, "inline_open_bot": 64, "inline_emergency_title": 100}
+# Bot commands offered in Telegram's command menu; ui.commands describes each one.
+COMMANDS = ("start", "topics", "doctor", "cancel", "help", "about", "privacy", "forget", "ask")
+MAX_COMMAND_DESCRIPTION = 256
 BUTTONS = (
     "topics",
     "doctor_check",
@@ -428,17 +441,25 @@ BUTTONS = (
 CHECK_TEXTS = ("intro", "nudge", "cancelled", "outcome_footer", "progress", "sources")
 
 
-def _ui(ck: _Checker, raw: Any) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _ui(
+    ck: _Checker, raw: Any
+) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
     data = ck.mapping(raw, "ui")
-    ck.unknown_keys(data, {*UI_TEXTS, "buttons", "check"}, "ui")
-    texts = {k: ck.text(data, k, "ui") for k in UI_TEXTS}
+    ck.unknown_keys(data, {*UI_TEXTS, "buttons", "check", "commands"}, "ui")
+    texts = {k: ck.text(data, k, "ui", max_len=UI_MAX_CHARS.get(k, 3500)) for k in UI_TEXTS}
     raw_buttons = ck.mapping(data.get("buttons"), "ui.buttons")
     ck.unknown_keys(raw_buttons, set(BUTTONS), "ui.buttons")
     buttons = {k: ck.text(raw_buttons, k, "ui.buttons", max_len=40) for k in BUTTONS}
     raw_check = ck.mapping(data.get("check"), "ui.check")
     ck.unknown_keys(raw_check, set(CHECK_TEXTS), "ui.check")
     check = {k: ck.text(raw_check, k, "ui.check") for k in CHECK_TEXTS}
-    return texts, buttons, check
+    raw_commands = ck.mapping(data.get("commands"), "ui.commands")
+    ck.unknown_keys(raw_commands, set(COMMANDS), "ui.commands")
+    commands = {
+        k: ck.text(raw_commands, k, "ui.commands", max_len=MAX_COMMAND_DESCRIPTION)
+        for k in COMMANDS
+    }
+    return texts, buttons, check, commands
 
 
 def _doctor_check(ck: _Checker, raw: Any) -> DoctorCheck:
@@ -573,7 +594,7 @@ def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
     entries = _entries(ck, top.get("entries"))
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
-    ui, buttons, check_ui = _ui(ck, top.get("ui"))
+    ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))
     doctor_check = _doctor_check(ck, top.get("doctor_check"))
     if ck.problems:
         raise ContentError(path, ck.problems)
@@ -590,6 +611,7 @@ def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
         buttons=buttons,
         check_ui=check_ui,
         doctor_check=doctor_check,
+        commands=commands,
     )
 
 
