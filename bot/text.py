@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+import snowballstemmer
 from rapidfuzz.distance import OSA
 
 # Messages longer than this are read only up to here: no question needs more,
@@ -70,18 +71,16 @@ def words(text: str, limit: int = MAX_READ_CHARS) -> list[str]:
     return normalize(text, limit).split()
 
 
-@lru_cache(maxsize=8192)
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A deliberately light plural stemmer: symptoms -> symptom, remedies -> remedy."""
+    """Snowball (Porter 2) stem, so that absorbed / absorbable / absorb meet."""
     if len(word) <= 3 or word.isdigit():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
-        return word[:-1]
-    return word
+    result: str = _STEMMER.stemWord(word)
+    return result
 
 
 def allowed_typos(length: int) -> int:
