@@ -26,7 +26,7 @@ from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
 from bot.safety import EmergencyDetector
-from bot.text import MAX_READ_CHARS, normalize
+from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 State = MutableMapping[str, Any]
 CHECK_KEY = "check"
@@ -82,8 +82,8 @@ class Brain:
         Otherwise a short message close in spelling to a phrase ("thnks")."""
         item = self._small_talk.get(normalized)
         tokens = normalized.split()
-        if item is None and all(t in self._small_talk_words for t in tokens):
-            owners = [self._small_talk_words[t] for t in tokens if self._small_talk_words[t]]
+        if item is None and all(t in self._small_talk_words or t in STOP_WORDS for t in tokens):
+            owners = [o for o in (self._small_talk_words.get(t) for t in tokens) if o is not None]
             item = owners[-1] if owners else None
         if item is None and not exact and len(tokens) <= SMALL_TALK_MAX_WORDS:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))

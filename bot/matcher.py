@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
-from bot.text import STOP_WORDS, Lexicon, allowed_typos
+from bot.text import STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
 
@@ -40,9 +40,15 @@ UNKNOWN_WEIGHT = 2.0
 # An entry's whole vocabulary (phrasings and answer) can vouch for a message,
 # but never as strongly as one phrasing that says the same thing.
 BAG_FACTOR = 0.7
+# How the weight of unknown words grows with their number (1 = linearly).
+UNKNOWN_EXPONENT = 0.5
 # How much covering the message's words matters against covering the phrasing's.
 QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
+
+# A part of a multi-question message must carry at least this much known,
+# distinctive vocabulary (IDF weight) to count as a question of its own.
+MIN_PART_WEIGHT = 1.5
 
 _SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNORECASE)
 _AND = re.compile(r"\band\b|[&+]", re.IGNORECASE)
@@ -118,6 +124,18 @@ class Matcher:
             for t in bag:
                 self._bag_postings.setdefault(t, []).append(idx)
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
+        # Words as typed that the FAQ knows (phrasings, answers, synonyms), for
+        # correcting slips before synonyms apply ("coffe" -> "coffee").
+        typed = set(self.lexicon.raw_words) | set(STOP_WORDS)
+        for entry in content.entries:
+            for text in (*entry.phrasings, entry.answer):
+                typed.update(words(text))
+        self._typed = typed
+        self._typed_by_initial: dict[str, list[str]] = {}
+        for word in sorted(typed):
+            if len(word) >= 4:
+                self._typed_by_initial.setdefault(word[0], []).append(word)
+        self._fix_typed = lru_cache(maxsize=16384)(self._fix_typed_uncached)
 
     # -- words ------------------------------------------------------------
 
@@ -136,28 +154,56 @@ class Matcher:
             return None
         return best[0]
 
+    def _fix_typed_uncached(self, word: str) -> str:
+        """A typed word, or the known typed word it is a spelling slip of."""
+        k = allowed_typos(len(word))
+        if word in self._typed or k == 0 or not word.isalpha():
+            return word
+        choices = self._typed_by_initial.get(word[0], ())
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=k)
+        if best is None or abs(len(best[0]) - len(word)) > k or _inflected(word, best[0]):
+            return word
+        fixed: str = best[0]
+        return fixed
+
     def query_words(self, text: str) -> tuple[dict[str, float], float]:
         """Known words of the message with their weights, and the weight of unknown ones."""
         known: dict[str, float] = {}
-        unknown = 0.0
-        for w in self.lexicon.content_words(text):
+        unknown_count = 0
+        for w in self.lexicon.content_words(text, fix=self._fix_typed):
             fixed = self._correct(w)
             if fixed is None:
                 # A slip of a stop word ("waht") or a number carries no meaning.
                 if not w.isdigit() and w not in STOP_WORDS:
-                    unknown += UNKNOWN_WEIGHT
+                    unknown_count += 1
             elif fixed not in STOP_WORDS:
                 known[fixed] = self.idf[fixed]
-        return known, unknown
+        # Each further unknown word weighs less: a long message carries filler,
+        # while one unknown word in a short one is often the real subject.
+        return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
 
     # -- scoring ----------------------------------------------------------
 
     def score_entries(self, text: str) -> list[Candidate]:
-        """Every entry sharing a word with the message, best first (ties in file order)."""
+        """Every entry sharing a word with the message, best first (ties in file
+        order). In a message of several sentences an entry scores as the best
+        of the whole message and each sentence, so that a greeting or a story
+        around the question does not drown it."""
+        best = self._score(text)
+        sentences = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        if len(sentences) > 1:
+            for sentence in sentences:
+                for idx, score in self._score(sentence).items():
+                    if score > best.get(idx, -1.0):
+                        best[idx] = score
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+
+    def _score(self, text: str) -> dict[int, float]:
         known, unknown = self.query_words(text)
         q_total = sum(known.values()) + unknown
         if not known or q_total <= 0:
-            return []
+            return {}
         best: dict[int, float] = {}
         for pid in sorted({pid for w in known for pid in self._postings.get(w, ())}):
             ph = self._phrasings[pid]
@@ -177,8 +223,7 @@ class Matcher:
             score = BAG_FACTOR * 100.0 * (shared / q_total) ** QUERY_COVERAGE_EXPONENT
             if score > best.get(idx, -1.0):
                 best[idx] = score
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+        return best
 
     def decide(self, ranked: Sequence[Candidate]) -> Match:
         th = self.thresholds
@@ -209,12 +254,26 @@ class Matcher:
         for parts in splits:
             answered: list[Match] = []
             for part in parts:
+                if sum(self.query_words(part)[0].values()) < MIN_PART_WEIGHT:
+                    continue  # "why do people say magnesium" alone says too little
                 m = self.match(part)
                 if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
                     answered.append(m)
-            if len(answered) >= 2:
-                return Analysis(answered[0], tuple(a.entry_id or "" for a in answered[1:]))
+            if len(answered) < 2:
+                continue
+            ids = [a.entry_id for a in answered if a.entry_id]
+            if whole.outcome != "answer":
+                return Analysis(answered[0], tuple(ids[1:]))
+            if whole.entry_id in ids:
+                return Analysis(whole, tuple(i for i in ids if i != whole.entry_id))
         return Analysis(whole)
+
+
+def _inflected(a: str, b: str) -> bool:
+    """Whether one word is the other plus an ending ("sleep"/"sleepy"): another
+    word rather than a spelling slip."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) :] in {"s", "y", "d", "ed", "es", "er"}
 
 
 def _and_splits(text: str) -> list[list[str]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from bot.content import Emergency
-from bot.text import near, words
+from bot.text import words
 
 # All words of a pattern must fall within this many message words of each other.
 WINDOW = 8
@@ -37,7 +37,7 @@ class _Word:
             # makes another word ("convlusion" for convuls*; not "sour" for slur*).
             head = token[: len(self.text)]
             return len(self.text) >= 5 and _one_slip(head, self.text)
-        return token == self.text or (len(self.text) >= 5 and near(token, self.text))
+        return token == self.text or (len(self.text) >= 5 and _one_slip(token, self.text))
 
 
 @dataclass(frozen=True)

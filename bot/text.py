@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -22,6 +22,7 @@ MAX_READ_CHARS = 600
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc`´']")
 _NON_WORD = re.compile(r"[^\w]+")
+_REPEATS = re.compile(r"([^\W\d])\1{2,}")
 _DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 
 # Function words and fillers that say nothing about which entry is meant.
@@ -41,16 +42,19 @@ STOP_WORDS = frozenset(
     was wasnt we were werent what whats when where which while who whom why will
     with wont would wouldnt ya yall you your youre yours yourself hi hello hey hiya
     thanks thank thx ok okay yes yeah yep um uh hmm lol pls bot question ask asking
-    guys guy anybody somebody bit kinda sorta maybe actually always ever even since
+    guys  anybody somebody bit kinda sorta maybe actually always ever even since
     today currently recently constantly randomly suddenly also often via said says
-    heard hear read reading friend friends someone people ppl person guy girl man
-    woman old yr yrs year years age true actually myth real really idea stuff thingy
+    heard hear read reading friend friends someone people ppl person   
+     true actually myth real really idea stuff thingy
     lol lmao omg pls plz srsly tbh idk btw rn super like literally basically
     honestly probably possibly maybe perhaps kind sort way anyone without asking
     start started starting try trying tried little bit go going gonna wanna gotta
     came come coming back now still again keep on off like one ones something
     anything everything whats hows wheres whos explain tell mean means meaning
     normal wondering wonder curious question quick
+    hw wat wht wot shud shld cud wud r n cuz coz bc abt rly tho thru smth sth w
+    dat dis da yo gimme lemme tryna pleaseee plss sm tbh ngl fr good best make contain contains containing
+    makes made making help helps helped helping helpful
     """.split()
 )
 
@@ -58,12 +62,13 @@ STOP_WORDS = frozenset(
 def normalize(text: str, limit: int = MAX_READ_CHARS) -> str:
     """Lowercase words separated by single spaces; no punctuation, emoji or
     control characters; apostrophes dropped (can't -> cant); digits split
-    from letters (400mg -> 400 mg)."""
+    from letters (400mg -> 400 mg); letters repeated for emphasis squeezed."""
     text = unicodedata.normalize("NFKC", text[: limit * 2])
     text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
     text = _APOSTROPHES.sub("", text.casefold())
     text = _NON_WORD.sub(" ", text).replace("_", " ")
     text = _DIGIT_ALPHA.sub(" ", text)
+    text = _REPEATS.sub(r"\1", text)  # "heyyy" -> "hey", "stoppp" -> "stop"
     return " ".join(text.split())[:limit].strip()
 
 
@@ -135,10 +140,19 @@ class Lexicon:
                 i += 1
         return out
 
-    def content_words(self, text: str) -> list[str]:
-        """Canonical words of a text without stop words, in order, no repeats."""
+    @property
+    def raw_words(self) -> set[str]:
+        """Every word the synonym table knows, as people type it."""
+        return {w for key in self._table for w in key}
+
+    def content_words(self, text: str, fix: Callable[[str], str] | None = None) -> list[str]:
+        """Canonical words of a text without stop words, in order, no repeats.
+        `fix` may first correct each typed word (spelling slips)."""
+        raw = words(text)
+        if fix is not None:
+            raw = [fix(w) for w in raw]
         seen: dict[str, None] = {}
-        for w in self.canonical(words(text)):
+        for w in self.canonical(raw):
             if w not in STOP_WORDS and w not in seen:
                 seen[w] = None
         return list(seen)
