@@ -42,10 +42,10 @@ STOP_WORDS = frozenset(
     was wasnt we were werent what whats when where which while who whom why will
     with wont would wouldnt ya yall you your youre yours yourself hi hello hey hiya
     thanks thank thx ok okay yes yeah yep um uh hmm lol pls bot question ask asking
-    guys  anybody somebody bit kinda sorta maybe actually always ever even since
+    guys anybody somebody bit kinda sorta maybe actually always ever even since
     today currently recently constantly randomly suddenly also often via said says
-    heard hear read reading friend friends someone people ppl person   
-     true actually myth real really idea stuff thingy
+    heard hear read reading friend friends someone people ppl person
+    true actually myth real really idea stuff thingy
     lol lmao omg pls plz srsly tbh idk btw rn super like literally basically
     honestly probably possibly maybe perhaps kind sort way anyone without asking
     start started starting try trying tried little bit go going gonna wanna gotta
