@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,12 @@ class Entry:
     related: tuple[str, ...]
     source: str
     offer_check: bool = False
+    # Real user messages labelled with this entry (faq.yaml's `examples`).
+    examples: tuple[str, ...] = ()
 
     @property
     def phrasings(self) -> tuple[str, ...]:
-        return (self.question, *self.alternates)
+        return (self.question, *self.alternates, *self.examples)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Content:
     buttons: Mapping[str, str]
     check_ui: Mapping[str, str]
     doctor_check: DoctorCheck
+    # Messages the article does not answer, kept so near-topic questions are not matched.
+    out_of_scope: tuple[str, ...] = ()
     # Telegram command name -> its description in the command menu.
     commands: Mapping[str, str] = field(default_factory=dict)
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
@@ -325,6 +329,18 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
                     "an entry cannot relate to itself",
                 )
     return tuple(entries)
+
+
+def _with_examples(ck: _Checker, entries: tuple[Entry, ...], raw: Any) -> tuple[Entry, ...]:
+    """Attach `examples: {entry id: [messages]}` to their entries."""
+    data = ck.mapping(raw, "examples")
+    ids = {e.id for e in entries}
+    for key in data:
+        if key not in ids:
+            ck.fail(f"examples, entry '{key}'", "unknown entry id")
+    return tuple(
+        replace(e, examples=ck.text_list(data, e.id, "examples", required=False)) for e in entries
+    )
 
 
 def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
@@ -570,6 +586,8 @@ TOP_KEYS = {
     "emergency",
     "ui",
     "doctor_check",
+    "out_of_scope",
+    "examples",
 }
 
 
@@ -596,6 +614,8 @@ def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))
     doctor_check = _doctor_check(ck, top.get("doctor_check"))
+    out_of_scope = ck.text_list(top, "out_of_scope", "top level", required=False)
+    entries = _with_examples(ck, entries, top.get("examples", {}))
     if ck.problems:
         raise ContentError(path, ck.problems)
     return Content(
@@ -612,6 +632,7 @@ def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
         check_ui=check_ui,
         doctor_check=doctor_check,
         commands=commands,
+        out_of_scope=out_of_scope,
     )
 
 

@@ -33,6 +33,7 @@ from bot.content import Content, Thresholds
 from bot.text import STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
+OUT_OF_SCOPE = "out-of-scope"
 
 # Weight of a message word the FAQ does not know at all, relative to the IDF
 # weights of known words (calibrated on tests/data/eval-tune.yaml).
@@ -40,6 +41,8 @@ UNKNOWN_WEIGHT = 2.0
 # An entry's whole vocabulary (phrasings and answer) can vouch for a message,
 # but never as strongly as one phrasing that says the same thing.
 BAG_FACTOR = 0.7
+# A single sentence of a longer message vouches a little less than the whole.
+SENTENCE_FACTOR = 0.8
 # How the weight of unknown words grows with their number (1 = linearly).
 UNKNOWN_EXPONENT = 0.5
 # How much covering the message's words matters against covering the phrasing's.
@@ -90,22 +93,27 @@ class Matcher:
     def __init__(self, content: Content) -> None:
         self.thresholds: Thresholds = content.thresholds
         self.lexicon = Lexicon(content.synonyms)
-        self.entry_ids = tuple(e.id for e in content.entries)
+        # Questions the article does not answer form one more, pseudo entry:
+        # when it wins, the message is out of scope, and when it comes close,
+        # no entry is answered outright.
+        self.entry_ids = (*(e.id for e in content.entries), OUT_OF_SCOPE)
+        groups = [(e.phrasings, e.answer) for e in content.entries]
+        groups.append((content.out_of_scope, ""))
         tokenised: list[tuple[int, list[str]]] = []
         bags: list[set[str]] = []
         doc_freq: dict[str, int] = {}
-        for idx, entry in enumerate(content.entries):
+        for idx, (phrasings, answer) in enumerate(groups):
             bag: set[str] = set()
-            for text in entry.phrasings:
+            for text in phrasings:
                 toks = self.lexicon.content_words(text)
                 if toks:
                     tokenised.append((idx, toks))
                     bag.update(toks)
-            bag.update(self.lexicon.content_words(entry.answer))
+            bag.update(self.lexicon.content_words(answer))
             bags.append(bag)
             for t in bag:
                 doc_freq[t] = doc_freq.get(t, 0) + 1
-        n = len(content.entries)
+        n = len(groups)
         self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
         self.vocabulary = tuple(sorted(self.idf))
         self._by_initial: dict[str, list[str]] = {}
@@ -194,6 +202,7 @@ class Matcher:
         if len(sentences) > 1:
             for sentence in sentences:
                 for idx, score in self._score(sentence).items():
+                    score *= SENTENCE_FACTOR
                     if score > best.get(idx, -1.0):
                         best[idx] = score
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -227,14 +236,15 @@ class Matcher:
 
     def decide(self, ranked: Sequence[Candidate]) -> Match:
         th = self.thresholds
-        if not ranked or ranked[0].score < th.clarify:
+        entries = [c for c in ranked if c.entry_id != OUT_OF_SCOPE]
+        if not ranked or ranked[0].score < th.clarify or ranked[0].entry_id == OUT_OF_SCOPE:
             top = ranked[0].score if ranked else 0.0
-            return Match("fallback", top, tuple(ranked[: th.max_candidates]))
+            return Match("fallback", top, tuple(entries[: th.max_candidates]))
         top = ranked[0].score
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if top >= th.answer and top - runner_up >= th.min_gap:
             return Match("answer", top, tuple(ranked[: th.max_candidates]))
-        close = [c for c in ranked if c.score >= th.clarify and top - c.score <= th.clarify_window]
+        close = [c for c in entries if c.score >= th.clarify and top - c.score <= th.clarify_window]
         return Match("clarify", top, tuple(close[: th.max_candidates]))
 
     def match(self, text: str) -> Match:

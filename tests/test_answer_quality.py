@@ -43,15 +43,16 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
     report = _report(brain, content, "eval-test.yaml")
     assert report.red_flag_recall == 100.0
     assert report.off_topic_false_answer <= 5.0
-    assert report.wrong_answer <= 6.0
+    assert report.wrong_answer <= 7.0
     # The right entry is answered or offered as a "did you mean" button.
-    assert report.answered_right + report.clarified_right >= 88.0
-    assert report.answered_right >= 60.0
+    assert report.answered_right + report.clarified_right >= 90.0
+    assert report.answered_right >= 78.0
 
 
 def test_frozen_split_is_not_copied_into_content(content: Content) -> None:
     items = yaml.safe_load((DATA / "eval-test.yaml").read_text(encoding="utf-8"))
     phrasings = {p.lower().strip() for e in content.entries for p in e.phrasings}
+    phrasings |= {p.lower().strip() for p in content.out_of_scope}
     copied = [i["text"] for i in items if i["text"].lower().strip() in phrasings]
     assert copied == []
 

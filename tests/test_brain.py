@@ -67,7 +67,7 @@ def test_ambiguous_message_gets_did_you_mean_with_none_of_these(brain: Brain) ->
     reply = ask(brain, "magnesium")
     if reply.kind == "answer":  # a lone keyword may be answered with the overview...
         assert reply.entry == "about-magnesium"
-    reply = ask(brain, "magnesium muscles")
+    reply = ask(brain, "twitch")
     assert reply.kind == "clarify"
     assert 2 <= len(reply.candidates) <= 3
     data = [b.data for b in reply.flat_buttons]
@@ -168,7 +168,7 @@ def test_forged_or_stale_button_data_gets_expired(brain: Brain, data: str) -> No
 
 
 def test_all_button_data_fits_telegram(brain: Brain, content: Content) -> None:
-    replies = [brain.topics(), brain.menu(), brain.about(), ask(brain, "magnesium muscles")]
+    replies = [brain.topics(), brain.menu(), brain.about(), ask(brain, "twitch")]
     replies += [brain.entry_reply(e) for e in content.entries]
     state: dict[str, Any] = {}
     replies.append(brain.start_check(state))

@@ -201,3 +201,17 @@ def test_python_objects_in_yaml_are_not_constructed(tmp_path: Path) -> None:
     path.write_text("version: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
     with pytest.raises(ContentError, match="not valid YAML"):
         load_content(path)
+
+
+def test_examples_must_name_existing_entries() -> None:
+    data = _raw()
+    data["examples"]["no-such-entry"] = ["hello"]
+    data["examples"]["foods"] = "not a list"
+    problems = _problems(data)
+    assert "examples, entry 'no-such-entry': unknown entry id" in problems
+    assert "examples, field 'foods': must be a non-empty list, got str" in problems
+
+
+def test_examples_and_out_of_scope_take_part_in_matching(content: Content) -> None:
+    assert all(content.by_id[e.id].examples for e in content.entries)
+    assert len(content.out_of_scope) >= 100
