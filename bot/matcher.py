@@ -97,21 +97,27 @@ class Matcher:
         # when it wins, the message is out of scope, and when it comes close,
         # no entry is answered outright.
         self.entry_ids = (*(e.id for e in content.entries), OUT_OF_SCOPE)
-        groups = [(e.phrasings, e.answer) for e in content.entries]
-        groups.append((content.out_of_scope, ""))
+        # Per group: phrasings to match one by one, and the curated text whose
+        # words form the group's vocabulary ("bag"). Examples are real user
+        # messages full of filler words, so they are matched but not bagged;
+        # the out-of-scope pseudo entry has no bag at all.
+        groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+            (e.phrasings, (e.question, *e.alternates, e.answer)) for e in content.entries
+        ]
+        groups.append((content.out_of_scope, ()))
         tokenised: list[tuple[int, list[str]]] = []
         bags: list[set[str]] = []
         doc_freq: dict[str, int] = {}
-        for idx, (phrasings, answer) in enumerate(groups):
-            bag: set[str] = set()
+        for idx, (phrasings, curated) in enumerate(groups):
+            seen: set[str] = set()
             for text in phrasings:
                 toks = self.lexicon.content_words(text)
                 if toks:
                     tokenised.append((idx, toks))
-                    bag.update(toks)
-            bag.update(self.lexicon.content_words(answer))
+                    seen.update(toks)
+            bag = {t for text in curated for t in self.lexicon.content_words(text)}
             bags.append(bag)
-            for t in bag:
+            for t in seen | bag:
                 doc_freq[t] = doc_freq.get(t, 0) + 1
         n = len(groups)
         self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
