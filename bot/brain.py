@@ -11,6 +11,7 @@ Button data (at most 64 bytes):
   d                              start (or restart) the doctor check
   c:<nonce>:<depth>:<option>     answer the current step of the check
   b:<nonce>:<depth> / x:<nonce>  back / cancel in the check
+  f:<entry id>:up / f:<entry id>:down   feedback on an answer
 """
 
 from __future__ import annotations
@@ -143,6 +144,13 @@ class Brain:
             if r not in shown
         ]
         b = self.content.buttons
+        rows.insert(
+            0,
+            (
+                Button(b["helpful"], f"f:{entry.id}:up"),
+                Button(b["not_helpful"], f"f:{entry.id}:down"),
+            ),
+        )
         if entry.offer_check or any(e.offer_check for e in also or ()):
             rows.insert(0, (Button(b["doctor_check"], "d"),))
             rows.append((Button(b["topics"], "t"),))
@@ -221,12 +229,31 @@ class Brain:
             return simple[kind]()
         if kind == "d" and not rest:
             return self.start_check(state, edit=False)
+        if kind == "f":
+            return self._feedback(rest)
         if kind in {"c", "b", "x"}:
             try:
                 return self._check_button(state, kind, rest)
             except (StaleButton, ValueError):
                 return self.expired()
         return self.expired()
+
+    def _feedback(self, rest: str) -> Reply:
+        """👍 thanks quietly; 👎 offers another way to ask. `kind` says which vote."""
+        entry_id, _, vote = rest.partition(":")
+        if entry_id not in self.content.by_id or vote not in {"up", "down"}:
+            return self.expired()
+        thanks = self.content.ui["feedback_thanks"]
+        if vote == "up":
+            return Reply((), "feedback-up", entry=entry_id, toast=thanks)
+        topics = self.topics()
+        return Reply(
+            (Section(self.content.ui["feedback_down"]),),
+            "feedback-down",
+            topics.buttons,
+            entry=entry_id,
+            toast=thanks,
+        )
 
     def menu(self) -> Reply:
         return self._simple("menu", self.content.ui["welcome"], self._menu_buttons())

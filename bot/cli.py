@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.brain import Brain
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content, ContentError, load_content
 from bot.matcher import Matcher
 from bot.replies import Reply
@@ -37,7 +37,24 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="answer quality on a labelled YAML question set")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--png", type=Path, help="also draw the score distributions with thresholds")
+    rep = sub.add_parser("report", help="what was asked, answered, liked and left unanswered")
+    rep.add_argument("--days", type=int, default=7, help="the last N days (default 7)")
+    rep.add_argument("--since", type=_date, help="from this day (YYYY-MM-DD, UTC)")
+    rep.add_argument("--until", type=_date, help="up to, not including, this day")
+    rep.add_argument("--db", type=Path, help="event store (default: DATA_DIR/events.sqlite3)")
+    rep.add_argument("--html", type=Path, help="also write an HTML summary")
+    rep.add_argument("--png", type=Path, help="also write a PNG chart")
     return p
+
+
+def _date(text: str) -> float:
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def ask_record(reply: Reply) -> dict[str, Any]:
@@ -108,11 +125,40 @@ def _eval(brain: Brain, args: argparse.Namespace, out: TextIO) -> int:
 
     ids = [e.id for e in brain.content.entries]
     items = evaluation.load_labelled(args.file, set(ids))
-    report = evaluation.summarize(evaluation.run(brain, items), ids)
+    results = evaluation.run(brain, items)
+    report = evaluation.summarize(results, ids)
+    if args.png:
+        th = brain.content.thresholds
+        evaluation.write_score_chart(results, th.answer, th.clarify, args.png)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), file=out)
     else:
         print(evaluation.format_report(report, str(args.file)), file=out)
+    return 0
+
+
+def _report(brain: Brain, settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    import time
+
+    from bot import report
+    from bot.events import EventStore
+
+    path = args.db or settings.events_file
+    if not path.exists():
+        print(
+            f"faqbot: no event store at {path} (is EVENTS_ENABLED on, and DATA_DIR right?)",
+            file=sys.stderr,
+        )
+        return 2
+    until = args.until if args.until is not None else time.time()
+    since = args.since if args.since is not None else until - args.days * 86400
+    store = EventStore(path, settings.events_retention_days)
+    result = report.build_report(store, brain.matcher, since, until)
+    print(report.format_report(result), file=out)
+    if args.html:
+        report.write_html(result, args.html)
+    if args.png:
+        report.write_png(result, args.png)
     return 0
 
 
@@ -135,6 +181,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _ask(brain, args, out)
         if command == "eval":
             return _eval(brain, args, out)
+        if command == "report":
+            return _report(brain, settings, args, out)
     except ContentError as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
         return 2

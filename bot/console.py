@@ -14,7 +14,9 @@ QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 def render(reply: Reply) -> tuple[str, list[Button]]:
     """Plain text of a reply plus its buttons as a numbered list."""
     buttons = reply.flat_buttons
-    lines = [reply.text]
+    lines = [reply.text] if reply.sections else []
+    if reply.toast:
+        lines.insert(0, f"({reply.toast})")
     if buttons:
         lines.append("")
         lines.extend(f"  [{n}] {b.label}" for n, b in enumerate(buttons, 1))

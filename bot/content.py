@@ -438,13 +438,22 @@ UI_TEXTS = (
     "expired_short",
     "inline_open_bot",
     "inline_emergency_title",
+    "feedback_thanks",
+    "feedback_down",
 )
 # Texts that Telegram shows in small places, and their length limits.
-UI_MAX_CHARS = {"expired_short": 200, "inline_open_bot": 64, "inline_emergency_title": 100}
+UI_MAX_CHARS = {
+    "feedback_thanks": 200,
+    "expired_short": 200,
+    "inline_open_bot": 64,
+    "inline_emergency_title": 100,
+}
 # Bot commands offered in Telegram's command menu; ui.commands describes each one.
 COMMANDS = ("start", "topics", "doctor", "cancel", "help", "about", "privacy", "forget", "ask")
 MAX_COMMAND_DESCRIPTION = 256
 BUTTONS = (
+    "helpful",
+    "not_helpful",
     "topics",
     "doctor_check",
     "how_to_ask",

@@ -219,3 +219,36 @@ def format_report(report: Report, source: str) -> str:
     else:
         lines.append("  no confusions")
     return "\n".join(lines)
+
+
+def write_score_chart(results: list[ItemResult], answer: float, clarify: float, path: Path) -> None:
+    """Score distributions of in-scope and off-topic messages with the thresholds:
+    why the answer and clarify lines sit where they do."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    in_scope = [r.score for r in results if r.item.in_scope and r.outcome != "emergency"]
+    off_topic = [r.score for r in results if r.item.expect == "off-topic"]
+    right = [
+        r.score
+        for r in results
+        if r.item.in_scope and r.outcome == "answer" and r.entry in r.item.right_entries
+    ]
+    bins = [i * 5 for i in range(21)]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.hist(in_scope, bins=bins, alpha=0.55, label=f"in scope ({len(in_scope)})", color="#4c72b0")
+    ax.hist(
+        off_topic, bins=bins, alpha=0.55, label=f"off-topic ({len(off_topic)})", color="#c44e52"
+    )
+    ax.hist(right, bins=bins, histtype="step", linewidth=1.5, label="answered right", color="#222")
+    ax.axvline(answer, color="#55a868", linestyle="--", label=f"answer threshold ({answer:g})")
+    ax.axvline(clarify, color="#dd8452", linestyle=":", label=f"clarify threshold ({clarify:g})")
+    ax.set_xlabel("best match score")
+    ax.set_ylabel("messages")
+    ax.set_title("Match scores: in-scope vs off-topic")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -244,7 +244,8 @@ class Matcher:
         th = self.thresholds
         entries = [c for c in ranked if c.entry_id != OUT_OF_SCOPE]
         if not ranked or ranked[0].score < th.clarify or ranked[0].entry_id == OUT_OF_SCOPE:
-            top = ranked[0].score if ranked else 0.0
+            # The score reported is always the best real entry's.
+            top = entries[0].score if entries else 0.0
             return Match("fallback", top, tuple(entries[: th.max_candidates]))
         top = ranked[0].score
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0

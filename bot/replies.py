@@ -44,6 +44,9 @@ class Reply:
     score: float = 0.0
     candidates: tuple[str, ...] = ()
     edit: bool = False
+    # A short notice shown on top of the chat (Telegram: the button's answer);
+    # a reply with a toast and no sections sends no message.
+    toast: str | None = None
 
     @property
     def text(self) -> str:

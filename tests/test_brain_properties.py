@@ -86,7 +86,7 @@ def test_huge_messages(texts: list[str]) -> None:
 def test_forged_button_data_never_raises(data: str) -> None:
     state: dict[str, Any] = {}
     reply = BRAIN.on_button(state, data)
-    assert reply.text.strip()
+    assert reply.text.strip() or reply.toast
     for button in reply.flat_buttons:
         assert len(button.data.encode()) <= MAX_BUTTON_DATA_BYTES
 
@@ -103,7 +103,7 @@ def test_random_walks_through_the_check_stay_consistent(steps: list[str | int]) 
             if not buttons:
                 continue
             reply = BRAIN.on_button(state, buttons[step % len(buttons)].data)
-            assert reply.text.strip()
+            assert reply.text.strip() or reply.toast
         else:
             reply = BRAIN.on_text(state, step)
             valid(reply)

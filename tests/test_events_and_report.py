@@ -1,0 +1,186 @@
+"""The anonymous event store, the operator's report and the eval chart."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import report
+from bot.brain import Brain
+from bot.events import DAY, EventStore
+from tests.conftest import ROOT
+
+NOW = 1_790_000_000.0  # a fixed moment, so the tests do not depend on the clock
+
+
+def store_at(tmp_path: Path, retention: int = 30) -> EventStore:
+    return EventStore(tmp_path / "events.sqlite3", retention)
+
+
+def test_text_is_kept_only_for_unanswered_questions(tmp_path: Path, brain: Brain) -> None:
+    store = store_at(tmp_path)
+    for message in ("which foods have magnesium", "magnesium for sleep", "zzz qqq", "twitch", "hi"):
+        store.record(brain.on_text({}, message), message, now=NOW)
+    rows = store.questions(0, NOW + 1)
+    kept = {r.outcome: r.text for r in rows}
+    assert kept["answer"] is None
+    assert kept["smalltalk"] is None
+    assert kept["fallback"] is not None
+    assert kept["clarify"] == "twitch"
+    assert {r.entry for r in rows if r.outcome == "answer"} == {"foods"}
+
+
+def test_no_user_or_chat_id_can_reach_the_store(tmp_path: Path, brain: Brain) -> None:
+    store = store_at(tmp_path)
+    store.record(brain.on_text({}, "zzz 123456789"), "zzz qqq", now=NOW)
+    store.feedback("foods", "down", now=NOW)
+    with sqlite3.connect(store.path) as db:
+        columns = {
+            table: [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+            for table in ("questions", "feedback")
+        }
+    assert columns == {
+        "questions": ["hour", "outcome", "entry", "score", "text"],
+        "feedback": ["hour", "entry", "vote"],
+    }
+    # Times are rounded to the hour, so rows cannot be lined up with messages.
+    assert all(r.hour % 3600 == 0 for r in store.questions(0, NOW + 1))
+
+
+def test_navigation_is_not_counted_as_a_question(tmp_path: Path, brain: Brain) -> None:
+    store = store_at(tmp_path)
+    store.record(brain.topics(), "", now=NOW)
+    store.record(brain.menu(), "", now=NOW)
+    assert store.questions(0, NOW + 1) == []
+
+
+def test_retention_deletes_old_rows(tmp_path: Path, brain: Brain) -> None:
+    store = store_at(tmp_path, retention=30)
+    reply = brain.on_text({}, "zzz qqq")
+    store.record(reply, "old", now=NOW - 31 * DAY)
+    store.record(reply, "recent", now=NOW - 29 * DAY)
+    store.feedback("foods", "up", now=NOW - 40 * DAY)
+    store.feedback("foods", "up", now=NOW - 1 * DAY)
+    assert store.purge(now=NOW) == 2
+    assert [r.text for r in store.questions(0, NOW)] == ["recent"]
+    assert len(store.feedback_rows(0, NOW)) == 1
+
+
+def test_bad_votes_and_retention_are_refused(tmp_path: Path) -> None:
+    store = store_at(tmp_path)
+    with pytest.raises(ValueError, match="vote"):
+        store.feedback("foods", "meh")
+    with pytest.raises(ValueError, match="retention"):
+        EventStore(tmp_path / "x.sqlite3", 0)
+
+
+def test_unanswered_questions_are_grouped_by_similarity(tmp_path: Path, brain: Brain) -> None:
+    store = store_at(tmp_path)
+    sleep = [
+        "magnesium for sleep",
+        "Magnesium for sleep?",
+        "does magnesium help sleep",
+        "magnesium sleep",
+        "mg for sleep",
+        "magnesium to sleep better",
+        "sleep magnesium",
+        "magnesium before sleep",
+        "is magnesium good for sleep",
+        "magnesium for sleeping",
+        "magnesium and sleep",
+        "magnesium for better sleep",
+    ]
+    other = ["best football team", "weather tomorrow"]
+    for text in sleep + other:
+        store.record(brain.on_text({}, text), text, now=NOW)
+    store.record(brain.on_text({}, "which foods have magnesium"), "x", now=NOW)
+    store.feedback("foods", "down", now=NOW)
+    store.feedback("foods", "down", now=NOW)
+    store.feedback("cause", "up", now=NOW)
+    result = report.build_report(store, brain.matcher, NOW - DAY, NOW + 1)
+    assert result.unanswered[0].count == len(sleep)
+    assert len(result.unanswered) == 1 + len(other)
+    assert result.top_entries == [("foods", 1)]
+    assert result.most_disliked == [("foods", 0, 2)]
+    text = report.format_report(result)
+    assert "Questions by outcome" in text
+    assert f"{len(sleep):4d}  " in text
+
+
+def test_report_command_prints_and_writes_html_and_png(tmp_path: Path, brain: Brain) -> None:
+    store = store_at(tmp_path)
+    now = time.time()
+    for text in ("magnesium for sleep", "which foods have magnesium", "zzz"):
+        store.record(brain.on_text({}, text), text, now=now)
+    html, png = tmp_path / "r.html", tmp_path / "r.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "report",
+            "--db",
+            str(store.path),
+            "--days",
+            "2",
+            "--html",
+            str(html),
+            "--png",
+            str(png),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 questions" in result.stdout
+    assert "magnesium for sleep" in html.read_text(encoding="utf-8")
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_without_a_store_says_so(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--db", str(tmp_path / "none.sqlite3")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "no event store" in result.stderr
+
+
+def test_eval_draws_the_score_chart(tmp_path: Path) -> None:
+    png = tmp_path / "scores.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", "tests/data/eval-tune.yaml", "--png", str(png)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "answered right" in result.stdout  # the usual figures, not JSON
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_feedback_buttons_under_every_answer(brain: Brain) -> None:
+    reply = brain.on_text({}, "which foods have magnesium")
+    assert [b.data for b in reply.buttons[0]] == ["f:foods:up", "f:foods:down"]
+    up = brain.on_button({}, "f:foods:up")
+    assert (up.kind, up.entry, up.sections) == ("feedback-up", "foods", ())
+    assert up.toast
+    down = brain.on_button({}, "f:foods:down")
+    assert down.kind == "feedback-down"
+    assert "t" not in {b.data for b in down.flat_buttons}  # the topics themselves are offered
+    assert "e:foods" in {b.data for b in down.flat_buttons}
+    assert brain.on_button({}, "f:nope:up").kind == "expired"
