@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.brain import Brain
 from bot.content import Content, load_content
+from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 FAQ = ROOT / "faq.yaml"
@@ -22,3 +24,12 @@ def content() -> Content:
 @pytest.fixture(scope="session")
 def brain(content: Content) -> Brain:
     return Brain(content)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotAPI]:
+    """A local Bot API server; the test fails if the bot caused any 4xx."""
+    with FakeBotAPI() as api:
+        yield api
+        # The bot never sent anything Telegram would have refused.
+        assert api.errors == []

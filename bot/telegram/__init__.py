@@ -1,0 +1,9 @@
+"""The Telegram front end: PTB handlers around the plain-Python brain.
+
+render.py      Reply -> HTML text and inline keyboard
+handlers.py    the async callbacks that call the brain
+commands.py    the command menu published at start-up
+persistence.py PicklePersistence that keeps only non-empty user_data
+app.py         build_application(): the one place where the Application is assembled
+logging_setup.py, runner.py: logging without tokens or user text; run_telegram()
+"""

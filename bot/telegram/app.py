@@ -1,0 +1,162 @@
+"""The composition root: the PTB Application with its handlers, persistence and limits."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    InlineQueryHandler,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+
+from bot.brain import Brain
+from bot.config import Settings
+from bot.content import Content
+from bot.events import EventStore
+from bot.reload import ContentReloader
+from bot.telegram.commands import publish_commands
+from bot.telegram.handlers import Handlers, on_error
+from bot.telegram.persistence import UserDataPersistence
+
+log = logging.getLogger(__name__)
+
+# ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
+FaqApplication = Application[
+    ExtBot[int],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+
+# How often faq.yaml is checked for changes, and old events deleted.
+RELOAD_POLL_SECONDS = 5.0
+PURGE_INTERVAL_SECONDS = 3600.0
+# Retries of a request Telegram answered with 429 (flood limit), after its retry_after.
+FLOOD_RETRIES = 3
+# How often changed user_data is written to disk (and always on shutdown).
+PERSISTENCE_INTERVAL_SECONDS = 30.0
+# Messages in a private chat that are not text: the bot can only read text.
+NOT_TEXT = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+)
+
+
+def build_application(
+    settings: Settings, content: Content, *, persistence_path: Path | None = None
+) -> FaqApplication:
+    """The bot, ready for run_polling() (or initialize/start in tests).
+
+    Updates are handled one at a time (the doctor check is stateful); only
+    user_data is persisted, at `persistence_path` (default: settings.persistence_file).
+    """
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    path = persistence_path or settings.persistence_file
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    base_url = settings.base_url
+    # https://api.telegram.org/bot -> https://api.telegram.org/file/bot, likewise for a
+    # self-hosted Bot API server (or a local fake) whose base URL ends in /bot.
+    head, sep, tail = base_url.rpartition("/")
+    base_file_url = f"{head}/file/{tail}" if sep else base_url
+
+    events = (
+        EventStore(settings.events_file, settings.events_retention_days)
+        if settings.events_enabled
+        else None
+    )
+    reloader = ContentReloader(settings.faq_path, content)
+    handlers = Handlers(Brain(content), events, settings.admin_user_ids, reloader)
+
+    async def post_init(application: FaqApplication) -> None:
+        await publish_commands(application.bot, content)
+
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .concurrent_updates(False)
+        .post_init(post_init)
+        .build()
+    )
+
+    # New messages only: edited messages and channel posts get no reply.
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & new
+    groups = filters.ChatType.GROUPS & new
+    commands = {
+        "start": handlers.start,
+        "menu": handlers.menu,
+        "help": handlers.help,
+        "about": handlers.about,
+        "topics": handlers.topics,
+        "doctor": handlers.doctor,
+        "cancel": handlers.cancel,
+        "privacy": handlers.privacy,
+        "forget": handlers.forget,
+        "ask": handlers.ask,
+        "stats": handlers.stats,
+        "reload": handlers.reload,
+    }
+    app.add_handlers(
+        [
+            *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
+            MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
+            MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_text),
+            MessageHandler(private & NOT_TEXT, handlers.unsupported),
+            CallbackQueryHandler(handlers.button),
+            InlineQueryHandler(handlers.inline),
+        ]
+    )
+    app.add_error_handler(on_error)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            handlers.watch_content, interval=RELOAD_POLL_SECONDS, first=RELOAD_POLL_SECONDS
+        )
+        if events is not None:
+
+            async def purge(_: ContextTypes.DEFAULT_TYPE) -> None:
+                await _purge(events)
+
+            app.job_queue.run_repeating(purge, interval=PURGE_INTERVAL_SECONDS, first=60)
+    return app
+
+
+async def _purge(events: EventStore) -> None:
+    """Delete events past the retention period (also done when the store opens)."""
+    try:
+        gone = events.purge()
+    except sqlite3.Error as error:
+        log.warning("could not delete old events: %s", error)
+        return
+    if gone:
+        log.info("deleted %d events past the retention period", gone)

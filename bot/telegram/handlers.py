@@ -1,0 +1,449 @@
+"""Thin async PTB callbacks: read the update, ask the brain, send what it says.
+
+Per-user state is `context.user_data` (kept by PTB's persistence); the brain
+stores in it only the doctor check in progress. No callback logs what a user
+wrote. Which update reaches which callback is decided in app.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, InlineQueryLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.brain import Brain, State
+from bot.content import Entry
+from bot.events import EventStore
+from bot.reload import ContentReloader, ReloadResult
+from bot.replies import Reply, Section
+from bot.report import build_report, format_report
+from bot.telegram.render import render, render_text
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Deep-link payload of the "open the bot" button above inline results.
+INLINE_START_PAYLOAD = "inline"
+INLINE_CACHE_SECONDS = 60
+INLINE_DESCRIPTION_CHARS = 100
+# /stats covers this many days.
+STATS_DAYS = 7
+# Reply kinds that explain how to use the bot; in groups they get the group hint.
+HOW_TO_KINDS = frozenset({"menu", "help"})
+
+
+def _is_not_modified(error: BadRequest) -> bool:
+    return "message is not modified" in error.message.lower()
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class Handlers:
+    """The callbacks, bound to one brain (swapped whole when faq.yaml is reloaded)."""
+
+    def __init__(
+        self,
+        brain: Brain,
+        events: EventStore | None = None,
+        admins: frozenset[int] = frozenset(),
+        reloader: ContentReloader | None = None,
+    ) -> None:
+        self.brain = brain
+        self.events = events
+        self.admins = admins
+        self.reloader = reloader
+
+    @property
+    def ui(self) -> Mapping[str, str]:
+        return self.brain.content.ui
+
+    # -- statistics ---------------------------------------------------------
+
+    def _record(self, reply: Reply, text: str) -> None:
+        """Count a question in the anonymous store; a storage failure never stops a reply."""
+        if self.events is None:
+            return
+        try:
+            self.events.record(reply, text)
+        except sqlite3.Error as error:
+            log.warning("could not record an event: %s", error)
+
+    def _vote(self, reply: Reply) -> None:
+        if self.events is None or reply.entry is None:
+            return
+        try:
+            self.events.feedback(reply.entry, "up" if reply.kind == "feedback-up" else "down")
+        except sqlite3.Error as error:
+            log.warning("could not record feedback: %s", error)
+
+    async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
+        reply = self.brain.on_text(self._state(context), text)
+        self._record(reply, text)
+        await self._reply(update, context, reply)
+
+    # -- helpers ------------------------------------------------------------
+
+    @staticmethod
+    def _state(context: Context) -> State:
+        data = context.user_data
+        return data if data is not None else {}
+
+    def _simple(self, kind: str, text: str) -> Reply:
+        """A text from faq.yaml with the menu buttons."""
+        return Reply((Section(text),), kind, self.brain.menu().buttons)
+
+    def _for_chat(self, reply: Reply, chat: Chat) -> Reply:
+        if chat.type != ChatType.PRIVATE and reply.kind in HOW_TO_KINDS:
+            return replace(reply, sections=(*reply.sections, Section(self.ui["group_hint"])))
+        return reply
+
+    async def _send(
+        self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
+    ) -> None:
+        text, markup = render(self._for_chat(reply, chat))
+        await context.bot.send_message(
+            chat.id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=(
+                ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to is not None
+                else None
+            ),
+        )
+        log.debug("sent a %s reply (entry %s)", reply.kind, reply.entry)
+
+    async def _reply(self, update: Update, context: Context, reply: Reply) -> None:
+        """Answer the message of `update`: in groups as a reply to it."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
+        await self._send(context, chat, reply, reply_to)
+
+    # -- commands -----------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        """/start, with an optional deep-link payload (an entry id or "check")."""
+        payload = context.args[0] if context.args else None
+        await self._reply(update, context, self.brain.welcome(self._state(context), payload))
+
+    async def menu(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self.brain.menu())
+
+    async def help(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self.brain.help())
+
+    async def about(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self.brain.about())
+
+    async def topics(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self.brain.topics())
+
+    async def doctor(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self.brain.start_check(self._state(context)))
+
+    async def cancel(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self.brain.cancel_check(self._state(context)))
+
+    def privacy_text(self) -> str:
+        """/privacy, saying exactly what this deployment keeps."""
+        if self.events is not None:
+            stats = self.ui["privacy_stats_on"].replace("{days}", str(self.events.retention_days))
+        else:
+            stats = self.ui["privacy_stats_off"]
+        return self.ui["privacy"].replace("{stats}", stats)
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, self._simple("privacy", self.privacy_text()))
+
+    async def forget(self, update: Update, context: Context) -> None:
+        """/forget: delete everything kept about the user, in memory and on disk."""
+        if context.user_data is not None:
+            context.user_data.clear()
+        user = update.effective_user
+        if user is not None:
+            context.application.drop_user_data(user.id)
+        await self._reply(update, context, self._simple("forgotten", self.ui["forgotten"]))
+
+    async def ask(self, update: Update, context: Context) -> None:
+        """/ask <question>: the way to ask in groups (works in private chats too)."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or message.text is None:
+            return
+        command = message.parse_entities([MessageEntity.BOT_COMMAND])
+        first = min(command, key=lambda e: e.offset, default=None)
+        question = message.text[len(command[first]) :] if first is not None else ""
+        if not question.strip():
+            if chat.type == ChatType.PRIVATE:
+                reply = self.brain.help()
+            else:
+                reply = Reply((Section(self.ui["group_hint"]),), "group-hint")
+            await self._reply(update, context, reply)
+            return
+        await self._ask_brain(update, context, question)
+
+    def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.admins
+
+    async def stats(self, update: Update, context: Context) -> None:
+        """/stats (admins): the operator's report for the last 7 days."""
+        if not self._is_admin(update):
+            await self.unknown_command(update, context)
+            return
+        if self.events is None:
+            text = "Statistics are switched off (EVENTS_ENABLED=false)."
+        else:
+            now = time.time()
+            summary = build_report(self.events, self.brain.matcher, now - STATS_DAYS * 86400, now)
+            text = format_report(summary, limit=10)
+        await self._reply(update, context, Reply((Section(text),), "stats"))
+
+    async def reload(self, update: Update, context: Context) -> None:
+        """/reload (admins): read faq.yaml again now."""
+        if not self._is_admin(update):
+            await self.unknown_command(update, context)
+            return
+        text = "Hot reload is not configured." if self.reloader is None else ""
+        if self.reloader is not None:
+            result = self.reloader.poll(force=True)
+            text = self.apply(result) if result is not None else "faq.yaml is unchanged."
+        await self._reply(update, context, Reply((Section(text),), "reload"))
+
+    def apply(self, result: ReloadResult) -> str:
+        """Serve reloaded content; describe the outcome for the admins."""
+        if not result.ok:
+            log.error("faq.yaml was not reloaded: %s", result.error)
+            return (
+                f"faq.yaml was NOT reloaded; the previous content keeps serving.\n\n{result.error}"
+            )
+        self.brain = Brain(
+            result.content,
+        )
+        log.info("faq.yaml reloaded: %d entries", len(result.content.entries))
+        return f"faq.yaml reloaded: {len(result.content.entries)} entries."
+
+    async def watch_content(self, context: Context) -> None:
+        """Job: pick up faq.yaml changes; tell the admins either way."""
+        if self.reloader is None:
+            return
+        result = self.reloader.poll()
+        if result is None:
+            return
+        text = self.apply(result)
+        for admin in sorted(self.admins):
+            try:
+                await context.bot.send_message(
+                    admin, render_text(Reply((Section(text),), "reload")), parse_mode=ParseMode.HTML
+                )
+            except TelegramError as error:
+                log.warning("could not tell admin about the reload: %s", error)
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """A command the bot does not know, in a private chat: how to ask."""
+        await self._reply(update, context, self.brain.help())
+
+    # -- messages -----------------------------------------------------------
+
+    async def private_text(self, update: Update, context: Context) -> None:
+        """Free text in a private chat is a question."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        if message.via_bot is not None and message.via_bot.id == context.bot.id:
+            return  # an inline answer the user posted here: not a question
+        await self._ask_brain(update, context, message.text)
+
+    async def group_text(self, update: Update, context: Context) -> None:
+        """In groups only replies to the bot and @mentions of it are questions."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        if message.via_bot is not None and message.via_bot.id == context.bot.id:
+            return
+        replied = message.reply_to_message
+        to_bot = (
+            replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == context.bot.id
+        )
+        username = context.bot.username
+        mention = f"@{username}".lower()
+        mentioned = any(
+            value.lower() == mention
+            for value in message.parse_entities([MessageEntity.MENTION]).values()
+        )
+        if not (to_bot or mentioned):
+            return  # chatter between people
+        text = message.text
+        if mentioned:
+            text = re.sub(re.escape(mention) + r"\b", " ", text, flags=re.IGNORECASE)
+        await self._ask_brain(update, context, text)
+
+    async def unsupported(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice, locations, files ... in a private chat."""
+        await self._reply(update, context, self._simple("unsupported", self.ui["unsupported"]))
+
+    # -- buttons ------------------------------------------------------------
+
+    async def button(self, update: Update, context: Context) -> None:
+        """An inline button: answer the query at once, then edit or send the reply."""
+        query = update.callback_query
+        if query is None:
+            return
+        state = self._state(context)
+        data = query.data
+        reply = self.brain.on_button(state, data) if data else self.brain.expired()
+        toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
+        await self._answer(query, toast)
+        message = query.message
+        if reply.kind in {"feedback-up", "feedback-down"}:
+            self._vote(reply)
+            if isinstance(message, Message):
+                await self._drop_feedback_buttons(query, message)
+        if message is None or not reply.sections:
+            return  # inline-mode message (no chat to write to), or a toast is all there is
+        if reply.edit and isinstance(message, Message):
+            try:
+                text, markup = render(self._for_chat(reply, message.chat))
+                await query.edit_message_text(
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+                return
+            except BadRequest as error:
+                if _is_not_modified(error):
+                    return  # a double tap: the message already shows this
+                log.info("could not edit the message (%s); sending a new one", error.message)
+        await self._send(context, message.chat, replace(reply, edit=False))
+
+    @staticmethod
+    async def _drop_feedback_buttons(query: CallbackQuery, message: Message) -> None:
+        """One vote per answer: the 👍/👎 row goes once it is used."""
+        markup = message.reply_markup
+        if markup is None:
+            return
+        rows = [
+            [b for b in row if not str(b.callback_data or "").startswith("f:")]
+            for row in markup.inline_keyboard
+        ]
+        kept = [row for row in rows if row]
+        try:
+            await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+        except BadRequest as error:
+            if not _is_not_modified(error):
+                log.info("could not remove the feedback buttons (%s)", error.message)
+
+    @staticmethod
+    async def _answer(query: CallbackQuery, text: str | None) -> None:
+        try:
+            await query.answer(text)
+        except BadRequest as error:  # "query is too old": the user waited too long
+            log.info("could not answer a button press (%s)", error.message)
+
+    # -- inline mode --------------------------------------------------------
+
+    async def inline(self, update: Update, context: Context) -> None:
+        """@bot <question> in any chat: the best matching entries as ready answers."""
+        query = update.inline_query
+        if query is None:
+            return
+        results = self.inline_results(query.query)
+        await query.answer(
+            results[: InlineQueryLimit.RESULTS],
+            cache_time=INLINE_CACHE_SECONDS,
+            is_personal=False,
+            button=InlineQueryResultsButton(
+                self.ui["inline_open_bot"], start_parameter=INLINE_START_PAYLOAD
+            ),
+        )
+
+    def inline_results(self, text: str) -> list[InlineQueryResultArticle]:
+        content = self.brain.content
+        if not text.strip():
+            return [self._entry_article(e) for e in content.entries]
+        # A fresh state: inline mode never touches the user's doctor check.
+        reply = self.brain.on_text({}, text)
+        if reply.kind == "emergency":
+            return [
+                InlineQueryResultArticle(
+                    "emergency",
+                    self.ui["inline_emergency_title"],
+                    self._message_content(reply),
+                    description=_shorten(content.emergency.message, INLINE_DESCRIPTION_CHARS),
+                )
+            ]
+        if reply.kind in {"answer", "clarify"} and reply.candidates:
+            ids = [i for i in dict.fromkeys(reply.candidates) if i in content.by_id]
+            return [self._entry_article(content.by_id[i]) for i in ids]
+        return [self._entry_article(e) for e in content.entries]
+
+    def _entry_article(self, entry: Entry) -> InlineQueryResultArticle:
+        return InlineQueryResultArticle(
+            entry.id,
+            entry.question,
+            self._message_content(self.brain.entry_reply(entry)),
+            description=_shorten(entry.answer, INLINE_DESCRIPTION_CHARS),
+        )
+
+    @staticmethod
+    def _message_content(reply: Reply) -> InputTextMessageContent:
+        return InputTextMessageContent(
+            render_text(reply), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+        )
+
+
+# -- errors -------------------------------------------------------------------
+
+_UPDATE_KINDS = ("message", "edited_message", "callback_query", "inline_query", "my_chat_member")
+
+
+def _describe(update: object) -> str:
+    """The update's id and kind, never its content."""
+    if not isinstance(update, Update):
+        return "no update" if update is None else type(update).__name__
+    kinds = [k for k in _UPDATE_KINDS if getattr(update, k, None) is not None]
+    return f"update {update.update_id} ({kinds[0] if kinds else 'other'})"
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what went wrong (without what the user wrote) and keep running."""
+    error: Any = context.error
+    where = _describe(update)
+    if isinstance(error, Forbidden):
+        log.warning("%s: Telegram refused (%s); the user may have blocked the bot", where, error)
+    elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.warning("%s: network problem talking to Telegram: %s", where, error)
+    else:
+        log.error("%s: unhandled %s", where, type(error).__name__, exc_info=error)

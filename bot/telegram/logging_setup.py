@@ -1,0 +1,88 @@
+"""Logging for the Telegram bot: no bot tokens and no user text in the logs.
+
+* httpx/httpcore log every request URL, and PTB puts the token in the URL: they
+  are kept at WARNING.
+* PTB logs whole updates and request parameters at DEBUG; its loggers are kept
+  at INFO or above whatever LOG_LEVEL says, so what users write is never logged
+  (DEBUG applies to the bot's own loggers, which never log user text either).
+* A filter on the root handlers redacts anything that looks like a bot token
+  from every record: message, arguments, exception text and stack.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from telegram.error import InvalidToken
+
+TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{35}")
+REDACTED = "<redacted-token>"
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")
+# Loggers that would print update contents below INFO.
+NEVER_DEBUG_LOGGERS = ("telegram",)
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def redact(text: str) -> str:
+    return TOKEN_PATTERN.sub(REDACTED, text)
+
+
+def _redact_arg(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    text = str(value)
+    return redact(text) if TOKEN_PATTERN.search(text) else value
+
+
+class TokenRedactingFilter(logging.Filter):
+    """Replaces bot tokens in a record before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        elif TOKEN_PATTERN.search(str(record.msg)):
+            record.msg = redact(str(record.msg))
+        if isinstance(record.args, Mapping):
+            record.args = {k: _redact_arg(v) for k, v in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_redact_arg(v) for v in record.args)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class RejectedTokenFilter(logging.Filter):
+    """Drops PTB's report of a rejected token (a traceback that contains the token):
+    run_telegram says it in one line of its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Log to stderr at `level`, through the token filter."""
+    root = logging.getLogger()
+    if not root.handlers:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(stream)
+    root.setLevel(level)
+    for handler in root.handlers:
+        for kind in (RejectedTokenFilter, TokenRedactingFilter):
+            if not any(isinstance(f, kind) for f in handler.filters):
+                handler.addFilter(kind())
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    floor = max(logging.getLevelName(level), logging.INFO)
+    for name in NEVER_DEBUG_LOGGERS:
+        logging.getLogger(name).setLevel(floor)
