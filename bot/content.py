@@ -440,6 +440,8 @@ UI_TEXTS = (
     "inline_emergency_title",
     "feedback_thanks",
     "feedback_down",
+    "privacy_stats_on",
+    "privacy_stats_off",
 )
 # Texts that Telegram shows in small places, and their length limits.
 UI_MAX_CHARS = {

@@ -1,0 +1,171 @@
+"""End to end, for the operator: feedback buttons, the anonymous store, /stats,
+/reload and hot reload of faq.yaml, through the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.content import Content, load_content
+from bot.events import EventStore
+from bot.telegram import app as app_module
+from tests.conftest import FAQ
+from tests.fake_bot_api import FakeBotAPI
+from tests.test_telegram_e2e import WAIT, Chat, running
+
+ADMIN = 9001
+USER = 7101
+
+
+@pytest.fixture
+def faq_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "faq.yaml"
+    shutil.copy(FAQ, path)
+    return path
+
+
+def _events(state_file: Path) -> EventStore:
+    return EventStore(state_file.parent / "events.sqlite3")
+
+
+@pytest.mark.asyncio
+async def test_feedback_buttons_count_per_entry_and_vanish_after_a_vote(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    chat = Chat(server, USER, USER)
+    b = content.buttons
+    async with running(server, content, state_file):
+        answer = await chat.say("which foods have magnesium?")
+        assert answer.button_texts[:2] == [b["helpful"], b["not_helpful"]]
+        up_query = server.press_button(
+            answer.message_id, USER, answer.button(b["helpful"])["callback_data"], USER
+        )
+        answered = await asyncio.to_thread(server.wait_for_callback_answer, up_query, WAIT)
+        assert answered.get("text") == content.ui["feedback_thanks"]
+        await chat.wait(
+            lambda: b["helpful"] not in chat.messages()[-1].button_texts, "buttons stay"
+        )
+        assert chat.messages()[-1].message_id == answer.message_id  # no new message for 👍
+        assert content.by_id["foods"].related[0] in {
+            d["callback_data"][2:] for d in chat.messages()[-1].buttons
+        }
+
+        second = await chat.say("how much magnesium a day")
+        await chat.press_data(second.message_id, second.button(b["not_helpful"])["callback_data"])
+        await chat.wait(
+            lambda: content.ui["feedback_down"] in chat.messages()[-1].text, "no 👎 follow-up"
+        )
+        follow_up = chat.messages()[-1]
+        assert len(follow_up.button_texts) == len(content.entries) + 1
+        await chat.wait(
+            lambda: b["not_helpful"] not in server.bot_messages(USER)[-2].button_texts,
+            "the voted answer keeps its buttons",
+        )
+    votes = {(r.entry, r.vote) for r in _events(state_file).feedback_rows()}
+    assert votes == {("foods", "up"), ("daily-amount", "down")}
+
+
+@pytest.mark.asyncio
+async def test_the_store_holds_no_user_and_text_only_for_unanswered(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    chat = Chat(server, USER, USER)
+    async with running(server, content, state_file):
+        await chat.say("which foods have magnesium?")
+        await chat.say("what is the best football team")
+        await chat.say("my face is drooping")
+        privacy = await chat.say("/privacy")
+        assert "30 days" in privacy.text
+    rows = _events(state_file).questions()
+    assert [r.outcome for r in rows] == ["answer", "fallback", "emergency"]
+    assert [r.text for r in rows] == [None, "what is the best football team", None]
+    with sqlite3.connect(state_file.parent / "events.sqlite3") as db:
+        dump = "\n".join(db.iterdump())
+    assert str(USER) not in dump
+    assert "Ann" not in dump  # the fake user's first name
+
+
+@pytest.mark.asyncio
+async def test_stats_and_reload_are_for_admins_only(
+    server: FakeBotAPI, faq_copy: Path, tmp_path: Path
+) -> None:
+    content = load_content(faq_copy)
+    state_file = tmp_path / "data" / "state.pickle"
+    admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
+    async with running(server, content, state_file, admins=frozenset({ADMIN})):
+        await user.say("magnesium for sleep?")
+        stranger = await user.say("/stats")
+        assert "Questions by outcome" not in stranger.text
+        stats = await admin.say("/stats")
+        assert "Questions by outcome" in stats.text
+        assert "magnesium for sleep?" in stats.text
+
+        text = faq_copy.read_text(encoding="utf-8")
+        faq_copy.write_text(text.replace("  - id: foods\n", "  - id: cause\n"), encoding="utf-8")
+        refused = await admin.say("/reload")
+        assert "NOT reloaded" in refused.text
+        assert "duplicate id" in refused.text
+        still = await user.say("which foods have magnesium?")
+        assert content.by_id["foods"].answer in still.text
+
+        faq_copy.write_text(
+            text.replace("Excellent food sources of magnesium include", "Good sources include"),
+            encoding="utf-8",
+        )
+        done = await admin.say("/reload")
+        assert "reloaded: 13 entries" in done.text
+        fresh = await user.say("which foods have magnesium?")
+        assert "Good sources include" in fresh.text
+
+
+@pytest.mark.asyncio
+async def test_a_changed_file_is_picked_up_and_a_broken_one_reported(
+    server: FakeBotAPI, faq_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "RELOAD_POLL_SECONDS", 0.3)
+    content = load_content(faq_copy)
+    state_file = tmp_path / "data" / "state.pickle"
+    admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
+    async with running(server, content, state_file, admins=frozenset({ADMIN})):
+        await admin.say("/start")  # the admin's chat exists
+        before = len(admin.messages())
+        text = faq_copy.read_text(encoding="utf-8")
+        faq_copy.write_text(text.replace("version: 1\n", "version: 2\n"), encoding="utf-8")
+        st = faq_copy.stat()
+        os.utime(faq_copy, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        await admin.wait(lambda: len(admin.messages()) > before, "no reload notice")
+        notice = admin.messages()[-1].text
+        assert "NOT reloaded" in notice
+        assert "field 'version': must be 1" in notice
+        answer = await user.say("which foods have magnesium?")
+        assert content.by_id["foods"].answer in answer.text
+
+        before = len(admin.messages())
+        faq_copy.write_text(
+            text.replace("Excellent food sources of magnesium include", "Good sources include"),
+            encoding="utf-8",
+        )
+        await admin.wait(lambda: len(admin.messages()) > before, "no reload notice")
+        assert "reloaded: 13 entries" in admin.messages()[-1].text
+        fresh = await user.say("which foods have magnesium?")
+        assert "Good sources include" in fresh.text
+
+
+@pytest.mark.asyncio
+async def test_statistics_can_be_switched_off(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    chat = Chat(server, USER, USER)
+    async with running(server, content, state_file, events=False):
+        await chat.say("what is the best football team")
+        privacy = await chat.say("/privacy")
+        assert content.ui["privacy_stats_off"].strip("• ") in privacy.text
+    assert not (state_file.parent / "events.sqlite3").exists()
