@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
-from bot.text import STOP_WORDS, Lexicon, allowed_typos, words
+from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
 OUT_OF_SCOPE = "out-of-scope"
@@ -133,6 +133,8 @@ class Matcher:
             self._phrasings.append(_Phrasing(idx, weights, sum(weights.values())))
             for t in toks:
                 self._postings.setdefault(t, []).append(pid)
+        self._phrasing_entry = [ph.entry for ph in self._phrasings]
+        self._phrasing_total = [ph.total for ph in self._phrasings]
         self._bag_postings: dict[str, list[int]] = {}
         for idx, bag in enumerate(bags):
             for t in bag:
@@ -150,6 +152,10 @@ class Matcher:
             if len(word) >= 4:
                 self._typed_by_initial.setdefault(word[0], []).append(word)
         self._fix_typed = lru_cache(maxsize=16384)(self._fix_typed_uncached)
+        # The same texts come back (whole messages, their sentences, short
+        # keyword queries): remember recent results. They are read-only.
+        self.query_words = lru_cache(maxsize=4096)(self._query_words_uncached)
+        self._score = lru_cache(maxsize=4096)(self._score_uncached)
 
     # -- words ------------------------------------------------------------
 
@@ -180,7 +186,7 @@ class Matcher:
         fixed: str = best[0]
         return fixed
 
-    def query_words(self, text: str) -> tuple[dict[str, float], float]:
+    def _query_words_uncached(self, text: str) -> tuple[dict[str, float], float]:
         """Known words of the message with their weights, and the weight of unknown ones."""
         known: dict[str, float] = {}
         unknown_count = 0
@@ -203,7 +209,8 @@ class Matcher:
         order). In a message of several sentences an entry scores as the best
         of the whole message and each sentence, so that a greeting or a story
         around the question does not drown it."""
-        best = self._score(text)
+        text = text[:MAX_READ_CHARS]
+        best = dict(self._score(text))
         sentences = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
         if len(sentences) > 1:
             for sentence in sentences:
@@ -214,28 +221,35 @@ class Matcher:
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
 
-    def _score(self, text: str) -> dict[int, float]:
+    def _score_uncached(self, text: str) -> dict[int, float]:
+        """Best score per group (entry index) for one piece of text. Read-only result."""
         known, unknown = self.query_words(text)
         q_total = sum(known.values()) + unknown
         if not known or q_total <= 0:
             return {}
+        # Accumulate the shared weight per phrasing straight from the postings.
+        shared: dict[int, float] = {}
+        get = shared.get
+        for w, weight in known.items():
+            for pid in self._postings.get(w, ()):
+                shared[pid] = get(pid, 0.0) + weight
         best: dict[int, float] = {}
-        for pid in sorted({pid for w in known for pid in self._postings.get(w, ())}):
-            ph = self._phrasings[pid]
-            shared = sum(known[w] for w in known if w in ph.weights)
-            q_cov = shared / q_total
-            p_cov = shared / ph.total
-            score = 100.0 * (q_cov**QUERY_COVERAGE_EXPONENT) * (p_cov**PHRASING_COVERAGE_EXPONENT)
-            if score > best.get(ph.entry, -1.0):
-                best[ph.entry] = score
-        # The entry as a whole (all its phrasings and its answer) vouches for
-        # messages whose words are spread over several phrasings.
+        entry_of, total_of = self._phrasing_entry, self._phrasing_total
+        qe, pe = QUERY_COVERAGE_EXPONENT, PHRASING_COVERAGE_EXPONENT
+        scale = 100.0 / q_total**qe
+        for pid, weight in shared.items():
+            score = scale * weight**qe * (weight / total_of[pid]) ** pe
+            entry = entry_of[pid]
+            if score > best.get(entry, -1.0):
+                best[entry] = score
+        # The entry as a whole (its curated phrasings and its answer) vouches
+        # for messages whose words are spread over several phrasings.
         bag_hits: dict[int, float] = {}
         for w, weight in known.items():
             for idx in self._bag_postings.get(w, ()):
                 bag_hits[idx] = bag_hits.get(idx, 0.0) + weight
-        for idx, shared in bag_hits.items():
-            score = BAG_FACTOR * 100.0 * (shared / q_total) ** QUERY_COVERAGE_EXPONENT
+        for idx, weight in bag_hits.items():
+            score = BAG_FACTOR * scale * weight**qe
             if score > best.get(idx, -1.0):
                 best[idx] = score
         return best
@@ -264,6 +278,7 @@ class Matcher:
         confident answer for different entries, all of them are answered, the
         first as the main answer. Otherwise the whole message decides.
         """
+        text = text[:MAX_READ_CHARS]
         whole = self.match(text)
         sentences = [p for p in _SENTENCE_SPLIT.split(text) if self.lexicon.content_words(p)]
         splits = [sentences] if len(sentences) >= 2 else []

@@ -10,6 +10,7 @@ Stop words inside a pattern are ignored, so "pain in my chest" meets
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -43,11 +44,12 @@ class _Word:
 @dataclass(frozen=True)
 class _Pattern:
     sign: str
-    words: tuple[_Word, ...]
+    words: tuple[int, ...]  # indexes into EmergencyDetector._words
 
 
 class EmergencyDetector:
     def __init__(self, emergency: Emergency) -> None:
+        index: dict[_Word, int] = {}
         patterns: list[_Pattern] = []
         for sign in emergency.signs:
             for raw in sign.patterns:
@@ -55,27 +57,35 @@ class EmergencyDetector:
                     _Word(w.rstrip("*"), w.endswith("*"))
                     for w in raw.lower().replace("'", "").split()
                 ]
-                patterns.append(_Pattern(sign.name, tuple(p for p in parts if p.text)))
-        self._patterns = tuple(p for p in patterns if p.words)
+                ids = tuple(index.setdefault(p, len(index)) for p in parts if p.text)
+                if ids:
+                    patterns.append(_Pattern(sign.name, ids))
+        self._patterns = tuple(patterns)
+        self._words = tuple(index)
+        # Which pattern words a message word matches: computed once per distinct
+        # word, since the same words come back message after message.
+        self._hits = lru_cache(maxsize=65536)(self._hits_uncached)
+
+    def _hits_uncached(self, token: str) -> frozenset[int]:
+        return frozenset(i for i, w in enumerate(self._words) if w.matches(token))
 
     def detect(self, text: str) -> str | None:
         """The name of the first emergency sign the message mentions, if any."""
-        tokens = words(text)
-        if not tokens:
+        hits = [self._hits(t) for t in words(text)]
+        if not any(hits):
             return None
         for pattern in self._patterns:
-            if self._occurs(pattern, tokens):
+            if self._occurs(pattern, hits):
                 return pattern.sign
         return None
 
     @staticmethod
-    def _occurs(pattern: _Pattern, tokens: list[str]) -> bool:
+    def _occurs(pattern: _Pattern, hits: list[frozenset[int]]) -> bool:
         first, rest = pattern.words[0], pattern.words[1:]
-        for i, token in enumerate(tokens):
-            if not first.matches(token):
+        for i, here in enumerate(hits):
+            if first not in here:
                 continue
-            lo, hi = max(0, i - WINDOW), min(len(tokens), i + WINDOW + 1)
-            window = tokens[lo:hi]
-            if all(any(w.matches(t) for t in window) for w in rest):
+            window = hits[max(0, i - WINDOW) : i + WINDOW + 1]
+            if all(any(w in h for h in window) for w in rest):
                 return True
         return False
