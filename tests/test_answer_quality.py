@@ -37,10 +37,14 @@ def test_tuned_splits_keep_their_quality(brain: Brain, content: Content, name: s
     assert report.in_scope_false_emergency == 0.0
 
 
+FROZEN = ["eval-test.yaml", "eval-holdout.yaml"]
+
+
+@pytest.mark.parametrize("name", FROZEN)
 def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
-    brain: Brain, content: Content
+    brain: Brain, content: Content, name: str
 ) -> None:
-    report = _report(brain, content, "eval-test.yaml")
+    report = _report(brain, content, name)
     assert report.red_flag_recall == 100.0
     assert report.off_topic_false_answer <= 5.0
     assert report.wrong_answer <= 7.0
@@ -49,8 +53,9 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
     assert report.answered_right >= 78.0
 
 
-def test_frozen_split_is_not_copied_into_content(content: Content) -> None:
-    items = yaml.safe_load((DATA / "eval-test.yaml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", FROZEN)
+def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:
+    items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     phrasings = {p.lower().strip() for e in content.entries for p in e.phrasings}
     phrasings |= {p.lower().strip() for p in content.out_of_scope}
     copied = [i["text"] for i in items if i["text"].lower().strip() in phrasings]
