@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.brain import Brain
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, check_data_dir, load_settings
 from bot.content import Content, ContentError, load_content
 from bot.matcher import Matcher
 from bot.replies import Reply
@@ -45,6 +45,18 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--db", type=Path, help="event store (default: DATA_DIR/events.sqlite3)")
     rep.add_argument("--html", type=Path, help="also write an HTML summary")
     rep.add_argument("--png", type=Path, help="also write a PNG chart")
+    health = sub.add_parser(
+        "health",
+        help="exit 0 if the running bot is alive (polling: a fresh heartbeat in DATA_DIR; "
+        "webhook: GET /healthz answers 200), 1 if not",
+    )
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="polling: the oldest acceptable heartbeat (default 60)",
+    )
     return p
 
 
@@ -162,11 +174,29 @@ def _report(brain: Brain, settings: Settings, args: argparse.Namespace, out: Tex
     return 0
 
 
+def _health(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from bot.telegram.health import DEFAULT_MAX_AGE, check_health
+
+    max_age = DEFAULT_MAX_AGE if args.max_age is None else args.max_age
+    healthy, line = check_health(settings, max_age)
+    if healthy:
+        print(line, file=out)
+        return 0
+    print(f"faqbot: unhealthy: {line}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+    except ConfigError as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "health":  # about the running bot: faq.yaml is not read
+        return _health(settings, args, out)
+    try:
         faq_path = args.faq or settings.faq_path
         content = load_content(faq_path)
     except (ContentError, ConfigError) as exc:
@@ -189,6 +219,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if command == "run" and settings.token:
         from bot.telegram.runner import run_telegram
 
+        try:
+            check_data_dir(settings.data_dir)
+        except ConfigError as exc:
+            print(f"faqbot: {exc}", file=sys.stderr)
+            return 2
         return run_telegram(settings, content)
     from bot.console import chat
 

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
 from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BotMessage, FakeBotAPI
 
 USER = 7001
@@ -593,11 +594,12 @@ async def test_non_text_edits_and_forged_buttons(
 async def test_a_failing_command_menu_does_not_stop_the_bot(
     server: FakeBotAPI, content: Content, state_file: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.inject("setMyCommands", 500)
+    # Failing on every attempt (a single 500 is retried: see test_telegram_faults.py).
+    server.inject("setMyCommands", 500, times=NETWORK_ATTEMPTS)
     chat = Chat(server, USER, USER)
     async with running(server, content, state_file):
         welcome = await chat.say("/start")
         assert welcome.button_texts == menu_labels(content)
     assert "could not set the command menu" in caplog.text
-    assert [e[0] for e in server.errors] == ["setMyCommands"]
+    assert [e[0] for e in server.errors] == ["setMyCommands"] * NETWORK_ATTEMPTS
     server.clear_records()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.content import Content
+from bot.telegram.health import CONFLICT_MESSAGE, RECOVERED_MESSAGE
 from bot.telegram.logging_setup import (
     REDACTED,
     RejectedTokenFilter,
@@ -20,29 +25,59 @@ from bot.telegram.logging_setup import (
     setup_logging,
 )
 from bot.telegram.runner import INVALID_TOKEN_MESSAGE
-from tests.fake_bot_api import FakeBotAPI
+from bot.telegram.webhook import SECRET_HEADER
+from tests.fake_bot_api import BotMessage, FakeBotAPI
+from tests.test_telegram_webhook import free_port
 
 WRONG_TOKEN = "654321:" + "W" * 35
 USER = 8001
 QUESTION = "which foods have magnesium"
 
 
-def faqbot(server: FakeBotAPI, tmp_path: Path, token: str) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
+def bot_env(server: FakeBotAPI, tmp_path: Path, token: str, **extra: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
         "TELEGRAM_BOT_TOKEN": token,
         "BOT_API_BASE_URL": server.base_url,
         "DATA_DIR": str(tmp_path / "data"),
         "LOG_LEVEL": "DEBUG",
+        **extra,
     }
+
+
+def faqbot(server: FakeBotAPI, tmp_path: Path, token: str, **extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "bot"],
         cwd=tmp_path,  # no stray .env
-        env=env,
+        env=bot_env(server, tmp_path, token, **extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def health(server: FakeBotAPI, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    """`faqbot health` with the bot's own settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "health", "--max-age", "30"],
+        cwd=tmp_path,
+        env=bot_env(server, tmp_path, server.token, **extra),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def stop(proc: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -> tuple[str, str]:
+    """Signal the bot; its output once it has exited (killed if it takes over 20 s)."""
+    try:
+        proc.send_signal(how)
+        return proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 @pytest.fixture
@@ -73,13 +108,22 @@ def test_sigterm_stops_cleanly_and_saves_the_check(server: FakeBotAPI, tmp_path:
         server.send_message(QUESTION, user_id=USER)
         server.wait_for_messages(USER, 2)
         server.wait_idle()
+        alive = health(server, tmp_path)
+        assert alive.returncode == 0, alive.stderr
+        assert alive.stdout.startswith("ok: polling")
+        signalled = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
+        took = time.monotonic() - signalled
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
     assert proc.returncode == 0, err
+    assert took < 5.0, f"SIGTERM took {took:.1f} s"
+    gone = health(server, tmp_path)  # a stopped bot is reported at once
+    assert gone.returncode == 1
+    assert gone.stderr.startswith("faqbot: unhealthy: no heartbeat")
     assert len(server.calls("getMe")) >= 2
     with (tmp_path / "data" / "state.pickle").open("rb") as f:
         stored = pickle.load(f)
@@ -148,3 +192,166 @@ def test_setup_logging_quietens_httpx_and_never_debugs_ptb() -> None:
     assert logging.getLogger().level == logging.DEBUG
     for handler in logging.getLogger().handlers:
         assert any(isinstance(f, TokenRedactingFilter) for f in handler.filters)
+
+
+# --- crashes, a second poller, webhook mode ----------------------------------
+
+
+def _press(server: FakeBotAPI, message: BotMessage, label: str) -> str:
+    return server.press_button(message.message_id, USER, message.button(label)["callback_data"])
+
+
+def _current(server: FakeBotAPI, message_id: int) -> BotMessage:
+    return next(m for m in server.bot_messages(USER) if m.message_id == message_id)
+
+
+def _press_and_wait(server: FakeBotAPI, message: BotMessage, label: str) -> BotMessage:
+    """Press a check button; the message once the bot has moved it on."""
+    query = _press(server, message, label)
+    server.wait_for_callback_answer(query, timeout=20)
+    server.wait_until(lambda: _current(server, message.message_id).text != message.text, 20)
+    server.wait_idle()
+    return _current(server, message.message_id)
+
+
+def _check_continues(server: FakeBotAPI, content: Content, stale: BotMessage) -> BotMessage:
+    """Press a button of `stale` (a step the bot no longer has): the polite "expired"
+    with the menu; its check button starts a check that moves on normally."""
+    flow = content.doctor_check
+    count = len(server.bot_messages(USER))
+    label = stale.buttons[-3]["text"]  # an answer (the last two are Back and Cancel)
+    answer = server.wait_for_callback_answer(_press(server, stale, label), timeout=20)
+    assert answer["text"] == content.ui["expired_short"]
+    [*_, expired] = server.wait_for_messages(USER, count + 1, timeout=20)
+    assert content.ui["expired"] in expired.text
+    assert content.buttons["doctor_check"] in expired.button_texts
+    server.wait_for_callback_answer(
+        _press(server, expired, content.buttons["doctor_check"]), timeout=20
+    )
+    server.wait_until(
+        lambda: (
+            flow.steps[flow.start].question.splitlines()[0] in server.bot_messages(USER)[-1].text
+        ),
+        20,
+        "the check did not start again",
+    )
+    server.wait_idle()
+    first = server.bot_messages(USER)[-1]
+    second = _press_and_wait(server, first, flow.steps[flow.start].options[-1].label)
+    assert flow.steps["heart"].question.splitlines()[0] in second.text
+    return second
+
+
+def test_a_kill_mid_check_never_leaves_a_stuck_conversation(
+    server: FakeBotAPI, tmp_path: Path, content: Content
+) -> None:
+    state = tmp_path / "data" / "state.pickle"
+    no = content.doctor_check.steps["emergency-signs"].options[-1].label
+
+    # 1. Killed before the first save (every 30 s): the check is lost entirely.
+    proc = faqbot(server, tmp_path, server.token)
+    server.send_message("/doctor", user_id=USER)
+    [check] = server.wait_for_messages(USER, 1, timeout=20)
+    step2 = _press_and_wait(server, check, no)
+    stop(proc, signal.SIGKILL)
+    assert not state.exists()
+
+    # 2. After the restart her step-2 buttons are explained as expired; she starts again
+    #    and the check moves on. SIGTERM saves it (two steps deep).
+    proc = faqbot(server, tmp_path, server.token)
+    step2 = _check_continues(server, content, step2)
+    _, err = stop(proc)
+    assert proc.returncode == 0, err
+    with state.open("rb") as f:
+        assert len(pickle.load(f)["user_data"][USER]["check"]["path"]) == 2
+
+    # 3. One more step, then killed: the file still says step 2 (stale).
+    proc = faqbot(server, tmp_path, server.token)
+    step3 = _press_and_wait(server, step2, content.doctor_check.steps["heart"].options[-1].label)
+    assert content.doctor_check.steps["associated"].question.splitlines()[0] in step3.text
+    stop(proc, signal.SIGKILL)
+    with state.open("rb") as f:
+        assert len(pickle.load(f)["user_data"][USER]["check"]["path"]) == 2
+
+    # 4. Pressing a step-3 button with the step-2 state: "expired" + menu, never stuck.
+    proc = faqbot(server, tmp_path, server.token)
+    _check_continues(server, content, step3)
+    _, err = stop(proc)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert not [e for e in server.errors if e[0] != "getUpdates"]
+
+
+def test_a_second_poller_is_named_in_one_log_line(server: FakeBotAPI, tmp_path: Path) -> None:
+    proc = faqbot(server, tmp_path, server.token)
+    try:
+        server.send_message("hi", user_id=USER)
+        server.wait_for_messages(USER, 1, timeout=20)
+        server.wait_idle()
+        server.second_poller = True  # another process polls the same token
+
+        def conflicts() -> int:
+            return sum(1 for e in server.errors if e[:1] == ("getUpdates",) and e[2] == 409)
+
+        server.wait_until(lambda: conflicts() >= 3, 15, "the bot stopped polling")
+        server.second_poller = False
+        server.send_message(QUESTION, user_id=USER)
+        server.wait_for_messages(USER, 2, timeout=30)  # it polls (and answers) again
+        server.wait_idle()
+    finally:
+        _, err = stop(proc)
+    assert proc.returncode == 0, err
+    lines = err.splitlines()
+    assert sum(CONFLICT_MESSAGE in line for line in lines) == 1, err
+    assert next(line for line in lines if CONFLICT_MESSAGE in line).split()[2] == "ERROR"
+    assert sum(RECOVERED_MESSAGE in line for line in lines) == 1
+    assert "Traceback" not in err
+    assert "another instance is polling with this token" in CONFLICT_MESSAGE
+
+
+def test_webhook_mode_process(server: FakeBotAPI, tmp_path: Path, content: Content) -> None:
+    port = free_port()
+    webhook = {
+        "WEBHOOK_URL": "https://bot.example.com/faqbot/telegram",
+        "WEBHOOK_SECRET": "process-Secret-1",
+        "WEBHOOK_PORT": str(port),
+    }
+    proc = faqbot(server, tmp_path, server.token, **webhook)
+    local = f"http://127.0.0.1:{port}"
+    try:
+        server.wait_for_requests("setWebhook", 1, timeout=20)
+
+        def answering() -> bool:
+            try:
+                with urllib.request.urlopen(f"{local}/healthz", timeout=1) as response:
+                    return bool(response.status == 200)
+            except OSError:
+                return False
+
+        server.wait_until(answering, 20, "no /healthz")
+        alive = health(server, tmp_path, **webhook)
+        assert alive.returncode == 0, alive.stderr
+        assert alive.stdout.startswith("ok: webhook")
+
+        update = server.send_message("/doctor", user_id=USER)
+        request = urllib.request.Request(
+            f"{local}/faqbot/telegram",
+            data=json.dumps(update).encode(),
+            headers={"Content-Type": "application/json", SECRET_HEADER: "process-Secret-1"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+        [check] = server.wait_for_messages(USER, 1, timeout=20)
+        assert content.check_ui["intro"] in check.text
+        signalled = time.monotonic()
+    finally:
+        out, err = stop(proc)
+    assert time.monotonic() - signalled < 5.0
+    assert proc.returncode == 0, err
+    assert "webhook mode: listening on 127.0.0.1:" in err
+    assert server.token not in out + err
+    with (tmp_path / "data" / "state.pickle").open("rb") as f:
+        assert list(pickle.load(f)["user_data"]) == [USER]
+    gone = health(server, tmp_path, **webhook)
+    assert gone.returncode == 1
+    assert gone.stderr.startswith("faqbot: unhealthy: no answer from")

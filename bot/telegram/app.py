@@ -7,11 +7,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     ExtBot,
@@ -28,7 +29,9 @@ from bot.events import EventStore
 from bot.reload import ContentReloader
 from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
+from bot.telegram.health import HeartbeatRequest, PollingMonitor
 from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.resilience import PerUserUpdateProcessor, RetryingRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,11 @@ RELOAD_POLL_SECONDS = 5.0
 PURGE_INTERVAL_SECONDS = 3600.0
 # Retries of a request Telegram answered with 429 (flood limit), after its retry_after.
 FLOOD_RETRIES = 3
+# The rate limiter build_application installs: PTB's AIORateLimiter plus bounded retries
+# of 5xx/network failures (bench/e2e.py swaps it by this name).
+AIORateLimiter = RetryingRateLimiter
+# Connecting to Telegram's servers; read, write and pool waits use REQUEST_TIMEOUT.
+CONNECT_TIMEOUT_SECONDS = 5.0
 # How often changed user_data is written to disk (and always on shutdown).
 PERSISTENCE_INTERVAL_SECONDS = 30.0
 # Messages in a private chat that are not text: the bot can only read text.
@@ -68,12 +76,20 @@ NOT_TEXT = (
 
 
 def build_application(
-    settings: Settings, content: Content, *, persistence_path: Path | None = None
+    settings: Settings,
+    content: Content,
+    *,
+    persistence_path: Path | None = None,
+    monitor: PollingMonitor | None = None,
 ) -> FaqApplication:
-    """The bot, ready for run_polling() (or initialize/start in tests).
+    """The bot, ready for run_polling() or serve_webhook() (or initialize/start in tests).
 
-    Updates are handled one at a time (the doctor check is stateful); only
-    user_data is persisted, at `persistence_path` (default: settings.persistence_file).
+    Each user's updates are handled one at a time and in order (the doctor check
+    is stateful), different users' concurrently. Only user_data is persisted, at
+    `persistence_path` (default: settings.persistence_file). Requests to Telegram
+    time out after settings.request_timeout and are retried a few times on 429,
+    5xx and network errors (resilience.py). Successful getUpdates calls are
+    reported to `monitor` (default: one writing settings.heartbeat_file).
     """
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -96,14 +112,30 @@ def build_application(
     async def post_init(application: FaqApplication) -> None:
         await publish_commands(application.bot, content)
 
+    monitor = monitor or PollingMonitor(settings.heartbeat_file)
+    timeout = settings.request_timeout
+    connect = min(CONNECT_TIMEOUT_SECONDS, timeout)
+    polls = HeartbeatRequest(
+        monitor,
+        connection_pool_size=1,
+        connect_timeout=connect,
+        read_timeout=timeout,  # PTB adds the long poll's own timeout to this
+        write_timeout=timeout,
+        pool_timeout=timeout,
+    )
     app = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(base_url)
         .base_file_url(base_file_url)
+        .connect_timeout(connect)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .pool_timeout(timeout)
+        .get_updates_request(polls)
         .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
-        .concurrent_updates(False)
+        .concurrent_updates(PerUserUpdateProcessor())
         .post_init(post_init)
         .build()
     )
@@ -135,9 +167,17 @@ def build_application(
             MessageHandler(private & NOT_TEXT, handlers.unsupported),
             CallbackQueryHandler(handlers.button),
             InlineQueryHandler(handlers.inline),
+            ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )
-    app.add_error_handler(on_error)
+
+    async def errors(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update is None and context.job is None and isinstance(context.error, TelegramError):
+            monitor.polling_error(context.error)  # run_polling passes getUpdates errors here
+        else:
+            await on_error(update, context)
+
+    app.add_error_handler(errors)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             handlers.watch_content, interval=RELOAD_POLL_SECONDS, first=RELOAD_POLL_SECONDS

@@ -28,8 +28,8 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType, InlineQueryLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.brain import Brain, State
@@ -372,6 +372,21 @@ class Handlers:
         except BadRequest as error:  # "query is too old": the user waited too long
             log.info("could not answer a button press (%s)", error.message)
 
+    # -- membership ---------------------------------------------------------
+
+    async def membership(self, update: Update, context: Context) -> None:
+        """The bot was blocked (or unblocked) in a private chat, or left a group."""
+        change = update.my_chat_member
+        if change is None:
+            return
+        status = change.new_chat_member.status
+        if change.chat.type == ChatType.PRIVATE:
+            if status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
+                context.application.drop_user_data(change.from_user.id)
+                log.info("a user blocked the bot; their check in progress (if any) was deleted")
+        elif status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
+            log.info("the bot was removed from a group")
+
     # -- inline mode --------------------------------------------------------
 
     async def inline(self, update: Update, context: Context) -> None:
@@ -437,13 +452,31 @@ def _describe(update: object) -> str:
     return f"update {update.update_id} ({kinds[0] if kinds else 'other'})"
 
 
+# BadRequest descriptions that mean the chat is gone, not that the bot sent something wrong.
+_CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
+
+
+def _chat_gone(error: BadRequest) -> bool:
+    return any(reason in error.message.lower() for reason in _CHAT_GONE)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log what went wrong (without what the user wrote) and keep running."""
+    """Log what went wrong in one line (never what the user wrote) and keep running.
+
+    Nothing is retried here: sends were already retried where that makes sense
+    (resilience.py); a blocked bot or a deleted chat is not retried at all.
+    """
     error: Any = context.error
     where = _describe(update)
-    if isinstance(error, Forbidden):
-        log.warning("%s: Telegram refused (%s); the user may have blocked the bot", where, error)
+    if isinstance(error, Forbidden) or (isinstance(error, BadRequest) and _chat_gone(error)):
+        log.warning("%s: the chat cannot be reached (%s); not retried", where, error.message)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        user = update.effective_user if isinstance(update, Update) else None
+        if chat is not None and chat.type == ChatType.PRIVATE and user is not None:
+            context.application.drop_user_data(user.id)  # a check nobody can continue
+    elif isinstance(error, RetryAfter):
+        log.warning("%s: Telegram's flood limit still hit after retries; reply dropped", where)
     elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        log.warning("%s: network problem talking to Telegram: %s", where, error)
+        log.warning("%s: network problem talking to Telegram, gave up: %s", where, error.message)
     else:
         log.error("%s: unhandled %s", where, type(error).__name__, exc_info=error)

@@ -1,8 +1,11 @@
-"""`run_telegram`: run the bot with long polling until SIGINT/SIGTERM."""
+"""`run_telegram`: run the bot (long polling, or webhook when WEBHOOK_URL is set) until
+SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 
 from telegram import Update
@@ -10,7 +13,8 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
 from bot.content import Content
-from bot.telegram.app import build_application
+from bot.telegram.app import FaqApplication, build_application
+from bot.telegram.health import POLL_TIMEOUT, PollingMonitor
 from bot.telegram.logging_setup import redact, setup_logging
 
 log = logging.getLogger(__name__)
@@ -19,28 +23,54 @@ log = logging.getLogger(__name__)
 # about two minutes in all); a rejected token is not retried.
 BOOTSTRAP_RETRIES = 10
 INVALID_TOKEN_MESSAGE = "faqbot: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)"  # noqa: S105
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 
 def run_telegram(settings: Settings, content: Content) -> int:
-    """Poll Telegram until stopped; 0 on a clean stop, 1 if the bot could not start.
+    """Serve Telegram until stopped; 0 on a clean stop, 1 if the bot could not start.
 
-    run_polling's default stop signals (SIGINT, SIGTERM, SIGABRT) stop the bot
-    cleanly, which also writes the persistence file one last time.
+    SIGINT, SIGTERM and SIGABRT stop the bot cleanly: updates in progress are
+    finished and the persistence file is written one last time.
     """
     setup_logging(settings.log_level)
-    app = build_application(settings, content)
-    log.info("starting the Telegram bot (%d entries)", len(content.entries))
+    monitor = PollingMonitor(settings.heartbeat_file)
+    app = build_application(settings, content, monitor=monitor)
+    log.info("starting the Telegram bot (%d entries, %s mode)", len(content.entries), settings.mode)
     try:
-        app.run_polling(
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-            bootstrap_retries=BOOTSTRAP_RETRIES,
-        )
+        if settings.mode == "webhook":
+            _run_webhook(app, settings)
+        else:
+            # Polling errors reach the error handler, which passes them to the monitor.
+            app.run_polling(
+                timeout=POLL_TIMEOUT,
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
+                stop_signals=STOP_SIGNALS,
+            )
     except InvalidToken:
         print(INVALID_TOKEN_MESSAGE, file=sys.stderr)
         return 1
     except TelegramError as error:
         print(f"faqbot: could not start the Telegram bot: {redact(str(error))}", file=sys.stderr)
         return 1
+    except OSError as error:  # e.g. the webhook port is taken
+        print(f"faqbot: could not start the Telegram bot: {error}", file=sys.stderr)
+        return 1
+    finally:
+        monitor.stopped()
     log.info("the Telegram bot stopped")
     return 0
+
+
+def _run_webhook(app: FaqApplication, settings: Settings) -> None:
+    from bot.telegram.webhook import serve_webhook
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, stop.set)
+        await serve_webhook(app, settings, stop, bootstrap_retries=BOOTSTRAP_RETRIES)
+
+    asyncio.run(main())

@@ -548,6 +548,9 @@ class _WithDescription:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A bot handling updates concurrently opens many connections at once; with
+    # socketserver's default backlog of 5 the kernel drops some (Telegram doesn't).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], api: FakeBotAPI) -> None:
         self.api = api

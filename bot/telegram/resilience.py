@@ -1,0 +1,131 @@
+"""What keeps replies flowing when Telegram is slow, flaky or flooded.
+
+RetryingRateLimiter
+    PTB's AIORateLimiter (Telegram's flood limits; a 429 is retried after its
+    retry_after, FLOOD_RETRIES times) plus a few retries, with growing pauses,
+    of requests that failed on the way: 5xx answers, connection errors and
+    timeouts. 4xx answers other than 429 (bad request, blocked by the user,
+    conflict, bad token) are never retried; nothing is retried forever. A
+    request that timed out may have reached Telegram, so a retried reply can
+    on rare occasions arrive twice; that is preferred to losing it.
+
+PerUserUpdateProcessor
+    Updates of different users are handled concurrently, each user's one at a
+    time and in order (the doctor check is per-user state). A send that hangs
+    until its timeout therefore delays only that user's next updates, not
+    everyone's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+# Retries of a request Telegram answered with 429 (flood limit), after its retry_after.
+FLOOD_RETRIES = 3
+# Attempts of a request that failed with a 5xx, a connection error or a timeout.
+NETWORK_ATTEMPTS = 3
+# Pause before the first retry; doubled before each further one.
+FIRST_BACKOFF_SECONDS = 0.5
+# Updates handled at the same time (of different users).
+MAX_CONCURRENT_UPDATES = 32
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    def __init__(
+        self,
+        max_retries: int = FLOOD_RETRIES,
+        *,
+        attempts: int = NETWORK_ATTEMPTS,
+        backoff: float = FIRST_BACKOFF_SECONDS,
+    ) -> None:
+        """`max_retries`: of a 429, as AIORateLimiter's; `attempts`: in all, on network trouble."""
+        super().__init__(max_retries=max_retries)
+        if attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        self.attempts = attempts
+        self.backoff = backoff
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        pause = self.backoff
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except NetworkError as error:
+                if isinstance(error, BadRequest) or attempt == self.attempts:
+                    raise
+                log.warning(
+                    "Telegram %s failed (%s); retry %d of %d in %.1f s",
+                    endpoint,
+                    error.message,
+                    attempt,
+                    self.attempts - 1,
+                    pause,
+                )
+            await asyncio.sleep(pause)
+            pause *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def update_owner(update: object) -> int | None:
+    """Whose updates must stay in order: the user's (or the chat's if there is no user)."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_user is not None:
+        return update.effective_user.id
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._holders: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        owner = update_owner(update)
+        if owner is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(owner, asyncio.Lock())
+        self._holders[owner] = self._holders.get(owner, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._holders[owner] -= 1
+            if not self._holders[owner]:
+                del self._holders[owner], self._locks[owner]
+
+    @property
+    def busy_users(self) -> int:
+        """Users with an update in progress or waiting."""
+        return len(self._locks)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,275 @@
+"""Telegram misbehaving, end to end through the real Application and the fake Bot API.
+
+Faults are injected in the local server (tests/fake_bot_api): 429 with retry_after,
+500/502, a hanging sendMessage, a user who blocked the bot, a deleted chat. In
+every case the reply is delayed, not lost (or, where Telegram will never accept
+it, dropped after one quiet log line), nothing is retried forever, and other
+users keep being served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.brain import CHECK_KEY
+from bot.config import Settings
+from bot.content import Content
+from bot.telegram.app import FaqApplication, build_application
+from bot.telegram.health import check_health
+from bot.telegram.resilience import NETWORK_ATTEMPTS
+from tests.fake_bot_api import BOT_BLOCKED, CHAT_NOT_FOUND, FakeBotAPI
+from tests.test_telegram_e2e import Chat
+
+USER = 7301
+OTHER = 7302
+WAIT = 10.0
+QUESTION = "which foods have magnesium"
+SECRET_WORDS = ("zebrafinch", "quokka")
+
+
+@asynccontextmanager
+async def serving(
+    server: FakeBotAPI, content: Content, data_dir: Path, **overrides: Any
+) -> AsyncIterator[FaqApplication]:
+    """The bot as production builds it (polling the fake server), with `overrides`
+    applied to its Settings."""
+    settings = Settings(
+        server.token, server.base_url, Path(content.path), data_dir, "INFO", **overrides
+    )
+    app = build_application(settings, content)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield app
+            await asyncio.to_thread(server.wait_idle, WAIT)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def ask(chat: Chat, text: str = QUESTION) -> float:
+    """Send `text`; seconds until the reply arrived."""
+    start = time.monotonic()
+    before = chat.snapshot()
+    chat.send(text)
+    await asyncio.to_thread(
+        chat.server.wait_until, lambda: chat.snapshot() != before, WAIT, "no reply"
+    )
+    return time.monotonic() - start
+
+
+def faults(server: FakeBotAPI) -> list[tuple[str, int]]:
+    """The rejected requests so far, as (method, status); then forgets them."""
+    seen = [(method, status) for method, _, status, _ in server.errors]
+    server.clear_records()
+    return seen
+
+
+def warnings_and_worse(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.asyncio
+async def test_flood_limit_429_delays_the_reply_and_keeps_it(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    alice, bob = Chat(server, USER, USER), Chat(server, OTHER, OTHER)
+    async with serving(server, content, tmp_path / "data"):
+        await ask(alice, "hi")  # warm up
+        server.inject("sendMessage", 429, retry_after=1)
+        waited, bob_waited = await asyncio.gather(ask(alice), ask(bob))
+        assert waited >= 1.0  # Telegram's retry_after was honoured ...
+        assert waited < 4.0
+        assert bob_waited < 4.0  # ... and the other user was served as well
+        assert len(alice.messages()) == 2
+        assert len(bob.messages()) == 1
+    assert faults(server) == [("sendMessage", 429)]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [500, 502])
+async def test_server_errors_are_retried(
+    server: FakeBotAPI,
+    content: Content,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    caplog.set_level(logging.INFO)
+    alice = Chat(server, USER, USER)
+    async with serving(server, content, tmp_path / "data"):
+        server.inject("sendMessage", status)
+        waited = await ask(alice)
+        assert waited < 3.0
+        [reply] = alice.messages()
+        assert content.by_id["foods"].answer in reply.text
+        assert len(server.calls("sendMessage")) == 2
+    assert faults(server) == [("sendMessage", status)]
+    [retry] = warnings_and_worse(caplog)
+    assert "Telegram sendMessage failed" in retry.getMessage()
+    assert "retry 1 of 2" in retry.getMessage()
+
+
+@pytest.mark.asyncio
+async def test_a_lasting_outage_is_retried_a_few_times_then_given_up(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    alice = Chat(server, USER, USER)
+    async with serving(server, content, tmp_path / "data"):
+        server.inject("sendMessage", 500, times=100)
+        alice.send(QUESTION)
+        await asyncio.to_thread(server.wait_for_requests, "sendMessage", NETWORK_ATTEMPTS, WAIT)
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        await asyncio.sleep(1.5)  # longer than the next back-off would be
+        assert len(server.calls("sendMessage")) == NETWORK_ATTEMPTS  # bounded
+        assert server.pending_updates == []  # the update is not fetched again either
+        server.clear_faults()
+        await ask(alice)  # Telegram is back: the bot answers again
+    assert faults(server) == [("sendMessage", 500)] * NETWORK_ATTEMPTS
+    lines = [r.getMessage() for r in warnings_and_worse(caplog)]
+    assert len(lines) == NETWORK_ATTEMPTS  # two retries and one "gave up"
+    assert "gave up" in lines[-1]
+    assert all(r.levelno == logging.WARNING for r in warnings_and_worse(caplog))
+
+
+@pytest.mark.asyncio
+async def test_a_hanging_send_delays_only_that_user(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    alice, bob = Chat(server, USER, USER), Chat(server, OTHER, OTHER)
+    async with serving(server, content, tmp_path / "data", request_timeout=1.0):
+        await ask(alice, "hi")
+        server.inject("sendMessage", hang_seconds=3)
+        start = time.monotonic()
+        alice.send(QUESTION)
+        await asyncio.to_thread(server.wait_for_requests, "sendMessage", 2, WAIT)
+        # While Alice's reply hangs, Bob asks and is answered at once.
+        assert await ask(bob) < 0.9
+        assert len(alice.messages()) == 1
+        # Alice's send times out after 1 s and is retried: her reply comes in about 1.5 s.
+        await alice.wait(lambda: len(alice.messages()) >= 2, "Alice got no reply")
+        assert time.monotonic() - start < 2.9
+        # The hung request may still be delivered by Telegram: then she has the same
+        # reply twice (preferred to none).
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        replies = alice.messages()[1:]
+        assert 1 <= len(replies) <= 2
+        assert {m.text for m in replies} == {replies[0].text}
+        assert content.by_id["foods"].answer in replies[0].text
+    assert faults(server) == []
+
+
+@pytest.mark.asyncio
+async def test_a_user_who_blocked_the_bot_is_logged_once_and_not_retried(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    alice, bob = Chat(server, USER, USER), Chat(server, OTHER, OTHER)
+    async with serving(server, content, tmp_path / "data") as app:
+        await ask(alice, "/doctor")
+        assert CHECK_KEY in app.user_data[USER]
+        server.block_user(USER)
+        caplog.clear()
+        alice.send(f"{SECRET_WORDS[0]} magnesium {SECRET_WORDS[1]}")
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        await asyncio.sleep(1.0)
+        assert len(server.calls("sendMessage")) == 2  # /doctor's reply, and one try
+        assert len(alice.messages()) == 1
+        assert USER not in app.user_data or not app.user_data[USER]  # check deleted
+        assert server.pending_updates == []
+        await ask(bob)  # everyone else is served
+    assert faults(server) == [("sendMessage", 403)]
+    [line] = [r for r in caplog.records if r.levelno >= logging.INFO and r.name.startswith("bot")]
+    assert line.levelno == logging.WARNING
+    assert "cannot be reached" in line.getMessage()
+    assert BOT_BLOCKED.split(": ")[1] in line.getMessage()
+    assert not any(word in caplog.text for word in SECRET_WORDS)
+
+
+@pytest.mark.asyncio
+async def test_a_deleted_chat_and_a_deactivated_user_are_logged_quietly(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    alice = Chat(server, USER, USER)
+    async with serving(server, content, tmp_path / "data"):
+        await ask(alice, "hi")
+        caplog.clear()
+        server.inject("sendMessage", 400, description=CHAT_NOT_FOUND)
+        server.inject("sendMessage", 403, description="Forbidden: user is deactivated")
+        for _ in range(2):
+            alice.send(QUESTION)
+            await asyncio.to_thread(server.wait_idle, WAIT)
+        assert len(server.calls("sendMessage")) == 3
+    assert faults(server) == [("sendMessage", 400), ("sendMessage", 403)]
+    lines = [r for r in caplog.records if r.name.startswith("bot")]
+    assert [r.levelno for r in lines] == [logging.WARNING, logging.WARNING]
+    assert "chat not found" in lines[0].getMessage().lower()
+    assert "user is deactivated" in lines[1].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.asyncio
+async def test_blocking_the_bot_deletes_the_check_in_progress(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    alice = Chat(server, USER, USER)
+    async with serving(server, content, tmp_path / "data") as app:
+        await ask(alice, "/doctor")
+        assert app.user_data[USER]
+        user = {"id": USER, "is_bot": False, "first_name": "Ann"}
+        bot = {"id": server.bot_id, "is_bot": True, "first_name": "Bot", "username": "b"}
+        server.send_update(
+            {
+                "my_chat_member": {
+                    "chat": {"id": USER, "type": "private", "first_name": "Ann"},
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "member", "user": bot},
+                    "new_chat_member": {"status": "kicked", "user": bot, "until_date": 0},
+                }
+            }
+        )
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        assert not app.user_data.get(USER)
+    assert "a user blocked the bot" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_polling_writes_a_heartbeat_the_health_check_reads(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    settings = Settings(server.token, server.base_url, Path(content.path), data, "INFO")
+    assert check_health(settings) == (
+        False,
+        f"no heartbeat at {data / 'heartbeat'} (is the bot running, in polling mode?)",
+    )
+    async with serving(server, content, data):
+        await asyncio.to_thread(
+            server.wait_until, settings.heartbeat_file.exists, WAIT, "no heartbeat"
+        )
+        healthy, line = check_health(settings)
+        assert healthy, line
+        assert line.startswith("ok: polling")
+    old = time.time() - 600
+    import os
+
+    os.utime(settings.heartbeat_file, (old, old))
+    healthy, line = check_health(settings)
+    assert not healthy
+    assert line.startswith("stale: the last successful getUpdates was 600 s ago")

@@ -1,0 +1,131 @@
+"""Privacy, checked where it matters: the files in DATA_DIR and the logs.
+
+After a completed doctor check, and after /forget in the middle of one, the
+persistence file holds no health answers and no entry for the user, and the
+event store holds neither the check's answers nor any id. At INFO (and the
+bot's own loggers even at DEBUG) no log line carries anything a user wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.content import Content
+from tests.fake_bot_api import BotMessage, FakeBotAPI
+from tests.test_telegram_e2e import Chat
+from tests.test_telegram_faults import serving
+
+USER = 987_654_321
+GROUP = -100_555_444
+WAIT = 5.0
+# Words no reply, button or log line of the bot contains, sent in every way a user can.
+SECRETS = ("Quetzalcoatl", "Xylophagous", "Brobdingnag", "Zyzzyva", "Kwyjibo")
+
+
+def _pickle(data_dir: Path) -> tuple[bytes, dict[str, Any]]:
+    raw = (data_dir / "state.pickle").read_bytes()
+    stored = pickle.loads(raw)
+    assert isinstance(stored, dict)
+    return raw, stored
+
+
+def _events_dump(data_dir: Path) -> str:
+    with sqlite3.connect(data_dir / "events.sqlite3") as db:
+        return "\n".join(db.iterdump())
+
+
+async def _run_check(chat: Chat, content: Content, last: int | None = None) -> BotMessage:
+    """/doctor, answering "No" until an outcome (or `last` answers)."""
+    flow = content.doctor_check
+    message = await chat.say("/doctor")
+    answered = 0
+    while message.button_texts[-1] == content.buttons["cancel"] and answered != last:
+        step = next(s for s in flow.steps.values() if s.question.splitlines()[0] in message.text)
+        message = await chat.press(message, step.options[-1].label)
+        answered += 1
+    return message
+
+
+@pytest.mark.asyncio
+async def test_no_health_answers_are_kept_after_the_check_or_forget(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    chat = Chat(server, USER, USER)
+    step_ids = list(content.doctor_check.steps)
+    async with serving(server, content, data) as app:
+        outcome = await _run_check(chat, content)
+        assert outcome.button_texts[0] == content.buttons["restart"]
+        assert not app.user_data.get(USER)
+    # Nothing to keep, so nothing was written at all.
+    assert not (data / "state.pickle").exists()
+
+    async with serving(server, content, data) as app:
+        await _run_check(chat, content, last=1)
+        await app.update_persistence()  # saved mid-check, as the 30-second job would
+        assert list(_pickle(data)[1]["user_data"]) == [USER]
+        outcome = await chat.press(
+            await chat.say("/doctor"),
+            content.doctor_check.steps["emergency-signs"].options[0].label,  # "Yes": an outcome
+        )
+        assert outcome.button_texts[0] == content.buttons["restart"]
+    raw, stored = _pickle(data)
+    assert stored["user_data"] == {}  # the completed check left nothing behind
+    assert not any(step.encode() in raw for step in step_ids)
+
+    async with serving(server, content, data) as app:
+        await _run_check(chat, content, last=2)
+        await app.update_persistence()  # as the 30-second job would
+        _, midway = _pickle(data)
+        assert list(midway["user_data"]) == [USER]  # kept while the check runs ...
+        await chat.say("/forget")
+    raw, stored = _pickle(data)
+    assert stored["user_data"] == {}  # ... and gone after /forget
+    assert not any(step.encode() in raw for step in step_ids)
+    assert b"nonce" not in raw
+    assert b"path" not in raw
+
+    dump = _events_dump(data)
+    assert str(USER) not in dump
+    assert not any(step in dump for step in step_ids)
+
+
+@pytest.mark.asyncio
+async def test_logs_carry_no_user_text(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    a, b, c, d, e = SECRETS
+    chat = Chat(server, USER, USER)
+    group = Chat(server, GROUP, USER, "supergroup")
+    async with serving(server, content, tmp_path / "data"):
+        await chat.say(f"{a} which foods have magnesium")  # an answer
+        await chat.say(f"{b} {c}")  # a fallback (its text goes to the anonymous store)
+        await chat.say(f"/start {d}")
+        await chat.say(f"/ask {e} lip twitching")
+        await group.say(f"/ask {a} magnesium dose")
+        check = await chat.say("/doctor")
+        await chat.say(f"{b} while in the check")
+        await chat.press(check, content.doctor_check.steps["emergency-signs"].options[-1].label)
+        query = server.inline_query(f"{c} magnesium", user_id=USER)
+        await asyncio.to_thread(
+            server.wait_until, lambda: query in server.inline_answers, WAIT, "no inline answer"
+        )
+        # A message the bot cannot deliver is logged too: still without its text.
+        server.inject("sendMessage", 403, description="Forbidden: bot was blocked by the user")
+        chat.send(f"{d} {e}")
+        await asyncio.to_thread(server.wait_idle, WAIT)
+    server.clear_records()
+    assert caplog.records, "nothing was logged at all"
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    for word in SECRETS:
+        assert word not in logged
+        assert word.lower() not in logged.lower()
