@@ -442,6 +442,7 @@ UI_TEXTS = (
     "feedback_down",
     "privacy_stats_on",
     "privacy_stats_off",
+    "error",
 )
 # Texts that Telegram shows in small places, and their length limits.
 UI_MAX_CHARS = {

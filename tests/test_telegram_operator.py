@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -169,3 +170,46 @@ async def test_statistics_can_be_switched_off(
         privacy = await chat.say("/privacy")
         assert content.ui["privacy_stats_off"].strip("• ") in privacy.text
     assert not (state_file.parent / "events.sqlite3").exists()
+
+
+@pytest.mark.asyncio
+async def test_a_bug_gets_an_apology_and_the_bot_keeps_serving(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    chat = Chat(server, USER, USER)
+    async with running(server, content, state_file) as app:
+        handlers: Any = next(
+            getattr(h.callback, "__self__", None)
+            for group in app.handlers.values()
+            for h in group
+            if getattr(h.callback, "__name__", "") == "private_text"
+        )
+        real = handlers.brain.on_text
+
+        def broken(state: object, text: str) -> object:
+            if "boom" in text:
+                raise RuntimeError("a bug")
+            return real(state, text)
+
+        handlers.brain.on_text = broken
+        sorry = await chat.say("boom")
+        assert content.ui["error"] in sorry.text
+        answer = await chat.say("which foods have magnesium?")
+        assert content.by_id["foods"].answer in answer.text
+
+
+@pytest.mark.asyncio
+async def test_stale_buttons_in_groups_only_get_a_toast(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    group = Chat(server, -100777, USER, chat_type="group")
+    async with running(server, content, state_file):
+        answer = await group.say("/ask which foods have magnesium")
+        before = len(group.messages())
+        query = server.press_button(answer.message_id, -100777, "c:000000:0:0", USER + 1)
+        answered = await asyncio.to_thread(server.wait_for_callback_answer, query, WAIT)
+        assert answered.get("text") == content.ui["expired_short"]
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        assert len(group.messages()) == before

@@ -176,6 +176,8 @@ def build_application(
             monitor.polling_error(context.error)  # run_polling passes getUpdates errors here
         else:
             await on_error(update, context)
+            if not isinstance(context.error, TelegramError):
+                await handlers.apologise(update, context)
 
     app.add_error_handler(errors)
     if app.job_queue is not None:

@@ -332,6 +332,8 @@ class Handlers:
                 await self._drop_feedback_buttons(query, message)
         if message is None or not reply.sections:
             return  # inline-mode message (no chat to write to), or a toast is all there is
+        if reply.kind == "expired" and message.chat.type != ChatType.PRIVATE:
+            return  # someone else's or an old button in a group: the toast says it, quietly
         if reply.edit and isinstance(message, Message):
             try:
                 text, markup = render(self._for_chat(reply, message.chat))
@@ -386,6 +388,18 @@ class Handlers:
                 log.info("a user blocked the bot; their check in progress (if any) was deleted")
         elif status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
             log.info("the bot was removed from a group")
+
+    async def apologise(self, update: object, context: Context) -> None:
+        """After a bug in our own code: tell the person, instead of leaving them waiting."""
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        chat = update.effective_chat
+        if chat.type != ChatType.PRIVATE:
+            return
+        try:
+            await self._send(context, chat, self._simple("error", self.ui["error"]))
+        except TelegramError as error:
+            log.warning("could not send the apology: %s", error)
 
     # -- inline mode --------------------------------------------------------
 
