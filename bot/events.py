@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,14 +77,26 @@ class EventStore:
         self.retention_days = retention_days
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection for the store's life: opening one per event cost more
+        # than the bot's matching. WAL keeps readers (faqbot report) off the
+        # writer's back; NORMAL sync is safe with WAL (a power cut may lose the
+        # last commits, never the database).
+        self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         with self._connect() as db:
             db.executescript(SCHEMA)
         self.purge()
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, closing(sqlite3.connect(self.path, timeout=5)) as db, db:
-            yield db
+        """The connection inside one transaction, one thread at a time."""
+        with self._lock, self._db:
+            yield self._db
 
     @staticmethod
     def _hour(now: float | None) -> int:

@@ -38,7 +38,7 @@ NETWORK_ATTEMPTS = 3
 # Pause before the first retry; doubled before each further one.
 FIRST_BACKOFF_SECONDS = 0.5
 # Updates handled at the same time (of different users).
-MAX_CONCURRENT_UPDATES = 32
+MAX_CONCURRENT_UPDATES = 4
 
 
 class RetryingRateLimiter(AIORateLimiter):
