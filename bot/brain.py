@@ -34,6 +34,8 @@ CHECK_KEY = "check"
 # A message no longer than this many words may be small talk ("thanks a lot").
 SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
+# Entries listed per page of the topics menu.
+TOPICS_PER_PAGE = 20
 SMALL_TALK_FILLER = ("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for")
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
@@ -166,8 +168,21 @@ class Brain:
             candidates=(entry.id,),
         )
 
-    def topics(self) -> Reply:
-        rows = [(Button(e.short, f"e:{e.id}"),) for e in self.content.entries]
+    def topics(self, page: int = 0) -> Reply:
+        """Every entry as a button, TOPICS_PER_PAGE at a time (Telegram allows
+        at most 100 buttons under a message); the doctor check always."""
+        entries = self.content.entries
+        pages = max(1, -(-len(entries) // TOPICS_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = entries[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
+        rows: list[tuple[Button, ...]] = [(Button(e.short, f"e:{e.id}"),) for e in shown]
+        if pages > 1:
+            nav = []
+            if page > 0:
+                nav.append(Button(f"◀ {page}/{pages}", f"t:{page - 1}"))
+            if page < pages - 1:
+                nav.append(Button(f"{page + 2}/{pages} ▶", f"t:{page + 1}"))
+            rows.append(tuple(nav))
         rows.append((Button(self.content.buttons["doctor_check"], "d"),))
         return Reply((Section(self.content.ui["topics_intro"]),), "topics", tuple(rows))
 
@@ -227,6 +242,8 @@ class Brain:
         simple = {"m": self.menu, "t": self.topics, "h": self.help, "n": self._none_of_these}
         if kind in simple and not rest:
             return simple[kind]()
+        if kind == "t" and rest.isdigit() and len(rest) <= 4:
+            return self.topics(int(rest))
         if kind == "d" and not rest:
             return self.start_check(state, edit=False)
         if kind == "f":

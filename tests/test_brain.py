@@ -184,3 +184,25 @@ def test_deep_links_open_an_entry_or_the_check(brain: Brain) -> None:
     assert brain.welcome(state, "check").kind == "check"
     assert brain.welcome({}, "garbage$$").kind == "menu"
     assert brain.welcome({}).kind == "menu"
+
+
+def test_a_large_faq_pages_its_topics_within_telegrams_button_limit(content: Content) -> None:
+    from dataclasses import replace
+
+    many = tuple(
+        replace(e, id=f"{e.id}-{n}", related=()) for n in range(12) for e in content.entries
+    )
+    big = Brain(replace(content, entries=many))
+    seen: list[str] = []
+    reply = big.topics()
+    for _ in range(len(many)):
+        assert len(reply.flat_buttons) <= 100
+        seen += [b.data[2:] for b in reply.flat_buttons if b.data.startswith("e:")]
+        forward = [b for b in reply.flat_buttons if b.label.endswith("▶")]
+        if not forward:
+            break
+        reply = big.on_button({}, forward[0].data)
+    assert seen == [e.id for e in many]
+    assert len(big.on_text({}, "zzz qqq").flat_buttons) <= 100
+    assert big.on_button({}, "t:99999").kind == "expired"
+    assert big.on_button({}, "t:9999").kind == "topics"
