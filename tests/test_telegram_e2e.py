@@ -45,21 +45,17 @@ def state_file(tmp_path: Path) -> Path:
 
 @asynccontextmanager
 async def running(
-    server: FakeBotAPI,
-    content: Content,
-    state_file: Path,
-    admins: frozenset[int] = frozenset(),
-    events: bool = True,
+    server: FakeBotAPI, content: Content, state_file: Path, **overrides: Any
 ) -> AsyncIterator[FaqApplication]:
-    """The bot as production builds it, polling the fake server."""
+    """The bot as production builds it, polling the fake server; `overrides`
+    are Settings fields (admin_user_ids, events_enabled, ...)."""
     settings = Settings(
         server.token,
         server.base_url,
         Path(content.path),
         state_file.parent,
         "INFO",
-        events_enabled=events,
-        admin_user_ids=admins,
+        **overrides,
     )
     app = build_application(settings, content, persistence_path=state_file)
     async with app:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +21,11 @@ import pytest
 from bot.brain import CHECK_KEY
 from bot.config import Settings
 from bot.content import Content
-from bot.telegram.app import FaqApplication, build_application
+from bot.telegram.app import FaqApplication
 from bot.telegram.health import check_health
 from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BOT_BLOCKED, CHAT_NOT_FOUND, FakeBotAPI
-from tests.test_telegram_e2e import Chat
+from tests.test_telegram_e2e import Chat, running
 
 USER = 7301
 OTHER = 7302
@@ -35,28 +34,12 @@ QUESTION = "which foods have magnesium"
 SECRET_WORDS = ("zebrafinch", "quokka")
 
 
-@asynccontextmanager
-async def serving(
+def serving(
     server: FakeBotAPI, content: Content, data_dir: Path, **overrides: Any
-) -> AsyncIterator[FaqApplication]:
+) -> AbstractAsyncContextManager[FaqApplication]:
     """The bot as production builds it (polling the fake server), with `overrides`
     applied to its Settings."""
-    settings = Settings(
-        server.token, server.base_url, Path(content.path), data_dir, "INFO", **overrides
-    )
-    app = build_application(settings, content)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield app
-            await asyncio.to_thread(server.wait_idle, WAIT)
-        finally:
-            await app.updater.stop()
-            await app.stop()
+    return running(server, content, data_dir / "state.pickle", **overrides)
 
 
 async def ask(chat: Chat, text: str = QUESTION) -> float:

@@ -100,7 +100,7 @@ async def test_stats_and_reload_are_for_admins_only(
     content = load_content(faq_copy)
     state_file = tmp_path / "data" / "state.pickle"
     admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
-    async with running(server, content, state_file, admins=frozenset({ADMIN})):
+    async with running(server, content, state_file, admin_user_ids=frozenset({ADMIN})):
         await user.say("magnesium for sleep?")
         stranger = await user.say("/stats")
         assert "Questions by outcome" not in stranger.text
@@ -134,7 +134,7 @@ async def test_a_changed_file_is_picked_up_and_a_broken_one_reported(
     content = load_content(faq_copy)
     state_file = tmp_path / "data" / "state.pickle"
     admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
-    async with running(server, content, state_file, admins=frozenset({ADMIN})):
+    async with running(server, content, state_file, admin_user_ids=frozenset({ADMIN})):
         await admin.say("/start")  # the admin's chat exists
         before = len(admin.messages())
         text = faq_copy.read_text(encoding="utf-8")
@@ -165,7 +165,7 @@ async def test_statistics_can_be_switched_off(
 ) -> None:
     state_file = tmp_path / "data" / "state.pickle"
     chat = Chat(server, USER, USER)
-    async with running(server, content, state_file, events=False):
+    async with running(server, content, state_file, events_enabled=False):
         await chat.say("what is the best football team")
         privacy = await chat.say("/privacy")
         assert content.ui["privacy_stats_off"].strip("• ") in privacy.text
