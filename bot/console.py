@@ -57,5 +57,7 @@ def chat(brain: Brain, read: Callable[[str], str] = input, out: TextIO | None = 
             reply = commands[line.split(" ", 1)[0].lower()]()
         else:
             reply = brain.on_text(state, line)
-        text, buttons = render(reply)
+        text, shown = render(reply)
+        if reply.sections:  # a toast alone (a 👍) leaves the last buttons usable
+            buttons = shown
         say("\nbot> " + text)

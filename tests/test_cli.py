@@ -111,7 +111,7 @@ def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
 
 def test_console_chat_without_a_token(tmp_path: Path) -> None:
     # Run from an empty directory so no .env is picked up; numbers press buttons.
-    session = "which foods have magnesium\n/doctor\n3\n/cancel\n/quit\n"
+    session = "which foods have magnesium\n1\n3\n/doctor\n3\n/cancel\n/quit\n"
     env_cwd = tmp_path
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--faq", str(FAQ)],
@@ -127,6 +127,8 @@ def test_console_chat_without_a_token(tmp_path: Path) -> None:
     out = result.stdout
     assert "Console chat" in out
     assert "Excellent food sources of magnesium" in out
+    assert "(Thanks for the feedback!)" in out  # 1 pressed 👍
+    assert "400–420 mg" in out  # 3 then pressed the first related entry, still shown
     assert "Question 1 of up to" in out
     assert "Question 2 of up to" in out  # "3" pressed the third button: "No"
     assert "Check cancelled" in out
