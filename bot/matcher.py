@@ -19,6 +19,7 @@ index), so the cost grows with the overlap, not with the size of the FAQ.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Sequence
@@ -252,6 +253,12 @@ class Matcher:
             score = BAG_FACTOR * scale * weight**qe
             if score > best.get(idx, -1.0):
                 best[idx] = score
+        # Only the leaders can matter: an entry in the final top k is in the top
+        # k of the piece where it scored best. Keeping few keeps the cache small
+        # and the sorting cheap however large the FAQ grows.
+        keep = self.thresholds.max_candidates + 3
+        if len(best) > keep:
+            best = dict(heapq.nlargest(keep, best.items(), key=lambda kv: (kv[1], -kv[0])))
         return best
 
     def decide(self, ranked: Sequence[Candidate]) -> Match:
