@@ -112,17 +112,7 @@ def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
 def test_console_chat_without_a_token(tmp_path: Path) -> None:
     # Run from an empty directory so no .env is picked up; numbers press buttons.
     session = "which foods have magnesium\n1\n3\n/doctor\n3\n/cancel\n/quit\n"
-    env_cwd = tmp_path
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "--faq", str(FAQ)],
-        input=session,
-        capture_output=True,
-        text=True,
-        cwd=env_cwd,
-        env=ENV,
-        timeout=60,
-        check=False,
-    )
+    result = faqbot("--faq", str(FAQ), stdin=session, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Console chat" in out
