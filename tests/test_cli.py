@@ -101,6 +101,28 @@ def test_eval_prints_the_figures() -> None:
         assert label in result.stdout
 
 
+def test_output_cut_short_by_a_pipe_ends_quietly() -> None:
+    """`faqbot ask --json - < messages | head -1` must not end in a BrokenPipeError traceback."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        cwd=ROOT,
+        env=ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write(b"magnesium foods\n" * 4000)  # far more output than a pipe buffers
+        proc.stdin.close()
+        first = proc.stdout.readline()
+        proc.stdout.close()  # the reader goes away, as `head` does
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert json.loads(first)["entry"] == "foods"
+    assert "Traceback" not in err, err
+    assert code == 141
+
+
 def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
     bad = tmp_path / "set.yaml"
     bad.write_text('- text: "hi"\n  expect: no-such-entry\n', encoding="utf-8")
