@@ -111,7 +111,9 @@ def test_output_cut_short_by_a_pipe_ends_quietly() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as proc:
-        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        assert proc.stderr is not None
         proc.stdin.write(b"magnesium foods\n" * 4000)  # far more output than a pipe buffers
         proc.stdin.close()
         first = proc.stdout.readline()
