@@ -1,4 +1,4 @@
-"""The `faqbot` command: run the bot (Telegram or console), ask, check, eval."""
+"""The `faqbot` command: run the bot (Telegram or console), ask, check, eval, cv."""
 
 from __future__ import annotations
 
@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--png", type=Path, help="also draw the score distributions with thresholds")
+    cv = sub.add_parser(
+        "cv",
+        help="cross-validate: answer each labelled set with content built without its "
+        "messages (how faq.yaml does on wording it was not given)",
+    )
+    cv.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    cv.add_argument("--json", action="store_true", help="print the figures as JSON")
     rep = sub.add_parser("report", help="what was asked, answered, liked and left unanswered")
     rep.add_argument("--days", type=int, default=7, help="the last N days (default 7)")
     rep.add_argument("--since", type=_date, help="from this day (YYYY-MM-DD, UTC)")
@@ -150,6 +157,21 @@ def _eval(brain: Brain, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cross_validate(content: Content, args: argparse.Namespace, out: TextIO) -> int:
+    from bot import evaluation
+
+    ids = {e.id for e in content.entries}
+    sets = {f.name: evaluation.load_labelled(f, ids) for f in args.files}
+    per_set, overall = evaluation.cross_validate(content, sets)
+    if args.json:
+        figures = {name: r.as_dict() for name, r in per_set.items()}
+        figures["all"] = overall.as_dict()
+        print(json.dumps(figures, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(evaluation.format_cross_validation(per_set, overall), file=out)
+    return 0
+
+
 def _report(brain: Brain, settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     import time
 
@@ -216,6 +238,12 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
     command = args.command or "run"
     if command == "check":
         return _check(content, out)
+    if command == "cv":
+        try:
+            return _cross_validate(content, args, out)
+        except ContentError as exc:
+            print(f"faqbot: {exc}", file=sys.stderr)
+            return 2
     brain = Brain(content)
     try:
         if command == "ask":

@@ -125,6 +125,14 @@ def test_output_cut_short_by_a_pipe_ends_quietly() -> None:
     assert code == 141
 
 
+def test_cross_validation_prints_one_row_per_set_and_the_total() -> None:
+    result = faqbot("cv", "tests/data/eval-tune.yaml", "tests/data/eval-dev.yaml")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith("  eval-")]
+    assert [r[0] for r in rows] == ["eval-tune.yaml", "eval-dev.yaml"]
+    assert result.stdout.splitlines()[-1].split()[0] == "all"
+
+
 def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
     bad = tmp_path / "set.yaml"
     bad.write_text('- text: "hi"\n  expect: no-such-entry\n', encoding="utf-8")
