@@ -227,12 +227,13 @@ def without_and_with(
     content: Content, drop: Sequence[LabelledItem], add: Sequence[LabelledItem]
 ) -> Content:
     """The content with `drop`'s messages taken out of its examples and
-    out-of-scope list and `add`'s messages put in (in-scope ones as examples of
-    their expected entry, off-topic ones as out of scope)."""
+    out-of-scope list and `add`'s messages put in as faq.yaml holds real
+    wording: in-scope ones as examples of their expected entry (two-question
+    messages left out), off-topic ones as out of scope."""
     gone = {normalize(i.text) for i in (*drop, *add)}
     extra: dict[str, list[str]] = {}
     for item in add:
-        if item.in_scope:
+        if item.in_scope and item.also is None:
             extra.setdefault(item.expect, []).append(item.text)
     entries = tuple(
         replace(
