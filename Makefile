@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest check eval clean
+.PHONY: run test lint typecheck pytest check eval cv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ check: $(STAMP)  ## validate faq.yaml and list confusable phrasings
 
 eval: $(STAMP)  ## answer quality on the frozen test split
 	$(BIN)/faqbot eval tests/data/eval-test.yaml
+
+cv: $(STAMP)  ## cross-validated answer quality over the tuning sets (after a content change)
+	$(BIN)/faqbot cv tests/data/eval-tune.yaml tests/data/eval-dev*.yaml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
