@@ -59,14 +59,29 @@ STOP_WORDS = frozenset(
 )
 
 
+def _char_by_char(text: str) -> str:
+    """Invisible characters, case, apostrophes and punctuation: each character
+    on its own (NFKC first, which may merge or split characters)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    text = _APOSTROPHES.sub("", text.casefold())
+    return _NON_WORD.sub(" ", text).replace("_", " ")
+
+
+# _char_by_char for each ASCII character (NFKC leaves plain ASCII as it is), so
+# that a message in plain ASCII takes one str.translate.
+_ASCII_TABLE = str.maketrans({chr(i): _char_by_char(chr(i)) for i in range(128)})
+
+
+@lru_cache(maxsize=256)
 def normalize(text: str, limit: int = MAX_READ_CHARS) -> str:
     """Lowercase words separated by single spaces; no punctuation, emoji or
     control characters; apostrophes dropped (can't -> cant); digits split
-    from letters (400mg -> 400 mg); letters repeated for emphasis squeezed."""
-    text = unicodedata.normalize("NFKC", text[: limit * 2])
-    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
-    text = _APOSTROPHES.sub("", text.casefold())
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    from letters (400mg -> 400 mg); letters repeated for emphasis squeezed.
+    Recent texts are remembered: a message and its sentences are read by the
+    emergency check, the small talk and the matcher."""
+    text = text[: limit * 2]
+    text = text.translate(_ASCII_TABLE) if text.isascii() else _char_by_char(text)
     text = _DIGIT_ALPHA.sub(" ", text)
     text = _REPEATS.sub(r"\1", text)  # "heyyy" -> "hey", "stoppp" -> "stop"
     return " ".join(text.split())[:limit].strip()
