@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -126,13 +126,23 @@ class Matcher:
         self._by_initial: dict[str, list[str]] = {}
         for word in self.vocabulary:
             self._by_initial.setdefault(word[0], []).append(word)
-        self._phrasings: list[_Phrasing] = []
-        self._postings: dict[str, list[int]] = {}
+        # Phrasings of one group with the same words score alike: only the one
+        # with the smallest total weight (the highest score) is kept, the first
+        # of them in file order.
+        unique: dict[tuple[int, frozenset[str]], _Phrasing] = {}
         for idx, toks in tokenised:
             weights = {t: self.idf[t] for t in toks}
-            pid = len(self._phrasings)
-            self._phrasings.append(_Phrasing(idx, weights, sum(weights.values())))
-            for t in toks:
+            phrasing = _Phrasing(idx, weights, sum(weights.values()))
+            key = (idx, frozenset(toks))
+            kept = unique.get(key)
+            if kept is None or phrasing.total < kept.total:
+                unique[key] = phrasing
+        # Numbered from the largest total weight to the smallest, so that of the
+        # phrasings sharing the same words with a message the last scores best.
+        self._phrasings: list[_Phrasing] = sorted(unique.values(), key=lambda p: -p.total)
+        self._postings: dict[str, list[int]] = {}
+        for pid, phrasing in enumerate(self._phrasings):
+            for t in phrasing.weights:
                 self._postings.setdefault(t, []).append(pid)
         self._phrasing_entry = [ph.entry for ph in self._phrasings]
         self._phrasing_total = [ph.total for ph in self._phrasings]
@@ -228,6 +238,18 @@ class Matcher:
         q_total = sum(known.values()) + unknown
         if not known or q_total <= 0:
             return {}
+        return self._top(self._score_words(known, q_total))
+
+    def _top(self, best: dict[int, float]) -> dict[int, float]:
+        # Only the leaders can matter: an entry in the final top k is in the top
+        # k of the piece where it scored best. Keeping few keeps the cache small
+        # and the sorting cheap however large the FAQ grows.
+        keep = self.thresholds.max_candidates + 3
+        if len(best) > keep:
+            best = dict(heapq.nlargest(keep, best.items(), key=lambda kv: (kv[1], -kv[0])))
+        return best
+
+    def _score_words(self, known: dict[str, float], q_total: float) -> dict[int, float]:
         # Accumulate the shared weight per phrasing straight from the postings.
         shared: dict[int, float] = {}
         get = shared.get
@@ -253,13 +275,51 @@ class Matcher:
             score = BAG_FACTOR * scale * weight**qe
             if score > best.get(idx, -1.0):
                 best[idx] = score
-        # Only the leaders can matter: an entry in the final top k is in the top
-        # k of the piece where it scored best. Keeping few keeps the cache small
-        # and the sorting cheap however large the FAQ grows.
-        keep = self.thresholds.max_candidates + 3
-        if len(best) > keep:
-            best = dict(heapq.nlargest(keep, best.items(), key=lambda kv: (kv[1], -kv[0])))
         return best
+
+    def _ceiling(self, text: str) -> float:
+        """The highest score any entry can get from this text alone: every known
+        word of the message shared with a phrasing made of nothing else."""
+        known, unknown = self.query_words(text)
+        weight = sum(known.values())
+        if not known or weight + unknown <= 0:
+            return 0.0
+        ceiling: float = 100.0 * (weight / (weight + unknown)) ** QUERY_COVERAGE_EXPONENT
+        # Margin for rounding: the scores sum the same weights in other orders.
+        return ceiling * (1.0 + 1e-9) + 1e-9
+
+    def _leaders(
+        self, text: str, score_piece: Callable[[str], dict[int, float]] | None = None
+    ) -> list[Candidate]:
+        """The first `max_candidates + 1` of score_entries(text): all that `decide`
+        reads (at most one of them is the out-of-scope pseudo entry). A sentence
+        is scored only if it could lift an entry among them."""
+        text = text[:MAX_READ_CHARS]
+        size = self.thresholds.max_candidates + 1
+        score_piece = score_piece or self._score
+        best = dict(score_piece(text))
+        sentences = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        if len(sentences) > 1:
+            for sentence in sentences:
+                if len(best) >= size:
+                    floor = heapq.nlargest(size, best.values())[-1]
+                    if SENTENCE_FACTOR * self._ceiling(sentence) < floor:
+                        continue
+                for idx, score in score_piece(sentence).items():
+                    score *= SENTENCE_FACTOR
+                    if score > best.get(idx, -1.0):
+                        best[idx] = score
+        ranked = heapq.nsmallest(size, best.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+
+    def _could_answer(self, part: str) -> bool:
+        """False when no entry can reach the answer threshold for this part."""
+        ceiling = self._ceiling(part[:MAX_READ_CHARS])
+        sentences = [p for p in _SENTENCE_SPLIT.split(part[:MAX_READ_CHARS]) if p.strip()]
+        if len(sentences) > 1:
+            ceiling = max(ceiling, *(SENTENCE_FACTOR * self._ceiling(p) for p in sentences))
+        # Candidate scores are rounded to two decimals before the comparison.
+        return ceiling >= self.thresholds.answer - 0.005
 
     def decide(self, ranked: Sequence[Candidate]) -> Match:
         th = self.thresholds
@@ -276,7 +336,7 @@ class Matcher:
         return Match("clarify", top, tuple(close[: th.max_candidates]))
 
     def match(self, text: str) -> Match:
-        return self.decide(self.score_entries(text))
+        return self.decide(self._leaders(text))
 
     def analyse(self, text: str) -> Analysis:
         """Decide for a message that may ask more than one question.
@@ -286,16 +346,33 @@ class Matcher:
         first as the main answer. Otherwise the whole message decides.
         """
         text = text[:MAX_READ_CHARS]
-        whole = self.match(text)
+        and_splits = _and_splits(text)
+        score_piece: Callable[[str], dict[int, float]] = self._score
+        pieces = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        if len(pieces) > 1 or and_splits:
+            # Several pieces to score: derive them all from one pass over the postings.
+            pieces += [text, *(part for parts in and_splits for part in parts)]
+            words = (w for piece in pieces for w in self.query_words(piece)[0])
+            score_piece = _Pieces(self, words).score
+        whole = self.decide(self._leaders(text, score_piece))
         sentences = [p for p in _SENTENCE_SPLIT.split(text) if self.lexicon.content_words(p)]
         splits = [sentences] if len(sentences) >= 2 else []
-        splits.extend(_and_splits(text))
+        splits.extend(and_splits)
         for parts in splits:
+            # "why do people say magnesium" alone says too little; a part no entry
+            # can be answered for is left out unscored, and so is a split with
+            # fewer than two parts left.
+            hopeful = [
+                part
+                for part in parts
+                if sum(self.query_words(part)[0].values()) >= MIN_PART_WEIGHT
+                and self._could_answer(part)
+            ]
+            if len(hopeful) < 2:
+                continue
             answered: list[Match] = []
-            for part in parts:
-                if sum(self.query_words(part)[0].values()) < MIN_PART_WEIGHT:
-                    continue  # "why do people say magnesium" alone says too little
-                m = self.match(part)
+            for part in hopeful:
+                m = self.decide(self._leaders(part, score_piece))
                 if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
                     answered.append(m)
             if len(answered) < 2:
@@ -306,6 +383,101 @@ class Matcher:
             if whole.entry_id in ids:
                 return Analysis(whole, tuple(i for i in ids if i != whole.entry_id))
         return Analysis(whole)
+
+
+class _Pieces:
+    """Scores of the pieces of one message (the whole, its sentences, the parts of
+    its "and" splits), all derived from one pass over the postings of the
+    message's known words.
+
+    The phrasings the message touches are grouped by entry and by which of the
+    message's words they share; a piece's known words are a subset of those, so
+    within a group every phrasing shares the same words with the piece, and the
+    one with the smallest total weight scores best. A piece is then scored over
+    the groups (tens) instead of the phrasings (hundreds), with the very same
+    arithmetic (weights summed in the piece's word order) as Matcher._score.
+    A piece with a word the message as a whole lacks is scored the plain way.
+    """
+
+    def __init__(self, matcher: Matcher, words: Iterable[str]) -> None:
+        self._matcher = matcher
+        self._bit: dict[str, int] = {}
+        for w in words:
+            self._bit.setdefault(w, 1 << len(self._bit))
+        postings = [(matcher._postings.get(w, ()), bit) for w, bit in self._bit.items()]
+        postings.sort(key=lambda pb: -len(pb[0]))
+        # Or-ing bits is exact in any order: the longest list in one C call.
+        masks: dict[int, int] = dict.fromkeys(postings[0][0], postings[0][1]) if postings else {}
+        get = masks.get
+        for pids, bit in postings[1:]:
+            for pid in pids:
+                masks[pid] = get(pid, 0) | bit
+        # Phrasings are numbered by decreasing total weight: the last one of each
+        # (entry, shared words) group has the smallest.
+        order = sorted(masks)
+        entry_of, total_of = matcher._phrasing_entry, matcher._phrasing_total
+        shift = len(self._bit)
+        keys = [masks[pid] | entry_of[pid] << shift for pid in order]
+        full = (1 << shift) - 1
+        self._groups: list[tuple[int, int, float]] = [
+            (key & full, entry_of[pid], total_of[pid])
+            for key, pid in dict(zip(keys, order, strict=True)).items()
+        ]
+        bags: dict[int, int] = {}
+        for w, bit in self._bit.items():
+            for idx in matcher._bag_postings.get(w, ()):
+                bags[idx] = bags.get(idx, 0) | bit
+        self._bags = [(mask, idx, 0.0) for idx, mask in bags.items()]
+        self._scores: dict[str, dict[int, float]] = {}
+
+    def score(self, text: str) -> dict[int, float]:
+        """Matcher._score(text), for a piece of this message."""
+        scores = self._scores.get(text)
+        if scores is None:
+            scores = self._scores[text] = self._score(text)
+        return scores
+
+    def _score(self, text: str) -> dict[int, float]:
+        matcher = self._matcher
+        known, unknown = matcher.query_words(text)
+        q_total = sum(known.values()) + unknown
+        if not known or q_total <= 0:
+            return {}
+        order: list[tuple[int, float]] = []
+        query = 0
+        for w, weight in known.items():
+            bit = self._bit.get(w)
+            if bit is None:
+                return matcher._score(text)
+            order.append((bit, weight))
+            query |= bit
+        # The shared weight of each subset of the piece's words, summed in the
+        # piece's word order as Matcher._score does.
+        summed: dict[int, float] = {}
+        best: dict[int, float] = {}
+        qe, pe = QUERY_COVERAGE_EXPONENT, PHRASING_COVERAGE_EXPONENT
+        scale = 100.0 / q_total**qe
+        for groups, factor in ((self._groups, 0.0), (self._bags, BAG_FACTOR)):
+            for mask, entry, total in groups:
+                shared = mask & query
+                if not shared:
+                    continue
+                known_weight = summed.get(shared)
+                if known_weight is None:
+                    weight = 0.0
+                    for bit, word_weight in order:
+                        if shared & bit:
+                            weight += word_weight
+                    summed[shared] = weight
+                else:
+                    weight = known_weight
+                if factor:
+                    score = factor * scale * weight**qe
+                else:
+                    score = scale * weight**qe * (weight / total) ** pe
+                if score > best.get(entry, -1.0):
+                    best[entry] = score
+        return matcher._top(best)
 
 
 def _inflected(a: str, b: str) -> bool:

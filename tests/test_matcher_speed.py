@@ -1,0 +1,148 @@
+"""The matcher's shortcuts score exactly like the plain definitions they replace:
+deduplicated phrasings, the leaders-only ranking of `match`, a message's pieces
+scored from one pass over the postings, and splits left out when no part can be
+answered."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import Content
+from bot.matcher import (
+    _SENTENCE_SPLIT,
+    BAG_FACTOR,
+    MIN_PART_WEIGHT,
+    PHRASING_COVERAGE_EXPONENT,
+    QUERY_COVERAGE_EXPONENT,
+    Analysis,
+    Match,
+    Matcher,
+    _and_splits,
+    _Pieces,
+)
+from bot.text import MAX_READ_CHARS
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def matcher(content: Content) -> Matcher:
+    return Matcher(content)
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(DATA.glob("*.yaml")):
+        texts += [str(item["text"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    # Two questions in one message, joined as people do.
+    joined = [f"{a} and {b}" for a, b in zip(texts[::7], texts[3::7], strict=False)]
+    joined += [f"{a}. {b}" for a, b in zip(texts[1::7], texts[5::7], strict=False)]
+    return texts + joined
+
+
+def _plain_scores(matcher: Matcher, content: Content, text: str) -> dict[int, float]:
+    """Every phrasing of every entry (duplicates included), no index: the formula."""
+    known, unknown = matcher.query_words(text)
+    q_total = sum(known.values()) + unknown
+    if not known or q_total <= 0:
+        return {}
+    qe, pe = QUERY_COVERAGE_EXPONENT, PHRASING_COVERAGE_EXPONENT
+    scale = 100.0 / q_total**qe
+    groups = [(e.phrasings, (e.question, *e.alternates, e.answer)) for e in content.entries]
+    groups.append((content.out_of_scope, ()))
+    best: dict[int, float] = {}
+    for idx, (phrasings, curated) in enumerate(groups):
+        for phrasing in phrasings:
+            words = matcher.lexicon.content_words(phrasing)
+            weights = {t: matcher.idf[t] for t in words}
+            shared = 0.0
+            for w, weight in known.items():
+                if w in weights:
+                    shared += weight
+            if shared:
+                score = scale * shared**qe * (shared / sum(weights.values())) ** pe
+                best[idx] = max(best.get(idx, -1.0), score)
+        bag = {t for c in curated for t in matcher.lexicon.content_words(c)}
+        shared = 0.0
+        for w, weight in known.items():
+            if w in bag:
+                shared += weight
+        if shared:
+            best[idx] = max(best.get(idx, -1.0), BAG_FACTOR * scale * shared**qe)
+    return best
+
+
+def test_deduplicated_phrasings_score_like_all_of_them(
+    matcher: Matcher, content: Content, messages: list[str]
+) -> None:
+    everything = sum(len(e.phrasings) for e in content.entries) + len(content.out_of_scope)
+    assert len(matcher._phrasings) < everything  # some were duplicates
+    for text in messages[::5]:
+        known, unknown = matcher.query_words(text)
+        if not known:
+            continue
+        ours = matcher._score_words(known, sum(known.values()) + unknown)
+        plain = _plain_scores(matcher, content, text)
+        assert ours.keys() == plain.keys(), text
+        for idx, score in plain.items():
+            assert math.isclose(ours[idx], score, rel_tol=1e-12), text
+
+
+def test_pieces_score_exactly_like_each_piece_alone(matcher: Matcher, messages: list[str]) -> None:
+    for text in messages:
+        text = text[:MAX_READ_CHARS]
+        pieces = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        pieces += [text, *(part for parts in _and_splits(text) for part in parts)]
+        scorer = _Pieces(matcher, (w for p in pieces for w in matcher.query_words(p)[0]))
+        for piece in pieces:
+            assert scorer.score(piece) == matcher._score(piece), piece
+
+
+def test_pieces_fall_back_for_words_the_message_lacks(matcher: Matcher) -> None:
+    scorer = _Pieces(matcher, matcher.query_words("magnesium foods")[0])
+    text = "lip twitching and magnesium"
+    assert scorer.score(text) == matcher._score(text)
+
+
+def test_match_decides_on_the_full_ranking(matcher: Matcher, messages: list[str]) -> None:
+    for text in messages:
+        assert matcher.match(text) == matcher.decide(matcher.score_entries(text)), text
+
+
+def _plain_analyse(matcher: Matcher, text: str) -> Analysis:
+    """Matcher.analyse as first written: every split, every part, full rankings."""
+    text = text[:MAX_READ_CHARS]
+    whole = matcher.decide(matcher.score_entries(text))
+    sentences = [p for p in _SENTENCE_SPLIT.split(text) if matcher.lexicon.content_words(p)]
+    splits = [sentences] if len(sentences) >= 2 else []
+    splits.extend(_and_splits(text))
+    for parts in splits:
+        answered: list[Match] = []
+        for part in parts:
+            if sum(matcher.query_words(part)[0].values()) < MIN_PART_WEIGHT:
+                continue
+            m = matcher.decide(matcher.score_entries(part))
+            if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
+                answered.append(m)
+        if len(answered) < 2:
+            continue
+        ids = [a.entry_id for a in answered if a.entry_id]
+        if whole.outcome != "answer":
+            return Analysis(answered[0], tuple(ids[1:]))
+        if whole.entry_id in ids:
+            return Analysis(whole, tuple(i for i in ids if i != whole.entry_id))
+    return Analysis(whole)
+
+
+def test_analyse_decides_like_trying_every_split(matcher: Matcher, messages: list[str]) -> None:
+    several = 0
+    for text in messages:
+        analysis = matcher.analyse(text)
+        assert analysis == _plain_analyse(matcher, text), text
+        several += bool(analysis.also)
+    assert several > 10  # the sets hold two-question messages

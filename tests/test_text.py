@@ -1,0 +1,35 @@
+"""normalize: plain-ASCII messages take a one-call fast path that must equal the
+general, character-by-character path."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from bot import text as bot_text
+from bot.text import _char_by_char, normalize
+
+
+def _slow(text: str) -> str:
+    """normalize without the ASCII table (the general path for every message)."""
+    text = _char_by_char(text[: bot_text.MAX_READ_CHARS * 2])
+    text = bot_text._DIGIT_ALPHA.sub(" ", text)
+    text = bot_text._REPEATS.sub(r"\1", text)
+    return " ".join(text.split())[: bot_text.MAX_READ_CHARS].strip()
+
+
+def test_ascii_fast_path_equals_the_general_path() -> None:
+    rng = random.Random(7)
+    alphabet = string.printable + "\x00\x01\x1b\x7f'`_"
+    samples = [chr(i) for i in range(128)]
+    samples += ["Can't STOP twitchinggg!!! 400mg/day?", "a_b", "x'y `z`", "1st 2nd", "\tmg\n"]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) for _ in range(3000)
+    ]
+    for sample in samples:
+        assert sample.isascii()
+        assert normalize(sample) == _slow(sample), repr(sample)
+
+
+def test_non_ascii_messages_still_normalised() -> None:
+    assert normalize("Ｍａｇｎｅｓｉｕｍ\u200b  café’s") == "magnesium cafés"
