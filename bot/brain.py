@@ -47,6 +47,7 @@ class Brain:
         self.matcher = Matcher(content)
         self.emergency = EmergencyDetector(content.emergency)
         self.check = DoctorCheckFlow(content.doctor_check)
+        self._topics: dict[int, Reply] = {}
         self._small_talk = {
             normalize(phrase): item for item in content.small_talk for phrase in item.phrases
         }
@@ -174,6 +175,10 @@ class Brain:
         entries = self.content.entries
         pages = max(1, -(-len(entries) // TOPICS_PER_PAGE))
         page = min(max(page, 0), pages - 1)
+        # Replies are immutable: each page is built once (fallbacks show page 0).
+        cached = self._topics.get(page)
+        if cached is not None:
+            return cached
         shown = entries[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
         rows: list[tuple[Button, ...]] = [(Button(e.short, f"e:{e.id}"),) for e in shown]
         if pages > 1:
@@ -184,7 +189,9 @@ class Brain:
                 nav.append(Button(f"{page + 2}/{pages} ▶", f"t:{page + 1}"))
             rows.append(tuple(nav))
         rows.append((Button(self.content.buttons["doctor_check"], "d"),))
-        return Reply((Section(self.content.ui["topics_intro"]),), "topics", tuple(rows))
+        reply = Reply((Section(self.content.ui["topics_intro"]),), "topics", tuple(rows))
+        self._topics[page] = reply
+        return reply
 
     def welcome(self, state: State, payload: str | None = None) -> Reply:
         """/start, optionally with a deep-link payload naming an entry or the check."""
