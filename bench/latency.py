@@ -91,6 +91,7 @@ def run_latency(content: Content, mix: list[Message], repeats: int) -> LatencyRe
         order = texts[:]
         rng.shuffle(order)
         bot_text.stem.cache_clear()
+        bot_text.normalize.cache_clear()
         brain = Brain(content)
         first = time_each(new_user(brain), order)
         samples["on_text_first"] += first
@@ -99,6 +100,7 @@ def run_latency(content: Content, mix: list[Message], repeats: int) -> LatencyRe
         samples["on_text_repeat"] += time_each(new_user(brain), order)
         samples["detect"] += time_each(EmergencyDetector(content.emergency).detect, order)
         bot_text.stem.cache_clear()
+        bot_text.normalize.cache_clear()
         matcher = Matcher(content)
         samples["analyse_first"] += time_each(matcher.analyse, order)
         samples["analyse_repeat"] += time_each(matcher.analyse, order)

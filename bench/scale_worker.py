@@ -74,6 +74,7 @@ def measure(size: int, queries: int, warmup: int, baseline_queries: int) -> dict
     content = faq.content
 
     bot_text.stem.cache_clear()
+    bot_text.normalize.cache_clear()
     gc.collect()
     rss_before = rss_bytes()
     start = time.perf_counter()
@@ -87,6 +88,7 @@ def measure(size: int, queries: int, warmup: int, baseline_queries: int) -> dict
     del brain
 
     bot_text.stem.cache_clear()
+    bot_text.normalize.cache_clear()
     gc.collect()
     tracemalloc.start()
     traced = Brain(content)
