@@ -129,11 +129,11 @@ class Matcher:
         # Phrasings of one group with the same words score alike: only the one
         # with the smallest total weight (the highest score) is kept, the first
         # of them in file order.
-        unique: dict[tuple[int, frozenset[str]], _Phrasing] = {}
+        unique: dict[tuple[int, tuple[str, ...]], _Phrasing] = {}
         for idx, toks in tokenised:
             weights = {t: self.idf[t] for t in toks}
             phrasing = _Phrasing(idx, weights, sum(weights.values()))
-            key = (idx, frozenset(toks))
+            key = (idx, tuple(sorted(toks)))
             kept = unique.get(key)
             if kept is None or phrasing.total < kept.total:
                 unique[key] = phrasing
@@ -141,6 +141,7 @@ class Matcher:
         # phrasings sharing the same words with a message the last scores best.
         self._phrasings: list[_Phrasing] = sorted(unique.values(), key=lambda p: -p.total)
         self._postings: dict[str, list[int]] = {}
+        del unique
         for pid, phrasing in enumerate(self._phrasings):
             for t in phrasing.weights:
                 self._postings.setdefault(t, []).append(pid)
