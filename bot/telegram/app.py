@@ -31,6 +31,7 @@ from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
 from bot.telegram.health import HeartbeatRequest, PollingMonitor
 from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.resilience import PerUserUpdateProcessor, RetryingRateLimiter
 
 log = logging.getLogger(__name__)
@@ -123,15 +124,18 @@ def build_application(
         write_timeout=timeout,
         pool_timeout=timeout,
     )
+    requests = AiohttpRequest(
+        connect_timeout=connect,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        pool_timeout=timeout,
+    )
     app = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        .connect_timeout(connect)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        .pool_timeout(timeout)
+        .request(requests)
         .get_updates_request(polls)
         .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))

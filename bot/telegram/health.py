@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from telegram.error import Conflict, TelegramError
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
 
 from bot.config import HEALTH_PATH, Settings
 from bot.telegram.logging_setup import redact
+from bot.telegram.request import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class PollingMonitor:
             self._write_failed = True
 
 
-class HeartbeatRequest(HTTPXRequest):
+class HeartbeatRequest(AiohttpRequest):
     """The request object for getUpdates: reports each successful call to the monitor."""
 
     def __init__(self, monitor: PollingMonitor, **kwargs: Any) -> None:
@@ -100,10 +101,10 @@ class HeartbeatRequest(HTTPXRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        write_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        read_timeout: Any = AiohttpRequest.DEFAULT_NONE,
+        write_timeout: Any = AiohttpRequest.DEFAULT_NONE,
+        connect_timeout: Any = AiohttpRequest.DEFAULT_NONE,
+        pool_timeout: Any = AiohttpRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         code, payload = await super().do_request(
             url,

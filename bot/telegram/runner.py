@@ -37,17 +37,25 @@ def run_telegram(settings: Settings, content: Content) -> int:
     app = build_application(settings, content, monitor=monitor)
     log.info("starting the Telegram bot (%d entries, %s mode)", len(content.entries), settings.mode)
     try:
-        if settings.mode == "webhook":
-            _run_webhook(app, settings)
-        else:
-            # Polling errors reach the error handler, which passes them to the monitor.
-            app.run_polling(
-                timeout=POLL_TIMEOUT,
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
-                stop_signals=STOP_SIGNALS,
-            )
+        with asyncio.Runner() as runner:
+            try:
+                if settings.mode == "webhook":
+                    runner.run(_serve_webhook(app, settings))
+                else:
+                    runner.get_loop()  # the current event loop, which run_polling uses
+                    # Polling errors reach the error handler, which passes them to the monitor.
+                    app.run_polling(
+                        timeout=POLL_TIMEOUT,
+                        allowed_updates=Update.ALL_TYPES,
+                        drop_pending_updates=False,
+                        bootstrap_retries=BOOTSTRAP_RETRIES,
+                        stop_signals=STOP_SIGNALS,
+                        close_loop=False,
+                    )
+            finally:
+                # A start-up that failed (rejected token, Telegram unreachable) leaves the
+                # bot's HTTP connections open: PTB shuts down only what initialized fully.
+                runner.run(app.bot.shutdown())
     except InvalidToken:
         print(INVALID_TOKEN_MESSAGE, file=sys.stderr)
         return 1
@@ -63,14 +71,11 @@ def run_telegram(settings: Settings, content: Content) -> int:
     return 0
 
 
-def _run_webhook(app: FaqApplication, settings: Settings) -> None:
+async def _serve_webhook(app: FaqApplication, settings: Settings) -> None:
     from bot.telegram.webhook import serve_webhook
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in STOP_SIGNALS:
-            loop.add_signal_handler(sig, stop.set)
-        await serve_webhook(app, settings, stop, bootstrap_retries=BOOTSTRAP_RETRIES)
-
-    asyncio.run(main())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    await serve_webhook(app, settings, stop, bootstrap_retries=BOOTSTRAP_RETRIES)

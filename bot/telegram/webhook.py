@@ -189,8 +189,12 @@ async def serve_webhook(
     url, secret = settings.webhook_url, settings.webhook_secret
     try:
         await _with_retries(app.initialize, "getMe", bootstrap_retries, stop)
-    except _Stopped:
-        return
+    except BaseException as error:
+        # PTB shuts down only what initialized fully: release the HTTP connections.
+        await app.bot.shutdown()
+        if isinstance(error, _Stopped):
+            return
+        raise
     try:
         if app.post_init is not None:
             await app.post_init(app)
