@@ -1,5 +1,6 @@
 """AiohttpRequest behaves as PTB's HTTPXRequest: same request on the wire, same
-exceptions for the same answers and failures, the same timeouts.
+exceptions for the same answers and failures, the same timeouts; and ReplyBot's
+send_reply sends what send_message sends.
 
 Each behaviour test runs against both classes, so a difference shows up as one
 class failing. The servers are tiny asyncio servers on 127.0.0.1 that answer,
@@ -23,11 +24,15 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    LinkPreviewOptions,
+    ReplyParameters,
 )
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.telegram.replybot import ReplyBot
 from bot.telegram.request import AiohttpRequest, env_proxy
 
 # Generous bound on any one test's network wait: a hang guard, not a timing assertion.
@@ -344,3 +349,72 @@ def test_proxies_come_from_the_environment_as_for_httpx(monkeypatch: pytest.Monk
     assert env_proxy("http://127.0.0.1:8081/bot1:x/getMe") == "http://all.example:3128"
     monkeypatch.setenv("NO_PROXY", "api.telegram.org")
     assert env_proxy(url) is None
+
+
+# -- ReplyBot.send_reply = send_message without parsing the answer -------------------------
+
+
+class Recording(BaseRequest):
+    """Records (url, parameters in order); answers with a sent message."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[tuple[str, str]]]] = []
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        fields = request_data.json_parameters if request_data is not None else {}
+        self.calls.append((url, list(fields.items())))
+        if url.endswith("/getMe"):
+            result: dict[str, Any] = {"id": 1, "is_bot": True, "first_name": "B", "username": "b"}
+        else:
+            result = {"message_id": 9, "date": 0, "chat": {"id": 42, "type": "private"}}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+@pytest.mark.parametrize("reply_to", [None, 17])
+@pytest.mark.asyncio
+async def test_send_reply_sends_what_send_message_sends(reply_to: int | None) -> None:
+    recording = Recording()
+    bot = ReplyBot(TOKEN, request=recording, get_updates_request=Recording())
+    reply_parameters = (
+        ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    )
+    async with bot:
+        sent = await bot.send_message(
+            42,
+            TEXT,
+            parse_mode=ParseMode.HTML,
+            reply_markup=MARKUP,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_parameters=reply_parameters,
+        )
+        assert sent.message_id == 9
+        await bot.send_reply(42, TEXT, reply_markup=MARKUP, reply_parameters=reply_parameters)
+        await bot.send_reply(42, "no keyboard")
+    _, by_send_message, by_send_reply, plain = recording.calls
+    assert by_send_message == by_send_reply
+    assert by_send_reply[0].endswith("/sendMessage")
+    assert [name for name, _ in plain[1]] == [
+        "chat_id",
+        "text",
+        "link_preview_options",
+        "parse_mode",
+    ]

@@ -15,7 +15,6 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
-    ExtBot,
     InlineQueryHandler,
     JobQueue,
     MessageHandler,
@@ -31,14 +30,15 @@ from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
 from bot.telegram.health import HeartbeatRequest, PollingMonitor
 from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.replybot import ReplyBot
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.resilience import PerUserUpdateProcessor, RetryingRateLimiter
 
 log = logging.getLogger(__name__)
 
-# ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
+# ReplyBot is an ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
 FaqApplication = Application[
-    ExtBot[int],
+    ReplyBot,
     ContextTypes.DEFAULT_TYPE,
     dict[Any, Any],
     dict[Any, Any],
@@ -130,15 +130,18 @@ def build_application(
         write_timeout=timeout,
         pool_timeout=timeout,
     )
+    bot = ReplyBot(
+        settings.token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=requests,
+        get_updates_request=polls,
+        rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES),
+    )
     app = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(base_url)
-        .base_file_url(base_file_url)
-        .request(requests)
-        .get_updates_request(polls)
+        .bot(bot)
         .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(post_init)
         .build()

@@ -22,7 +22,6 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     MessageEntity,
     ReplyParameters,
@@ -39,12 +38,12 @@ from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
 from bot.telegram.render import render, render_text
+from bot.telegram.replybot import NO_PREVIEW, ReplyBot
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Deep-link payload of the "open the bot" button above inline results.
 INLINE_START_PAYLOAD = "inline"
 INLINE_CACHE_SECONDS = 60
@@ -127,12 +126,13 @@ class Handlers:
         self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
     ) -> None:
         text, markup = render(self._for_chat(reply, chat))
-        await context.bot.send_message(
+        bot: object = context.bot  # ContextTypes.DEFAULT_TYPE types it ExtBot[None]
+        if not isinstance(bot, ReplyBot):
+            raise TypeError(f"expected the ReplyBot of build_application, got {type(bot).__name__}")
+        await bot.send_reply(
             chat.id,
             text,
-            parse_mode=ParseMode.HTML,
             reply_markup=markup,
-            link_preview_options=NO_PREVIEW,
             reply_parameters=(
                 ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if reply_to is not None
