@@ -19,6 +19,7 @@ index), so the cost grows with the overlap, not with the size of the FAQ.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import re
@@ -49,6 +50,10 @@ UNKNOWN_EXPONENT = 0.5
 # How much covering the message's words matters against covering the phrasing's.
 QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
+
+# Words with more postings than this (phrasings and bags) are scored only as far
+# as they can change the leading entries: large FAQs.
+PRUNE_ABOVE_POSTINGS = 3000
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
@@ -250,7 +255,20 @@ class Matcher:
             best = dict(heapq.nlargest(keep, best.items(), key=lambda kv: (kv[1], -kv[0])))
         return best
 
+    def _postings_of(self, words: Iterable[str]) -> int:
+        """How many postings (phrasings and bags) these words have."""
+        postings, bags = self._postings, self._bag_postings
+        return sum(len(postings.get(w, ())) + len(bags.get(w, ())) for w in words)
+
     def _score_words(self, known: dict[str, float], q_total: float) -> dict[int, float]:
+        """Best score per group for these known words: every group sharing one of
+        them when that is cheap, otherwise only the groups that can lead."""
+        if self._postings_of(known) > PRUNE_ABOVE_POSTINGS:
+            return self._score_leading(known, q_total)
+        return self._score_all(known, q_total)
+
+    def _score_all(self, known: dict[str, float], q_total: float) -> dict[int, float]:
+        """Every group sharing a word with the message."""
         # Accumulate the shared weight per phrasing straight from the postings.
         shared: dict[int, float] = {}
         get = shared.get
@@ -276,6 +294,84 @@ class Matcher:
             score = BAG_FACTOR * scale * weight**qe
             if score > best.get(idx, -1.0):
                 best[idx] = score
+        return best
+
+    def _score_leading(self, known: dict[str, float], q_total: float) -> dict[int, float]:
+        """_score_words for words with long postings (a large FAQ), exact for the
+        groups that can be among the `max_candidates + 3` kept.
+
+        Words are taken from the shortest postings to the longest; each phrasing
+        or bag met is scored in full (its shared weight summed in the message's
+        word order, as the plain loop does). Once `keep` groups are scored, a
+        phrasing or bag sharing only words not yet taken cannot score more than
+        if it shared all of them and nothing else; when that bound is below the
+        keep-th best score so far, the remaining postings are skipped: whatever
+        they hold ranks below every group kept.
+        """
+        keep = self.thresholds.max_candidates + 3
+        postings, bag_postings = self._postings, self._bag_postings
+        phrasings, entry_of, total_of = self._phrasings, self._phrasing_entry, self._phrasing_total
+        items = list(known.items())
+        order = sorted(known, key=lambda w: len(postings.get(w, ())) + len(bag_postings.get(w, ())))
+        rest = [0.0] * (len(order) + 1)  # weight of the words from order[j] on
+        for j in range(len(order) - 1, -1, -1):
+            rest[j] = rest[j + 1] + known[order[j]]
+        qe, pe = QUERY_COVERAGE_EXPONENT, PHRASING_COVERAGE_EXPONENT
+        scale = 100.0 / q_total**qe
+        best: dict[int, float] = {}
+        scored: set[int] = set()
+        bagged: set[int] = set()
+
+        def cutoff(r: float) -> tuple[float, float]:
+            """The floor to reach, and the largest phrasing total that can reach it
+            sharing at most weight r: r**qe * (r / total)**pe * scale >= floor."""
+            if len(best) < keep:
+                return -1.0, math.inf
+            floor = heapq.nlargest(keep, best.values())[-1]
+            ceiling = scale * r**qe * (1.0 + 1e-9)
+            if floor <= 0.0 or ceiling < floor:
+                return floor, -1.0 if ceiling < floor else math.inf
+            return floor, r * (ceiling / floor) ** (1.0 / pe) * (1.0 + 1e-9)
+
+        for j, w in enumerate(order):
+            # Phrasings and bags not met yet share at most the words from w on
+            # (weight r). Phrasings are numbered by decreasing total, so a posting
+            # list read backwards goes from the best placed (smallest total) up.
+            r = rest[j]
+            floor, longest = cutoff(r)
+            if longest < 0.0:
+                break
+            for pid in reversed(postings.get(w, ())):
+                if pid in scored:
+                    continue
+                if total_of[pid] > longest:
+                    break
+                scored.add(pid)
+                weights = phrasings[pid].weights
+                shared = 0.0
+                for v, weight in items:
+                    if v in weights:
+                        shared += weight
+                score = scale * shared**qe * (shared / total_of[pid]) ** pe
+                entry = entry_of[pid]
+                if score > best.get(entry, -1.0):
+                    best[entry] = score
+                    if longest == math.inf and len(best) >= keep:
+                        floor, longest = cutoff(r)  # the floor is known from here on
+            floor, _ = cutoff(r)
+            if BAG_FACTOR * scale * r**qe * (1.0 + 1e-9) < floor:
+                continue
+            for idx in bag_postings.get(w, ()):
+                if idx in bagged:
+                    continue
+                bagged.add(idx)
+                shared = 0.0
+                for v, weight in items:
+                    if _contains(bag_postings.get(v, ()), idx):
+                        shared += weight
+                score = BAG_FACTOR * scale * shared**qe
+                if score > best.get(idx, -1.0):
+                    best[idx] = score
         return best
 
     def _ceiling(self, text: str) -> float:
@@ -351,10 +447,13 @@ class Matcher:
         score_piece: Callable[[str], dict[int, float]] = self._score
         pieces = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
         if len(pieces) > 1 or and_splits:
-            # Several pieces to score: derive them all from one pass over the postings.
+            # Several pieces to score: derive them all from one pass over the
+            # postings, unless the postings are long (a large FAQ: each piece
+            # then scores only what can lead).
             pieces += [text, *(part for parts in and_splits for part in parts)]
-            words = (w for piece in pieces for w in self.query_words(piece)[0])
-            score_piece = _Pieces(self, words).score
+            words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
+            if self._postings_of(words) <= PRUNE_ABOVE_POSTINGS:
+                score_piece = _Pieces(self, words).score
         whole = self.decide(self._leaders(text, score_piece))
         sentences = [p for p in _SENTENCE_SPLIT.split(text) if self.lexicon.content_words(p)]
         splits = [sentences] if len(sentences) >= 2 else []
@@ -479,6 +578,12 @@ class _Pieces:
                 if score > best.get(entry, -1.0):
                     best[entry] = score
         return matcher._top(best)
+
+
+def _contains(ordered: Sequence[int], value: int) -> bool:
+    """Whether an ascending list holds the value (binary search)."""
+    i = bisect.bisect_left(ordered, value)
+    return i < len(ordered) and ordered[i] == value
 
 
 def _inflected(a: str, b: str) -> bool:

@@ -146,3 +146,36 @@ def test_analyse_decides_like_trying_every_split(matcher: Matcher, messages: lis
         assert analysis == _plain_analyse(matcher, text), text
         several += bool(analysis.also)
     assert several > 10  # the sets hold two-question messages
+
+
+@pytest.fixture(scope="module")
+def large(content: Content) -> tuple[Matcher, list[str]]:
+    """A synthetic FAQ of 1,000 entries (bench/synthetic.py) and queries for it."""
+    from bench.synthetic import synthetic_faq, synthetic_queries
+
+    faq = synthetic_faq(content, 1000)
+    return Matcher(faq.content), [q.text for q in synthetic_queries(faq, 600)]
+
+
+def test_long_postings_keep_the_same_leaders(large: tuple[Matcher, list[str]]) -> None:
+    matcher, queries = large
+    pruned = 0
+    for text in queries:
+        known, unknown = matcher.query_words(text)
+        if not known:
+            continue
+        q_total = sum(known.values()) + unknown
+        leading = matcher._score_leading(known, q_total)
+        everything = matcher._score_all(known, q_total)
+        assert matcher._top(leading) == matcher._top(everything), text
+        pruned += len(leading) < len(everything)
+    assert pruned > 100  # the bound does skip postings
+
+
+def test_leaders_on_the_real_faq_too(matcher: Matcher, messages: list[str]) -> None:
+    for text in messages[::3]:
+        known, unknown = matcher.query_words(text)
+        if known:
+            q_total = sum(known.values()) + unknown
+            leading = matcher._score_leading(known, q_total)
+            assert matcher._top(leading) == matcher._top(matcher._score_all(known, q_total))
