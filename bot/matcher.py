@@ -52,8 +52,12 @@ QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
 
 # Words with more postings than this (phrasings and bags) are scored only as far
-# as they can change the leading entries: large FAQs.
-PRUNE_ABOVE_POSTINGS = 3000
+# as they can change the leading entries (cheaper than the plain loop from a few
+# hundred postings on).
+PRUNE_ABOVE_POSTINGS = 200
+# A message of several pieces whose words have at most this many postings has
+# its pieces scored from one pass over them (_Pieces).
+PIECES_UP_TO_POSTINGS = 3000
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
@@ -173,6 +177,7 @@ class Matcher:
         # keyword queries): remember recent results. They are read-only.
         self.query_words = lru_cache(maxsize=4096)(self._query_words_uncached)
         self._score = lru_cache(maxsize=4096)(self._score_uncached)
+        self._says_something = lru_cache(maxsize=1024)(self._says_something_uncached)
 
     # -- words ------------------------------------------------------------
 
@@ -218,6 +223,10 @@ class Matcher:
         # Each further unknown word weighs less: a long message carries filler,
         # while one unknown word in a short one is often the real subject.
         return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
+
+    def _says_something_uncached(self, text: str) -> bool:
+        """Whether a sentence has a content word (as typed, before corrections)."""
+        return bool(self.lexicon.content_words(text))
 
     # -- scoring ----------------------------------------------------------
 
@@ -399,8 +408,11 @@ class Matcher:
         if len(sentences) > 1:
             for sentence in sentences:
                 if len(best) >= size:
-                    floor = heapq.nlargest(size, best.values())[-1]
-                    if SENTENCE_FACTOR * self._ceiling(sentence) < floor:
+                    ceiling = SENTENCE_FACTOR * self._ceiling(sentence)
+                    if (
+                        ceiling < max(best.values())
+                        and ceiling < heapq.nlargest(size, best.values())[-1]
+                    ):
                         continue
                 for idx, score in score_piece(sentence).items():
                     score *= SENTENCE_FACTOR
@@ -452,10 +464,10 @@ class Matcher:
             # then scores only what can lead).
             pieces += [text, *(part for parts in and_splits for part in parts)]
             words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
-            if self._postings_of(words) <= PRUNE_ABOVE_POSTINGS:
+            if self._postings_of(words) <= PIECES_UP_TO_POSTINGS:
                 score_piece = _Pieces(self, words).score
         whole = self.decide(self._leaders(text, score_piece))
-        sentences = [p for p in _SENTENCE_SPLIT.split(text) if self.lexicon.content_words(p)]
+        sentences = [p for p in _SENTENCE_SPLIT.split(text) if self._says_something(p)]
         splits = [sentences] if len(sentences) >= 2 else []
         splits.extend(and_splits)
         for parts in splits:

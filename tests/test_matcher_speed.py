@@ -86,7 +86,7 @@ def test_deduplicated_phrasings_score_like_all_of_them(
         known, unknown = matcher.query_words(text)
         if not known:
             continue
-        ours = matcher._score_words(known, sum(known.values()) + unknown)
+        ours = matcher._score_all(known, sum(known.values()) + unknown)
         plain = _plain_scores(matcher, content, text)
         assert ours.keys() == plain.keys(), text
         for idx, score in plain.items():
