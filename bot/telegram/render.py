@@ -10,12 +10,16 @@ always kept.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.replies import MAX_BUTTON_DATA_BYTES, Reply, Section
+from bot.replies import MAX_BUTTON_DATA_BYTES, Button, Reply, Section
+
+# Keyboards kept built (see _keyboard).
+KEYBOARDS_CACHED = 1024
 
 MAX_MESSAGE_CHARS = 4096
 ELLIPSIS = "…"
@@ -118,8 +122,15 @@ def render_text(reply: Reply, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 def render_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Rows of callback buttons as the brain laid them out; None when there are none."""
+    return _keyboard(reply.buttons)
+
+
+# Most replies carry one of a few keyboards (an entry's related questions and
+# feedback buttons, the menu, the topics pages); PTB's objects are immutable.
+@functools.lru_cache(maxsize=KEYBOARDS_CACHED)
+def _keyboard(layout: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
-    for row in reply.buttons:
+    for row in layout:
         buttons = []
         for button in row:
             assert 0 < len(button.data.encode("utf-8")) <= MAX_BUTTON_DATA_BYTES, button
