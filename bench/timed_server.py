@@ -10,7 +10,7 @@ bot measured in the parent has a core to itself and the server's work (HTTP
 parsing, HTML validation, deep copies) is not billed to the bot.
 
 One difference from the server the tests start: a listen backlog of 1024
-instead of socketserver's 5. The bot handles up to 32 updates at once and opens
+instead of socketserver's 5. The bot handles several updates at once and opens
 that many connections in a burst; with a backlog of 5 the kernel drops some
 (TcpExtListenOverflows), httpx reports ReadError and replies get lost, which
 measures the fake server rather than the bot.
