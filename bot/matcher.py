@@ -483,7 +483,9 @@ class Matcher:
             if len(hopeful) < 2:
                 continue
             answered: list[Match] = []
-            for part in hopeful:
+            for i, part in enumerate(hopeful):
+                if len(answered) + len(hopeful) - i < 2:
+                    break  # too few parts left for two answers
                 m = self.decide(self._leaders(part, score_piece))
                 if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
                     answered.append(m)
