@@ -138,19 +138,26 @@ class Matcher:
         # Phrasings of one group with the same words score alike: only the one
         # with the smallest total weight (the highest score) is kept, the first
         # of them in file order.
-        unique: dict[tuple[int, tuple[str, ...]], _Phrasing] = {}
-        for idx, toks in tokenised:
-            weights = {t: self.idf[t] for t in toks}
-            phrasing = _Phrasing(idx, weights, sum(weights.values()))
+        # (The choice is made first and the kept phrasings built after, so that
+        # the short-lived keys do not stay interleaved with them in memory.)
+        unique: dict[tuple[int, tuple[str, ...]], tuple[float, int]] = {}
+        for i, (idx, toks) in enumerate(tokenised):
+            total = sum(self.idf[t] for t in toks)  # in word order, as the score's
             key = (idx, tuple(sorted(toks)))
             kept = unique.get(key)
-            if kept is None or phrasing.total < kept.total:
-                unique[key] = phrasing
+            if kept is None or total < kept[0]:
+                unique[key] = (total, i)
+        chosen = sorted((-total, i) for total, i in unique.values())
+        del unique
         # Numbered from the largest total weight to the smallest, so that of the
         # phrasings sharing the same words with a message the last scores best.
-        self._phrasings: list[_Phrasing] = sorted(unique.values(), key=lambda p: -p.total)
+        self._phrasings: list[_Phrasing] = []
+        for _, i in chosen:
+            idx, toks = tokenised[i]
+            weights = {t: self.idf[t] for t in toks}
+            self._phrasings.append(_Phrasing(idx, weights, sum(weights.values())))
+        del chosen
         self._postings: dict[str, list[int]] = {}
-        del unique
         for pid, phrasing in enumerate(self._phrasings):
             for t in phrasing.weights:
                 self._postings.setdefault(t, []).append(pid)
