@@ -184,6 +184,7 @@ class Matcher:
         # keyword queries): remember recent results. They are read-only.
         self.query_words = lru_cache(maxsize=4096)(self._query_words_uncached)
         self._score = lru_cache(maxsize=4096)(self._score_uncached)
+        self._analyse = lru_cache(maxsize=1024)(self._analyse_uncached)
         self._says_something = lru_cache(maxsize=1024)(self._says_something_uncached)
 
     # -- words ------------------------------------------------------------
@@ -460,8 +461,11 @@ class Matcher:
         When the message splits into parts ("...? and ...") that each get a
         confident answer for different entries, all of them are answered, the
         first as the main answer. Otherwise the whole message decides.
+        Recent messages' decisions are remembered (they are immutable).
         """
-        text = text[:MAX_READ_CHARS]
+        return self._analyse(text[:MAX_READ_CHARS])
+
+    def _analyse_uncached(self, text: str) -> Analysis:
         and_splits = _and_splits(text)
         score_piece: Callable[[str], dict[int, float]] = self._score
         pieces = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
