@@ -27,6 +27,7 @@ Timeouts, like HTTPXRequest's (None: no limit):
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import ssl
 import urllib.request
@@ -120,10 +121,7 @@ class AiohttpRequest(BaseRequest):
         """Open the connection pool (again, after a shutdown)."""
         if self._session is not None and not self._session.closed:
             return
-        connector = aiohttp.TCPConnector(
-            limit=self._pool_size,
-            ssl=ssl.create_default_context(cafile=certifi.where()),
-        )
+        connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls_context())
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=aiohttp.ClientTimeout(total=None),
@@ -189,6 +187,13 @@ class AiohttpRequest(BaseRequest):
         except KeyError:
             proxy = self._proxies[origin] = env_proxy(url)
             return proxy
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Certificates checked against certifi's bundle, as httpx does; one context for all
+    (loading the bundle takes ~15 ms, at start-up, once per request object otherwise)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def env_proxy(url: str) -> str | None:
