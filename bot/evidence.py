@@ -6,22 +6,15 @@ against each entry's whole vocabulary (a multinomial naive Bayes over the
 words of all its phrasings, real user examples included). Long messages full
 of personal context ("I'm 58, my daughter says...") dilute an overlap score
 below the answer threshold although most of their words point one way; short
-ones can resemble a single phrasing of the wrong entry. So the matcher asks
-for this opinion at the edges of its decision:
-
-* a "did you mean" whose first candidate this model also picks, with high
-  confidence, becomes an answer;
-* an answer this model disagrees with, with fair confidence, becomes a
-  "did you mean".
-
-Both rules were chosen by leave-one-set-out cross-validation over the
-labelled tuning sets in tests/data (docs/quality.md).
+ones can resemble a single phrasing of the wrong entry. The matcher blends
+this opinion into the leading candidates' scores and lets it decide at the
+edges (Matcher._judge in bot/matcher.py).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 # Additive smoothing of word counts: a word an entry never uses still has a
 # small probability, so one odd word cannot veto an entry.
@@ -56,23 +49,26 @@ class WordEvidence:
     def __len__(self) -> int:
         return len(self._log_p)
 
-    def best(
-        self, words: Mapping[str, object] | Iterable[str], among: Iterable[int]
-    ) -> tuple[int, float] | None:
-        """The most likely group among `among` for a message made of `words`,
-        and its posterior probability within those groups (equal priors).
-        Ties go to the lower index. None without words or groups."""
+    def posteriors(self, words: Iterable[str], among: Iterable[int]) -> dict[int, float]:
+        """P(group | words) within the groups `among` (equal priors); empty
+        without words or groups."""
         terms = list(words)
-        if not terms:
-            return None
-        scored: list[tuple[int, float]] = []
-        for g in sorted(set(among)):
-            table, unseen = self._log_p[g], self._log_unseen[g]
-            scored.append((g, sum(table.get(w, unseen) for w in terms)))
-        if not scored:
-            return None
+        groups = sorted(set(among))
+        if not terms or not groups:
+            return {}
+        scored = [
+            (g, sum(self._log_p[g].get(w, self._log_unseen[g]) for w in terms)) for g in groups
+        ]
         top = max(ll for _, ll in scored)
         weights = [(g, math.exp(ll - top)) for g, ll in scored]
         total = sum(w for _, w in weights)
-        group, weight = max(weights, key=lambda gw: (gw[1], -gw[0]))
-        return group, weight / total
+        return {g: w / total for g, w in weights}
+
+    def best(self, words: Iterable[str], among: Iterable[int]) -> tuple[int, float] | None:
+        """The most likely group among `among` for a message made of `words`,
+        and its posterior probability within those groups. Ties go to the lower
+        index. None without words or groups."""
+        posteriors = self.posteriors(words, among)
+        if not posteriors:
+            return None
+        return max(posteriors.items(), key=lambda gp: (gp[1], -gp[0]))

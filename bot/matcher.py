@@ -10,8 +10,13 @@ How a message is scored:
 3. Each phrasing of each entry (its question and alternates) gets an
    IDF-weighted overlap score that rewards covering the message's words and,
    less, the phrasing's words. An entry scores as its best phrasing.
-4. The decision uses two thresholds and the gap to the runner-up: answer,
-   clarify ("did you mean") or fallback.
+4. A second opinion, word evidence (bot/evidence.py: how well all of the
+   message's known words fit each leading entry's whole vocabulary), is
+   blended into the leaders' scores.
+5. The decision uses two thresholds and the gap to the runner-up: answer,
+   clarify ("did you mean") or fallback. At the edges the second opinion
+   decides: a "did you mean" whose first entry it is sure of becomes an
+   answer, and an answer it disagrees with becomes a "did you mean".
 
 Only phrasings that share a word with the message are scored (an inverted
 index), so the cost grows with the overlap, not with the size of the FAQ.
@@ -32,6 +37,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
+from bot.evidence import WordEvidence
 from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
@@ -51,6 +57,17 @@ UNKNOWN_EXPONENT = 0.5
 QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
 
+# The second opinion (bot/evidence.py). These three, like the thresholds in
+# faq.yaml, were chosen by leave-one-set-out cross-validation over the tuning
+# sets in tests/data (`faqbot cv`, docs/quality.md):
+# - the share of a leader's score that is the evidence's posterior (x 100);
+EVIDENCE_WEIGHT = 0.15
+# - a "did you mean" whose first entry the evidence picks this surely is answered;
+EVIDENCE_AGREE = 0.95
+# - an answer whose entry the evidence does not pick, when it picks another entry
+#   (or the out-of-scope questions) this surely, becomes a "did you mean".
+EVIDENCE_DISAGREE = 0.5
+
 # Words with more postings than this (phrasings and bags) are scored only as far
 # as they can change the leading entries (cheaper than the plain loop from a few
 # hundred postings on).
@@ -61,7 +78,7 @@ PIECES_UP_TO_POSTINGS = 3000
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
-MIN_PART_WEIGHT = 1.5
+MIN_PART_WEIGHT = 1.0
 
 _SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNORECASE)
 _AND = re.compile(r"\band\b|[&+]", re.IGNORECASE)
@@ -129,6 +146,11 @@ class Matcher:
             bags.append(bag)
             for t in seen | bag:
                 doc_freq[t] = doc_freq.get(t, 0) + 1
+        by_group: list[list[list[str]]] = [[] for _ in groups]
+        for idx, toks in tokenised:
+            by_group[idx].append(toks)
+        self.evidence = WordEvidence(by_group)
+        del by_group
         n = len(groups)
         self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
         self.vocabulary = tuple(sorted(self.idf))
@@ -435,8 +457,11 @@ class Matcher:
         sentences = [p for p in _SENTENCE_SPLIT.split(part[:MAX_READ_CHARS]) if p.strip()]
         if len(sentences) > 1:
             ceiling = max(ceiling, *(SENTENCE_FACTOR * self._ceiling(p) for p in sentences))
-        # Candidate scores are rounded to two decimals before the comparison.
-        return ceiling >= self.thresholds.answer - 0.005
+        # The evidence can lift a leader by its share, and answer any "did you
+        # mean" (a leader at the clarify threshold); scores are rounded to two
+        # decimals before the comparison.
+        best = (1.0 - EVIDENCE_WEIGHT) * ceiling + 100.0 * EVIDENCE_WEIGHT
+        return best >= self.thresholds.clarify - 0.005
 
     def decide(self, ranked: Sequence[Candidate]) -> Match:
         th = self.thresholds
@@ -452,8 +477,35 @@ class Matcher:
         close = [c for c in entries if c.score >= th.clarify and top - c.score <= th.clarify_window]
         return Match("clarify", top, tuple(close[: th.max_candidates]))
 
+    def _judge(self, text: str, leaders: list[Candidate], agree: float = EVIDENCE_AGREE) -> Match:
+        """decide() on the leaders with the word evidence's second opinion."""
+        known = self.query_words(text[:MAX_READ_CHARS])[0]
+        index = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
+        among = [index[c.entry_id] for c in leaders]
+        posterior = self.evidence.posteriors(known, [*among, len(self.entry_ids) - 1])
+        if not posterior or not leaders:
+            return self.decide(leaders)
+        w = EVIDENCE_WEIGHT
+        blended = sorted(
+            (
+                (round((1.0 - w) * c.score + w * 100.0 * posterior[i], 2), pos, c.entry_id)
+                for pos, (c, i) in enumerate(zip(leaders, among, strict=True))
+            ),
+            key=lambda t: (-t[0], t[1]),
+        )
+        match = self.decide([Candidate(entry_id, score) for score, _, entry_id in blended])
+        pick, sure = max(posterior.items(), key=lambda gp: (gp[1], -gp[0]))
+        picked = self.entry_ids[pick]
+        first = match.candidates[0].entry_id if match.candidates else None
+        if match.outcome == "clarify" and sure >= agree and first == picked:
+            return Match("answer", match.score, match.candidates)
+        if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
+            entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
+            return Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
+        return match
+
     def match(self, text: str) -> Match:
-        return self.decide(self._leaders(text))
+        return self._judge(text, self._leaders(text))
 
     def analyse(self, text: str) -> Analysis:
         """Decide for a message that may ask more than one question.
@@ -477,7 +529,7 @@ class Matcher:
             words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
             if self._postings_of(words) <= PIECES_UP_TO_POSTINGS:
                 score_piece = _Pieces(self, words).score
-        whole = self.decide(self._leaders(text, score_piece))
+        whole = self._judge(text, self._leaders(text, score_piece))
         sentences = [p for p in _SENTENCE_SPLIT.split(text) if self._says_something(p)]
         splits = [sentences] if len(sentences) >= 2 else []
         splits.extend(and_splits)
@@ -497,16 +549,15 @@ class Matcher:
             for i, part in enumerate(hopeful):
                 if len(answered) + len(hopeful) - i < 2:
                     break  # too few parts left for two answers
-                m = self.decide(self._leaders(part, score_piece))
+                m = self._judge(part, self._leaders(part, score_piece))
                 if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
                     answered.append(m)
             if len(answered) < 2:
                 continue
+            # Answered in the order they were asked.
             ids = [a.entry_id for a in answered if a.entry_id]
-            if whole.outcome != "answer":
+            if whole.outcome != "answer" or whole.entry_id in ids:
                 return Analysis(answered[0], tuple(ids[1:]))
-            if whole.entry_id in ids:
-                return Analysis(whole, tuple(i for i in ids if i != whole.entry_id))
         return Analysis(whole)
 
 

@@ -102,13 +102,20 @@ def ask_in(brain: Brain, state: dict[str, Any], text: str) -> Reply:
 
 
 def test_two_questions_in_one_message_are_both_answered(brain: Brain, content: Content) -> None:
-    reply = ask(brain, "which foods have magnesium? and how much should i take a day")
+    reply = ask(brain, "which foods have magnesium? and how much magnesium do i need a day")
     assert reply.kind == "answer"
     assert reply.entry == "foods"
     assert reply.candidates == ("foods", "daily-amount")
     assert content.by_id["foods"].answer in reply.text
     assert content.by_id["daily-amount"].answer in reply.text
     assert reply.text.count(content.disclaimer) == 1
+
+
+def test_an_ambiguous_question_is_asked_back_not_guessed(brain: Brain) -> None:
+    # "should I take" is the supplements entry, "how much a day" the daily amount.
+    reply = ask(brain, "how much should i take a day")
+    assert reply.kind == "clarify"
+    assert set(reply.candidates) >= {"daily-amount", "supplements"}
 
 
 @pytest.mark.parametrize(

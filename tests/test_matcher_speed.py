@@ -109,15 +109,21 @@ def test_pieces_fall_back_for_words_the_message_lacks(matcher: Matcher) -> None:
     assert scorer.score(text) == matcher._score(text)
 
 
+def _plain_match(matcher: Matcher, text: str) -> Match:
+    """The leaders of the full ranking, judged with the word evidence."""
+    leaders = matcher.score_entries(text)[: matcher.thresholds.max_candidates + 1]
+    return matcher._judge(text, leaders)
+
+
 def test_match_decides_on_the_full_ranking(matcher: Matcher, messages: list[str]) -> None:
     for text in messages:
-        assert matcher.match(text) == matcher.decide(matcher.score_entries(text)), text
+        assert matcher.match(text) == _plain_match(matcher, text), text
 
 
 def _plain_analyse(matcher: Matcher, text: str) -> Analysis:
     """Matcher.analyse as first written: every split, every part, full rankings."""
     text = text[:MAX_READ_CHARS]
-    whole = matcher.decide(matcher.score_entries(text))
+    whole = _plain_match(matcher, text)
     sentences = [p for p in _SENTENCE_SPLIT.split(text) if matcher.lexicon.content_words(p)]
     splits = [sentences] if len(sentences) >= 2 else []
     splits.extend(_and_splits(text))
@@ -126,16 +132,14 @@ def _plain_analyse(matcher: Matcher, text: str) -> Analysis:
         for part in parts:
             if sum(matcher.query_words(part)[0].values()) < MIN_PART_WEIGHT:
                 continue
-            m = matcher.decide(matcher.score_entries(part))
+            m = _plain_match(matcher, part)
             if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
                 answered.append(m)
         if len(answered) < 2:
             continue
         ids = [a.entry_id for a in answered if a.entry_id]
-        if whole.outcome != "answer":
+        if whole.outcome != "answer" or whole.entry_id in ids:
             return Analysis(answered[0], tuple(ids[1:]))
-        if whole.entry_id in ids:
-            return Analysis(whole, tuple(i for i in ids if i != whole.entry_id))
     return Analysis(whole)
 
 
