@@ -477,7 +477,7 @@ class Matcher:
         close = [c for c in entries if c.score >= th.clarify and top - c.score <= th.clarify_window]
         return Match("clarify", top, tuple(close[: th.max_candidates]))
 
-    def _judge(self, text: str, leaders: list[Candidate], agree: float = EVIDENCE_AGREE) -> Match:
+    def _judge(self, text: str, leaders: list[Candidate]) -> Match:
         """decide() on the leaders with the word evidence's second opinion."""
         known = self.query_words(text[:MAX_READ_CHARS])[0]
         index = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
@@ -497,7 +497,7 @@ class Matcher:
         pick, sure = max(posterior.items(), key=lambda gp: (gp[1], -gp[0]))
         picked = self.entry_ids[pick]
         first = match.candidates[0].entry_id if match.candidates else None
-        if match.outcome == "clarify" and sure >= agree and first == picked:
+        if match.outcome == "clarify" and sure >= EVIDENCE_AGREE and first == picked:
             return Match("answer", match.score, match.candidates)
         if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]

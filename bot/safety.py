@@ -48,8 +48,13 @@ class _Word:
                 return True
             # A slip inside a stem long enough that one changed letter rarely
             # makes another word ("convlusion" for convuls*; not "sour" for slur*).
+            # A word shorter than the stem is another word ("drop", not droop*).
             head = token[: len(self.text)]
-            return len(self.text) >= SLIP_MIN_LENGTH and _one_slip(head, self.text)
+            return (
+                len(self.text) >= SLIP_MIN_LENGTH
+                and len(token) >= len(self.text)
+                and _one_slip(head, self.text)
+            )
         return token == self.text or (
             len(self.text) >= SLIP_MIN_LENGTH and _one_slip(token, self.text)
         )
@@ -103,7 +108,7 @@ class EmergencyDetector:
             equal = group.equal.get(cut)
             if equal is not None:
                 found.add(equal)
-            if group.fuzzy:
+            if group.fuzzy and len(cut) >= group.length:
                 close = process.extract(
                     cut, group.fuzzy, scorer=OSA.distance, score_cutoff=1, limit=None
                 )

@@ -1,8 +1,10 @@
-"""Answer quality on the labelled sets, as `faqbot eval` measures it.
+"""Answer quality on the labelled sets, as `faqbot eval` and `faqbot cv` measure it.
 
-eval-tune and eval-dev were used to choose thresholds and phrasings; the
-frozen eval-test split never was. The floors below guard against content or
-matcher changes that make answers worse; docs/quality.md has the figures.
+eval-tune and eval-dev* are tuning sets (their wording is in faq.yaml). eval-test
+and eval-holdout were never tuned on or pasted into faq.yaml; in the end they
+chose between a few configurations (docs/quality.md), so the unseen figure is
+eval-final-*, written last and measured once. The floors below guard against
+content or matcher changes that make answers worse.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ TUNING = [
     "eval-dev4.yaml",
     "eval-dev5.yaml",
     "eval-dev6.yaml",
+    "eval-dev7.yaml",
+    "eval-dev8.yaml",
 ]
 
 
@@ -74,8 +78,8 @@ def test_content_generalises_to_wording_it_was_not_given(content: Content) -> No
     predicts how the bot does on new users' wording, unlike an eval of sets
     whose messages are already in faq.yaml."""
     per_set, overall = evaluation.cross_validate(content, _tuning_sets(content))
-    assert overall.answered_right >= 70.0
-    assert overall.wrong_answer <= 3.0
+    assert overall.answered_right >= 82.0
+    assert overall.wrong_answer <= 2.5
     assert overall.off_topic_false_answer <= 4.0
     assert overall.red_flag_recall == 100.0
     assert all(r.red_flag_recall == 100.0 for r in per_set.values())
@@ -91,10 +95,10 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
     report = _report(brain, content, name)
     assert report.red_flag_recall == 100.0
     assert report.off_topic_false_answer <= 5.0
-    assert report.wrong_answer <= 7.0
+    assert report.wrong_answer <= 3.0
     # The right entry is answered or offered as a "did you mean" button.
-    assert report.answered_right + report.clarified_right >= 90.0
-    assert report.answered_right >= 78.0
+    assert report.answered_right + report.clarified_right >= 94.0
+    assert report.answered_right >= 82.0
 
 
 @pytest.mark.parametrize("name", FROZEN)

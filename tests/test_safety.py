@@ -98,3 +98,21 @@ def test_the_first_sign_in_file_order_wins(detector: EmergencyDetector) -> None:
     text_a = " ".join(detector._words[w].text for w in detector._patterns[a].words)
     text_b = " ".join(detector._words[w].text for w in detector._patterns[b].words)
     assert detector.detect(f"{text_b}. {text_a}") == detector._patterns[a].sign
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("my face is droping on one side", "face drooping"),
+        ("he had a siezure", "seizure"),
+        ("he was shaking on the floor and wouldn't respond", "seizure"),
+        ("my face went down on one side", "face drooping"),
+        # A word shorter than a stem is another word, not a slip of it.
+        ("my teenager can't drop off to sleep at night", None),
+        ("my lip twitches when i drop my phone", None),
+    ],
+)
+def test_slips_of_signs_count_and_other_words_do_not(
+    detector: EmergencyDetector, message: str, sign: str | None
+) -> None:
+    assert detector.detect(message) == sign

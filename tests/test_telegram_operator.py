@@ -80,13 +80,13 @@ async def test_the_store_holds_no_user_and_text_only_for_unanswered(
     chat = Chat(server, USER, USER)
     async with running(server, content, state_file):
         await chat.say("which foods have magnesium?")
-        await chat.say("what is the best football team")
+        await chat.say("what is the weather today")
         await chat.say("my face is drooping")
         privacy = await chat.say("/privacy")
         assert "30 days" in privacy.text
     rows = _events(state_file).questions()
     assert [r.outcome for r in rows] == ["answer", "fallback", "emergency"]
-    assert [r.text for r in rows] == [None, "what is the best football team", None]
+    assert [r.text for r in rows] == [None, "what is the weather today", None]
     with sqlite3.connect(state_file.parent / "events.sqlite3") as db:
         dump = "\n".join(db.iterdump())
     assert str(USER) not in dump
