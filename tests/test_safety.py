@@ -107,6 +107,7 @@ def test_the_first_sign_in_file_order_wins(detector: EmergencyDetector) -> None:
         ("he had a siezure", "seizure"),
         ("he was shaking on the floor and wouldn't respond", "seizure"),
         ("my face went down on one side", "face drooping"),
+        ("rite arm went week and my lip wont stop", "one-sided weakness or numbness"),
         # A word shorter than a stem is another word, not a slip of it.
         ("my teenager can't drop off to sleep at night", None),
         ("my lip twitches when i drop my phone", None),
