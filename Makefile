@@ -30,8 +30,8 @@ pytest: $(STAMP)
 check: $(STAMP)  ## validate faq.yaml and list confusable phrasings
 	$(BIN)/faqbot check
 
-eval: $(STAMP)  ## answer quality on the frozen test split
-	$(BIN)/faqbot eval tests/data/eval-test.yaml
+eval: $(STAMP)  ## answer quality on the final frozen split (two parts)
+	$(BIN)/faqbot eval tests/data/eval-final-a.yaml tests/data/eval-final-b.yaml
 
 cv: $(STAMP)  ## cross-validated answer quality over the tuning sets (after a content change)
 	$(BIN)/faqbot cv tests/data/eval-tune.yaml tests/data/eval-dev*.yaml

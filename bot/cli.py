@@ -35,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per message")
     ask.add_argument("text", nargs="+", help="the message, or - to read one per line from stdin")
     sub.add_parser("check", help="validate faq.yaml and list confusable phrasings")
-    ev = sub.add_parser("eval", help="answer quality on a labelled YAML question set")
-    ev.add_argument("file", type=Path)
+    ev = sub.add_parser("eval", help="answer quality on labelled YAML question sets (pooled)")
+    ev.add_argument("files", type=Path, nargs="+", metavar="FILE")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--png", type=Path, help="also draw the score distributions with thresholds")
     cv = sub.add_parser(
@@ -144,7 +144,7 @@ def _eval(brain: Brain, args: argparse.Namespace, out: TextIO) -> int:
     from bot import evaluation
 
     ids = [e.id for e in brain.content.entries]
-    items = evaluation.load_labelled(args.file, set(ids))
+    items = [i for f in args.files for i in evaluation.load_labelled(f, set(ids))]
     results = evaluation.run(brain, items)
     report = evaluation.summarize(results, ids)
     if args.png:
@@ -153,7 +153,7 @@ def _eval(brain: Brain, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), file=out)
     else:
-        print(evaluation.format_report(report, str(args.file)), file=out)
+        print(evaluation.format_report(report, " + ".join(map(str, args.files))), file=out)
     return 0
 
 

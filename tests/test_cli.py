@@ -125,6 +125,18 @@ def test_output_cut_short_by_a_pipe_ends_quietly() -> None:
     assert code == 141
 
 
+def test_eval_pools_several_sets() -> None:
+    one = faqbot("eval", "--json", "tests/data/eval-tune.yaml")
+    two = faqbot("eval", "--json", "tests/data/eval-tune.yaml", "tests/data/eval-dev.yaml")
+    assert one.returncode == 0, one.stderr
+    assert two.returncode == 0, two.stderr
+    dev = faqbot("eval", "--json", "tests/data/eval-dev.yaml")
+    assert (
+        json.loads(two.stdout)["total"]
+        == json.loads(one.stdout)["total"] + json.loads(dev.stdout)["total"]
+    )
+
+
 def test_cross_validation_prints_one_row_per_set_and_the_total() -> None:
     result = faqbot("cv", "tests/data/eval-tune.yaml", "tests/data/eval-dev.yaml")
     assert result.returncode == 0, result.stderr
