@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from bench.e2e import AS_BUILT, NO_LIMITER, RunFigures
+from bench.e2e import NO_LIMITER, RunFigures
 from bench.latency import SERIES, LatencyResult
 from bench.machine import Machine
 from bench.scale import ScalePoint
@@ -22,9 +22,10 @@ from bench.targets import (
 )
 
 Print = Callable[[str], None]
-# Throughput targets are judged on the bot as built, and without the rate limiter;
-# the other variants only show where the time goes.
-TARGET_VARIANTS = frozenset({AS_BUILT.name, NO_LIMITER.name})
+# The throughput target is judged with Telegram's flood limits lifted, as issue 5
+# states it; as built, the rate limiter holds the bot to Telegram's ~30 messages/s
+# on purpose, and the other variants only show where the time goes.
+TARGET_VARIANTS = frozenset({NO_LIMITER.name})
 
 SECTION_TITLES = {
     "machine": "Machine",
