@@ -150,6 +150,7 @@ class Matcher:
         for idx, toks in tokenised:
             by_group[idx].append(toks)
         self.evidence = WordEvidence(by_group)
+        self._index_of = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
         del by_group
         n = len(groups)
         self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
@@ -480,8 +481,7 @@ class Matcher:
     def _judge(self, text: str, leaders: list[Candidate]) -> Match:
         """decide() on the leaders with the word evidence's second opinion."""
         known = self.query_words(text[:MAX_READ_CHARS])[0]
-        index = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
-        among = [index[c.entry_id] for c in leaders]
+        among = [self._index_of[c.entry_id] for c in leaders]
         posterior = self.evidence.posteriors(known, [*among, len(self.entry_ids) - 1])
         if not posterior or not leaders:
             return self.decide(leaders)
