@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("rapidfuzz", "python-telegram-bot", "httpx", "PyYAML", "snowballstemmer")
+PACKAGES = ("rapidfuzz", "python-telegram-bot", "aiohttp", "httpx", "PyYAML", "snowballstemmer")
 
 
 @dataclass(frozen=True)
