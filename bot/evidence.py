@@ -14,7 +14,7 @@ edges (Matcher._judge in bot/matcher.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 # Additive smoothing of word counts: a word an entry never uses still has a
 # small probability, so one odd word cannot veto an entry.
@@ -64,11 +64,8 @@ class WordEvidence:
         total = sum(w for _, w in weights)
         return {g: w / total for g, w in weights}
 
-    def best(self, words: Iterable[str], among: Iterable[int]) -> tuple[int, float] | None:
-        """The most likely group among `among` for a message made of `words`,
-        and its posterior probability within those groups. Ties go to the lower
-        index. None without words or groups."""
-        posteriors = self.posteriors(words, among)
-        if not posteriors:
-            return None
-        return max(posteriors.items(), key=lambda gp: (gp[1], -gp[0]))
+
+def most_likely(posteriors: Mapping[int, float]) -> tuple[int, float]:
+    """The group with the highest posterior, and that posterior; ties go to the
+    lower index (the entry earlier in faq.yaml)."""
+    return max(posteriors.items(), key=lambda gp: (gp[1], -gp[0]))

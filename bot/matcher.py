@@ -37,7 +37,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
-from bot.evidence import WordEvidence
+from bot.evidence import WordEvidence, most_likely
 from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
@@ -494,7 +494,7 @@ class Matcher:
             key=lambda t: (-t[0], t[1]),
         )
         match = self.decide([Candidate(entry_id, score) for score, _, entry_id in blended])
-        pick, sure = max(posterior.items(), key=lambda gp: (gp[1], -gp[0]))
+        pick, sure = most_likely(posterior)
         picked = self.entry_ids[pick]
         first = match.candidates[0].entry_id if match.candidates else None
         if match.outcome == "clarify" and sure >= EVIDENCE_AGREE and first == picked:
