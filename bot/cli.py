@@ -238,14 +238,10 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
     command = args.command or "run"
     if command == "check":
         return _check(content, out)
-    if command == "cv":
-        try:
-            return _cross_validate(content, args, out)
-        except ContentError as exc:
-            print(f"faqbot: {exc}", file=sys.stderr)
-            return 2
     brain = Brain(content)
     try:
+        if command == "cv":
+            return _cross_validate(content, args, out)
         if command == "ask":
             return _ask(brain, args, out)
         if command == "eval":

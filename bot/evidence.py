@@ -46,9 +46,6 @@ class WordEvidence:
             )
             self._log_unseen.append(math.log(SMOOTHING / denominator) if denominator else 0.0)
 
-    def __len__(self) -> int:
-        return len(self._log_p)
-
     def posteriors(self, words: Iterable[str], among: Iterable[int]) -> dict[int, float]:
         """P(group | words) within the groups `among` (equal priors); empty
         without words or groups."""
