@@ -75,6 +75,9 @@ PRUNE_ABOVE_POSTINGS = 200
 # A message of several pieces whose words have at most this many postings has
 # its pieces scored from one pass over them (_Pieces).
 PIECES_UP_TO_POSTINGS = 3000
+# How many of the words with the longest posting lists _Pieces reads through the
+# phrasing signatures instead (Matcher._cells).
+COMMON_WORDS = 6
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
@@ -186,6 +189,22 @@ class Matcher:
                 self._postings.setdefault(t, []).append(pid)
         self._phrasing_entry = [ph.entry for ph in self._phrasings]
         self._phrasing_total = [ph.total for ph in self._phrasings]
+        # The few words with the longest posting lists ("magnesium", "twitch"):
+        # phrasings are grouped by entry and by which of them they hold (their
+        # signature), each group from the smallest total weight up, so that a
+        # message's pieces need not read those long lists (_Pieces).
+        common = sorted(self._postings, key=lambda w: (-len(self._postings[w]), w))
+        self._common = {w: 1 << i for i, w in enumerate(common[:COMMON_WORDS])}
+        self._signature = [0] * len(self._phrasings)
+        for w, bit in self._common.items():
+            for pid in self._postings[w]:
+                self._signature[pid] |= bit
+        cells: dict[tuple[int, int], list[int]] = {}
+        for pid, signature in enumerate(self._signature):
+            if signature:
+                cells.setdefault((signature, self._phrasing_entry[pid]), []).append(pid)
+        self._cells = [(signature, entry, pids[::-1]) for (signature, entry), pids in cells.items()]
+        del cells
         self._bag_postings: dict[str, list[int]] = {}
         for idx, bag in enumerate(bags):
             for t in bag:
@@ -564,7 +583,8 @@ class Matcher:
 class _Pieces:
     """Scores of the pieces of one message (the whole, its sentences, the parts of
     its "and" splits), all derived from one pass over the postings of the
-    message's known words.
+    message's known words (for the most common words, over the phrasing cells
+    of Matcher._cells instead of their long posting lists).
 
     The phrasings the message touches are grouped by entry and by which of the
     message's words they share; a piece's known words are a subset of those, so
@@ -580,24 +600,51 @@ class _Pieces:
         self._bit: dict[str, int] = {}
         for w in words:
             self._bit.setdefault(w, 1 << len(self._bit))
-        postings = [(matcher._postings.get(w, ()), bit) for w, bit in self._bit.items()]
-        postings.sort(key=lambda pb: -len(pb[0]))
-        # Or-ing bits is exact in any order: the longest list in one C call.
-        masks: dict[int, int] = dict.fromkeys(postings[0][0], postings[0][1]) if postings else {}
-        get = masks.get
-        for pids, bit in postings[1:]:
-            for pid in pids:
-                masks[pid] = get(pid, 0) | bit
-        # Phrasings are numbered by decreasing total weight: the last one of each
-        # (entry, shared words) group has the smallest.
-        order = sorted(masks)
+        postings, common = matcher._postings, matcher._common
         entry_of, total_of = matcher._phrasing_entry, matcher._phrasing_total
+        # The message's bits of each signature (the common words it holds).
+        present = [(sig_bit, self._bit[w]) for w, sig_bit in common.items() if w in self._bit]
+        held = sum(sig_bit for sig_bit, _ in present)
+        bits_of: dict[int, int] = {}
+
+        def bits(signature: int) -> int:
+            found = bits_of.get(signature)
+            if found is None:
+                found = bits_of[signature] = sum(b for s, b in present if signature & s)
+            return found
+
+        # Phrasings holding one of the message's other words, from their postings.
+        masks: dict[int, int] = {}
+        get = masks.get
+        for w, bit in self._bit.items():
+            if w not in common:
+                for pid in postings.get(w, ()):
+                    masks[pid] = get(pid, 0) | bit
         shift = len(self._bit)
-        keys = [masks[pid] | entry_of[pid] << shift for pid in order]
+        smallest: dict[int, float] = {}  # (shared words, entry) -> smallest total
+        signature_of = matcher._signature
+        for pid, mask in masks.items():
+            signature = signature_of[pid] & held
+            key = (mask | bits(signature) if signature else mask) | entry_of[pid] << shift
+            total = total_of[pid]
+            if total < smallest.get(key, math.inf):
+                smallest[key] = total
+        # The others share only common words: in each cell of phrasings with the
+        # same signature and entry, the first one (smallest total) not met above.
+        for signature, entry, pids in matcher._cells:
+            signature &= held
+            if not signature:
+                continue
+            for pid in pids:
+                if pid not in masks:
+                    key = bits(signature) | entry << shift
+                    total = total_of[pid]
+                    if total < smallest.get(key, math.inf):
+                        smallest[key] = total
+                    break
         full = (1 << shift) - 1
         self._groups: list[tuple[int, int, float]] = [
-            (key & full, entry_of[pid], total_of[pid])
-            for key, pid in dict(zip(keys, order, strict=True)).items()
+            (key & full, key >> shift, total) for key, total in smallest.items()
         ]
         bags: dict[int, int] = {}
         for w, bit in self._bit.items():
