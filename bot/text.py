@@ -18,12 +18,16 @@ from rapidfuzz.distance import OSA
 # Messages longer than this are read only up to here: no question needs more,
 # and it keeps matching time bounded whatever a user sends.
 MAX_READ_CHARS = 600
+# Per-word memos are cleared when they reach this size.
+MEMO_SIZE = 16384
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc`´']")
 _NON_WORD = re.compile(r"[^\w]+")
 _REPEATS = re.compile(r"([^\W\d])\1{2,}")
 _DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_TRIPLE = re.compile(r"([a-z])\1\1")
 
 # Function words and fillers that say nothing about which entry is meant.
 STOP_WORDS = frozenset(
@@ -81,9 +85,17 @@ def normalize(text: str, limit: int = MAX_READ_CHARS) -> str:
     Recent texts are remembered: a message and its sentences are read by the
     emergency check, the small talk and the matcher."""
     text = text[: limit * 2]
-    text = text.translate(_ASCII_TABLE) if text.isascii() else _char_by_char(text)
-    text = _DIGIT_ALPHA.sub(" ", text)
-    text = _REPEATS.sub(r"\1", text)  # "heyyy" -> "hey", "stoppp" -> "stop"
+    if text.isascii():
+        # Now only lowercase letters, digits and spaces: each regular expression
+        # below runs only if a quick search finds something it would change.
+        text = text.translate(_ASCII_TABLE)
+        if _ASCII_DIGIT.search(text):
+            text = _DIGIT_ALPHA.sub(" ", text)
+        if _ASCII_TRIPLE.search(text):
+            text = _REPEATS.sub(r"\1", text)
+    else:
+        text = _DIGIT_ALPHA.sub(" ", _char_by_char(text))
+        text = _REPEATS.sub(r"\1", text)  # "heyyy" -> "hey", "stoppp" -> "stop"
     return " ".join(text.split())[:limit].strip()
 
 
@@ -136,24 +148,47 @@ class Lexicon:
         for key in sorted(table, key=lambda k: (-len(k), k)):
             first.setdefault(key[0], []).append(key)
         self._by_first = first
+        # Words that may begin a phrase of several words: their output depends
+        # on the words after them. Any other word always gives the same output,
+        # remembered in _alone (cleared when full, so that it stays bounded
+        # whatever people type).
+        self._phrase_starts = frozenset(key[0] for key in table if len(key) > 1)
+        self._alone: dict[str, tuple[str, ...]] = {}
 
     def canonical(self, tokens: Sequence[str]) -> list[str]:
         """Replace synonym phrases, then stem what is left. Stop words stay."""
         out: list[str] = []
+        alone = self._alone
         i = 0
         while i < len(tokens):
-            for key in self._by_first.get(tokens[i], ()):
+            token = tokens[i]
+            if token not in self._phrase_starts:
+                found = alone.get(token)
+                if found is None:
+                    if len(alone) >= MEMO_SIZE:
+                        alone.clear()
+                    found = alone[token] = self._one(token)
+                out.extend(found)
+                i += 1
+                continue
+            for key in self._by_first[token]:
                 if tuple(tokens[i : i + len(key)]) == key:
                     out.extend(self._table[key])
                     i += len(key)
                     break
             else:
-                token = tokens[i]
-                stemmed = token if token in STOP_WORDS else stem(token)
-                replaced = self._table.get((stemmed,))
-                out.extend(replaced if replaced else (stemmed,))
+                out.extend(self._one(token))
                 i += 1
         return out
+
+    def _one(self, token: str) -> tuple[str, ...]:
+        """The output of a word that begins no phrase here: its one-word synonym,
+        or its stem (or the synonym of its stem). Stop words stay as they are."""
+        replaced = self._table.get((token,))
+        if replaced is not None:
+            return replaced
+        stemmed = token if token in STOP_WORDS else stem(token)
+        return self._table.get((stemmed,)) or (stemmed,)
 
     @property
     def raw_words(self) -> set[str]:
