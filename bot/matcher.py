@@ -541,13 +541,13 @@ class Matcher:
         score_piece: Callable[[str], dict[int, float]] = self._score
         pieces = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
         if len(pieces) > 1 or and_splits:
-            # Several pieces to score: derive them all from one pass over the
-            # postings, unless the postings are long (a large FAQ: each piece
-            # then scores only what can lead).
             pieces += [text, *(part for parts in and_splits for part in parts)]
-            words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
-            if self._postings_of(words) <= PIECES_UP_TO_POSTINGS:
-                score_piece = _Pieces(self, words).score
+        # Derive the scores of all pieces from one pass over the postings, unless
+        # the postings are long (a large FAQ: each piece then scores only what
+        # can lead).
+        words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
+        if words and self._postings_of(words) <= PIECES_UP_TO_POSTINGS:
+            score_piece = _Pieces(self, words).score
         whole = self._judge(text, self._leaders(text, score_piece))
         sentences = [p for p in _SENTENCE_SPLIT.split(text) if self._says_something(p)]
         splits = [sentences] if len(sentences) >= 2 else []
@@ -597,22 +597,21 @@ class _Pieces:
 
     def __init__(self, matcher: Matcher, words: Iterable[str]) -> None:
         self._matcher = matcher
-        self._bit: dict[str, int] = {}
-        for w in words:
-            self._bit.setdefault(w, 1 << len(self._bit))
         postings, common = matcher._postings, matcher._common
         entry_of, total_of = matcher._phrasing_entry, matcher._phrasing_total
-        # The message's bits of each signature (the common words it holds).
-        present = [(sig_bit, self._bit[w]) for w, sig_bit in common.items() if w in self._bit]
-        held = sum(sig_bit for sig_bit, _ in present)
-        bits_of: dict[int, int] = {}
-
-        def bits(signature: int) -> int:
-            found = bits_of.get(signature)
-            if found is None:
-                found = bits_of[signature] = sum(b for s, b in present if signature & s)
-            return found
-
+        # The common words keep their signature bits (Matcher._common), so that a
+        # phrasing's signature is its mask over them; the others follow.
+        self._bit: dict[str, int] = {}
+        held = 0  # the signature bits of the common words the message holds
+        shift = len(common)
+        for w in words:
+            if w not in self._bit:
+                bit = common.get(w)
+                if bit is None:
+                    bit, shift = 1 << shift, shift + 1
+                else:
+                    held |= bit
+                self._bit[w] = bit
         # Phrasings holding one of the message's other words, from their postings.
         masks: dict[int, int] = {}
         get = masks.get
@@ -620,31 +619,29 @@ class _Pieces:
             if w not in common:
                 for pid in postings.get(w, ()):
                     masks[pid] = get(pid, 0) | bit
-        shift = len(self._bit)
-        smallest: dict[int, float] = {}  # (shared words, entry) -> smallest total
+        # For each (shared words, entry), the phrasing with the smallest total
+        # weight: the highest number (phrasings are numbered by decreasing total).
+        smallest: dict[int, int] = {}
+        best_of = smallest.get
         signature_of = matcher._signature
         for pid, mask in masks.items():
-            signature = signature_of[pid] & held
-            key = (mask | bits(signature) if signature else mask) | entry_of[pid] << shift
-            total = total_of[pid]
-            if total < smallest.get(key, math.inf):
-                smallest[key] = total
+            key = mask | signature_of[pid] & held | entry_of[pid] << shift
+            if pid > best_of(key, -1):
+                smallest[key] = pid
         # The others share only common words: in each cell of phrasings with the
         # same signature and entry, the first one (smallest total) not met above.
         for signature, entry, pids in matcher._cells:
             signature &= held
-            if not signature:
-                continue
-            for pid in pids:
-                if pid not in masks:
-                    key = bits(signature) | entry << shift
-                    total = total_of[pid]
-                    if total < smallest.get(key, math.inf):
-                        smallest[key] = total
-                    break
+            if signature:
+                for pid in pids:
+                    if pid not in masks:
+                        key = signature | entry << shift
+                        if pid > best_of(key, -1):
+                            smallest[key] = pid
+                        break
         full = (1 << shift) - 1
         self._groups: list[tuple[int, int, float]] = [
-            (key & full, key >> shift, total) for key, total in smallest.items()
+            (key & full, key >> shift, total_of[pid]) for key, pid in smallest.items()
         ]
         bags: dict[int, int] = {}
         for w, bit in self._bit.items():
@@ -654,7 +651,8 @@ class _Pieces:
         self._scores: dict[str, dict[int, float]] = {}
 
     def score(self, text: str) -> dict[int, float]:
-        """Matcher._score(text), for a piece of this message."""
+        """Matcher._score(text) for a piece of this message, before it is cut to
+        the leading entries."""
         scores = self._scores.get(text)
         if scores is None:
             scores = self._scores[text] = self._score(text)
@@ -700,7 +698,9 @@ class _Pieces:
                     score = scale * weight**qe * (weight / total) ** pe
                 if score > best.get(entry, -1.0):
                     best[entry] = score
-        return matcher._top(best)
+        # Not cut to the leaders like Matcher._score: the pieces of one message
+        # are not remembered beyond it, and _leaders ranks them all the same.
+        return best
 
 
 def _contains(ordered: Sequence[int], value: int) -> bool:
