@@ -56,6 +56,12 @@ UNKNOWN_EXPONENT = 0.5
 # How much covering the message's words matters against covering the phrasing's.
 QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
+# A phrasing sharing weight w of a message's words (total weight q, unknown words
+# included) scores 100 (w/q)^qe (w/t)^pe, t the phrasing's total weight. Every
+# scoring path computes it in one order, so that they agree to the last bit:
+# scale * (w ** _POWER * factor), scale = 100 / q^qe, factor = t^-pe (kept per
+# phrasing); a bag scores scale * (BAG_FACTOR * w^qe).
+_POWER = QUERY_COVERAGE_EXPONENT + PHRASING_COVERAGE_EXPONENT
 
 # The second opinion (bot/evidence.py). These three, like the thresholds in
 # faq.yaml, were chosen by leave-one-set-out cross-validation over the tuning
@@ -189,6 +195,7 @@ class Matcher:
                 self._postings.setdefault(t, []).append(pid)
         self._phrasing_entry = [ph.entry for ph in self._phrasings]
         self._phrasing_total = [ph.total for ph in self._phrasings]
+        self._phrasing_factor = [t**-PHRASING_COVERAGE_EXPONENT for t in self._phrasing_total]
         # The few words with the longest posting lists ("magnesium", "twitch"):
         # phrasings are grouped by entry and by which of them they hold (their
         # signature), each group from the smallest total weight up, so that a
@@ -335,11 +342,11 @@ class Matcher:
             for pid in self._postings.get(w, ()):
                 shared[pid] = get(pid, 0.0) + weight
         best: dict[int, float] = {}
-        entry_of, total_of = self._phrasing_entry, self._phrasing_total
-        qe, pe = QUERY_COVERAGE_EXPONENT, PHRASING_COVERAGE_EXPONENT
+        entry_of, factor_of = self._phrasing_entry, self._phrasing_factor
+        qe = QUERY_COVERAGE_EXPONENT
         scale = 100.0 / q_total**qe
         for pid, weight in shared.items():
-            score = scale * weight**qe * (weight / total_of[pid]) ** pe
+            score = scale * (weight**_POWER * factor_of[pid])
             entry = entry_of[pid]
             if score > best.get(entry, -1.0):
                 best[entry] = score
@@ -350,7 +357,7 @@ class Matcher:
             for idx in self._bag_postings.get(w, ()):
                 bag_hits[idx] = bag_hits.get(idx, 0.0) + weight
         for idx, weight in bag_hits.items():
-            score = BAG_FACTOR * scale * weight**qe
+            score = scale * (BAG_FACTOR * weight**qe)
             if score > best.get(idx, -1.0):
                 best[idx] = score
         return best
@@ -370,6 +377,7 @@ class Matcher:
         keep = self.thresholds.max_candidates + 3
         postings, bag_postings = self._postings, self._bag_postings
         phrasings, entry_of, total_of = self._phrasings, self._phrasing_entry, self._phrasing_total
+        factor_of = self._phrasing_factor
         items = list(known.items())
         order = sorted(known, key=lambda w: len(postings.get(w, ())) + len(bag_postings.get(w, ())))
         rest = [0.0] * (len(order) + 1)  # weight of the words from order[j] on
@@ -411,7 +419,7 @@ class Matcher:
                 for v, weight in items:
                     if v in weights:
                         shared += weight
-                score = scale * shared**qe * (shared / total_of[pid]) ** pe
+                score = scale * (shared**_POWER * factor_of[pid])
                 entry = entry_of[pid]
                 if score > best.get(entry, -1.0):
                     best[entry] = score
@@ -428,7 +436,7 @@ class Matcher:
                 for v, weight in items:
                     if _contains(bag_postings.get(v, ()), idx):
                         shared += weight
-                score = BAG_FACTOR * scale * shared**qe
+                score = scale * (BAG_FACTOR * shared**qe)
                 if score > best.get(idx, -1.0):
                     best[idx] = score
         return best
@@ -598,7 +606,7 @@ class _Pieces:
     def __init__(self, matcher: Matcher, words: Iterable[str]) -> None:
         self._matcher = matcher
         postings, common = matcher._postings, matcher._common
-        entry_of, total_of = matcher._phrasing_entry, matcher._phrasing_total
+        entry_of = matcher._phrasing_entry
         # The common words keep their signature bits (Matcher._common), so that a
         # phrasing's signature is its mask over them; the others follow.
         self._bit: dict[str, int] = {}
@@ -640,14 +648,15 @@ class _Pieces:
                             smallest[key] = pid
                         break
         full = (1 << shift) - 1
+        factor_of = matcher._phrasing_factor
         self._groups: list[tuple[int, int, float]] = [
-            (key & full, key >> shift, total_of[pid]) for key, pid in smallest.items()
+            (key & full, key >> shift, factor_of[pid]) for key, pid in smallest.items()
         ]
         bags: dict[int, int] = {}
         for w, bit in self._bit.items():
             for idx in matcher._bag_postings.get(w, ()):
                 bags[idx] = bags.get(idx, 0) | bit
-        self._bags = [(mask, idx, 0.0) for idx, mask in bags.items()]
+        self._bags = [(mask, idx) for idx, mask in bags.items()]
         self._scores: dict[str, dict[int, float]] = {}
 
     def score(self, text: str) -> dict[int, float]:
@@ -673,34 +682,41 @@ class _Pieces:
             order.append((bit, weight))
             query |= bit
         # The shared weight of each subset of the piece's words, summed in the
-        # piece's word order as Matcher._score does.
+        # piece's word order as Matcher._score does, and raised to _POWER.
         summed: dict[int, float] = {}
-        best: dict[int, float] = {}
-        qe, pe = QUERY_COVERAGE_EXPONENT, PHRASING_COVERAGE_EXPONENT
-        scale = 100.0 / q_total**qe
-        for groups, factor in ((self._groups, 0.0), (self._bags, BAG_FACTOR)):
-            for mask, entry, total in groups:
-                shared = mask & query
-                if not shared:
-                    continue
-                known_weight = summed.get(shared)
-                if known_weight is None:
-                    weight = 0.0
-                    for bit, word_weight in order:
-                        if shared & bit:
-                            weight += word_weight
-                    summed[shared] = weight
-                else:
-                    weight = known_weight
-                if factor:
-                    score = factor * scale * weight**qe
-                else:
-                    score = scale * weight**qe * (weight / total) ** pe
-                if score > best.get(entry, -1.0):
-                    best[entry] = score
+        powered: dict[int, float] = {}
+        best: dict[int, float] = {}  # scores before the piece's scale
+
+        def weight_of(shared: int) -> float:
+            weight = summed.get(shared)
+            if weight is None:
+                weight = 0.0
+                for bit, word_weight in order:
+                    if shared & bit:
+                        weight += word_weight
+                summed[shared] = weight
+            return weight
+
+        for mask, entry, factor in self._groups:
+            shared = mask & query
+            if shared:
+                value = powered.get(shared)
+                if value is None:
+                    value = powered[shared] = weight_of(shared) ** _POWER
+                value *= factor
+                if value > best.get(entry, -1.0):
+                    best[entry] = value
+        for mask, entry in self._bags:
+            shared = mask & query
+            if shared:
+                value = BAG_FACTOR * weight_of(shared) ** QUERY_COVERAGE_EXPONENT
+                if value > best.get(entry, -1.0):
+                    best[entry] = value
+        # The same as scaling each score: rounding keeps the order.
+        scale = 100.0 / q_total**QUERY_COVERAGE_EXPONENT
         # Not cut to the leaders like Matcher._score: the pieces of one message
         # are not remembered beyond it, and _leaders ranks them all the same.
-        return best
+        return {entry: scale * value for entry, value in best.items()}
 
 
 def _contains(ordered: Sequence[int], value: int) -> bool:
