@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 
 # Additive smoothing of word counts: a word an entry never uses still has a
 # small probability, so one odd word cannot veto an entry.
@@ -53,13 +54,16 @@ class WordEvidence:
         groups = sorted(set(among))
         if not terms or not groups:
             return {}
+        # Each group's log-likelihood, its terms summed in order (map: no Python
+        # frame per word).
         scored = [
-            (g, sum(self._log_p[g].get(w, self._log_unseen[g]) for w in terms)) for g in groups
+            sum(map(self._log_p[g].get, terms, repeat(self._log_unseen[g], len(terms))))
+            for g in groups
         ]
-        top = max(ll for _, ll in scored)
-        weights = [(g, math.exp(ll - top)) for g, ll in scored]
-        total = sum(w for _, w in weights)
-        return {g: w / total for g, w in weights}
+        top = max(scored)
+        weights = [math.exp(ll - top) for ll in scored]
+        total = sum(weights)
+        return {g: w / total for g, w in zip(groups, weights, strict=True)}
 
 
 def most_likely(posteriors: Mapping[int, float]) -> tuple[int, float]:

@@ -476,8 +476,9 @@ class Matcher:
                     score *= SENTENCE_FACTOR
                     if score > best.get(idx, -1.0):
                         best[idx] = score
-        ranked = heapq.nsmallest(size, best.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+        # Best first, ties in file order.
+        ranked = heapq.nsmallest(size, [(-score, idx) for idx, score in best.items()])
+        return [Candidate(self.entry_ids[idx], round(-score, 2)) for score, idx in ranked]
 
     def _could_answer(self, part: str) -> bool:
         """False when no entry can reach the answer threshold for this part."""
@@ -513,14 +514,12 @@ class Matcher:
         if not posterior or not leaders:
             return self.decide(leaders)
         w = EVIDENCE_WEIGHT
+        # Best first, ties in the leaders' order.
         blended = sorted(
-            (
-                (round((1.0 - w) * c.score + w * 100.0 * posterior[i], 2), pos, c.entry_id)
-                for pos, (c, i) in enumerate(zip(leaders, among, strict=True))
-            ),
-            key=lambda t: (-t[0], t[1]),
+            (-round((1.0 - w) * c.score + w * 100.0 * posterior[i], 2), pos, c.entry_id)
+            for pos, (c, i) in enumerate(zip(leaders, among, strict=True))
         )
-        match = self.decide([Candidate(entry_id, score) for score, _, entry_id in blended])
+        match = self.decide([Candidate(entry_id, -score) for score, _, entry_id in blended])
         pick, sure = most_likely(posterior)
         picked = self.entry_ids[pick]
         first = match.candidates[0].entry_id if match.candidates else None
