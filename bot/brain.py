@@ -48,6 +48,7 @@ class Brain:
         self.emergency = EmergencyDetector(content.emergency)
         self.check = DoctorCheckFlow(content.doctor_check)
         self._topics: dict[int, Reply] = {}
+        self._entry_replies: dict[str, Reply] = {}
         self._small_talk = {
             normalize(phrase): item for item in content.small_talk for phrase in item.phrases
         }
@@ -136,11 +137,20 @@ class Brain:
     # -- content replies ----------------------------------------------------
 
     def entry_reply(self, entry: Entry, also: list[Entry] | None = None) -> Reply:
+        if also:
+            return self._entry_reply(entry, also)
+        # Replies are immutable: an entry's own answer is built once.
+        reply = self._entry_replies.get(entry.id)
+        if reply is None:
+            reply = self._entry_replies[entry.id] = self._entry_reply(entry, [])
+        return reply
+
+    def _entry_reply(self, entry: Entry, also: list[Entry]) -> Reply:
         sections = [Section(entry.answer, entry.question)]
         if also:
             sections.append(Section(self.content.ui["also_asked"]))
             sections.extend(Section(e.answer, e.question) for e in also)
-        shown = {entry.id, *(e.id for e in also or ())}
+        shown = {entry.id, *(e.id for e in also)}
         rows: list[tuple[Button, ...]] = [
             (Button(self.content.by_id[r].short, f"e:{r}"),)
             for r in entry.related
@@ -154,7 +164,7 @@ class Brain:
                 Button(b["not_helpful"], f"f:{entry.id}:down"),
             ),
         )
-        if entry.offer_check or any(e.offer_check for e in also or ()):
+        if entry.offer_check or any(e.offer_check for e in also):
             rows.insert(0, (Button(b["doctor_check"], "d"),))
             rows.append((Button(b["topics"], "t"),))
         else:
