@@ -93,6 +93,13 @@ _SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNOREC
 _AND = re.compile(r"\band\b|[&+]", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[str, ...]:
+    """The non-blank pieces of a text split at sentence ends and "also"/"plus"
+    (a message and its parts are split several times while it is decided)."""
+    return tuple(p for p in _SENTENCE_SPLIT.split(text) if p.strip())
+
+
 @dataclass(frozen=True)
 class Candidate:
     entry_id: str
@@ -294,7 +301,7 @@ class Matcher:
         around the question does not drown it."""
         text = text[:MAX_READ_CHARS]
         best = dict(self._score(text))
-        sentences = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        sentences = _sentences(text)
         if len(sentences) > 1:
             for sentence in sentences:
                 for idx, score in self._score(sentence).items():
@@ -462,7 +469,7 @@ class Matcher:
         size = self.thresholds.max_candidates + 1
         score_piece = score_piece or self._score
         best = dict(score_piece(text))
-        sentences = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        sentences = _sentences(text)
         if len(sentences) > 1:
             for sentence in sentences:
                 if len(best) >= size:
@@ -483,13 +490,22 @@ class Matcher:
     def _could_answer(self, part: str) -> bool:
         """False when no entry can reach the answer threshold for this part."""
         ceiling = self._ceiling(part[:MAX_READ_CHARS])
-        sentences = [p for p in _SENTENCE_SPLIT.split(part[:MAX_READ_CHARS]) if p.strip()]
+        sentences = _sentences(part[:MAX_READ_CHARS])
         if len(sentences) > 1:
             ceiling = max(ceiling, *(SENTENCE_FACTOR * self._ceiling(p) for p in sentences))
         # The evidence can lift a leader by its share, and answer any "did you
         # mean" (a leader at the clarify threshold); scores are rounded to two
         # decimals before the comparison.
         best = (1.0 - EVIDENCE_WEIGHT) * ceiling + 100.0 * EVIDENCE_WEIGHT
+        return best >= self.thresholds.clarify - 0.005
+
+    def _may_answer(self, leaders: Sequence[Candidate]) -> bool:
+        """False when _judge cannot answer with these leaders: even a posterior of
+        1 would not lift the first one to the clarify threshold (the blended
+        score is rounded to two decimals)."""
+        if not leaders:
+            return False
+        best = (1.0 - EVIDENCE_WEIGHT) * leaders[0].score + 100.0 * EVIDENCE_WEIGHT
         return best >= self.thresholds.clarify - 0.005
 
     def decide(self, ranked: Sequence[Candidate]) -> Match:
@@ -546,7 +562,7 @@ class Matcher:
     def _analyse_uncached(self, text: str) -> Analysis:
         and_splits = _and_splits(text)
         score_piece: Callable[[str], dict[int, float]] = self._score
-        pieces = [p for p in _SENTENCE_SPLIT.split(text) if p.strip()]
+        pieces = list(_sentences(text))
         if len(pieces) > 1 or and_splits:
             pieces += [text, *(part for parts in and_splits for part in parts)]
         # Derive the scores of all pieces from one pass over the postings, unless
@@ -556,7 +572,7 @@ class Matcher:
         if words and self._postings_of(words) <= PIECES_UP_TO_POSTINGS:
             score_piece = _Pieces(self, words).score
         whole = self._judge(text, self._leaders(text, score_piece))
-        sentences = [p for p in _SENTENCE_SPLIT.split(text) if self._says_something(p)]
+        sentences = [p for p in _sentences(text) if self._says_something(p)]
         splits = [sentences] if len(sentences) >= 2 else []
         splits.extend(and_splits)
         for parts in splits:
@@ -575,7 +591,10 @@ class Matcher:
             for i, part in enumerate(hopeful):
                 if len(answered) + len(hopeful) - i < 2:
                     break  # too few parts left for two answers
-                m = self._judge(part, self._leaders(part, score_piece))
+                leaders = self._leaders(part, score_piece)
+                if not self._may_answer(leaders):
+                    continue
+                m = self._judge(part, leaders)
                 if m.entry_id is not None and all(a.entry_id != m.entry_id for a in answered):
                     answered.append(m)
             if len(answered) < 2:
