@@ -38,7 +38,7 @@ from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
 from bot.evidence import WordEvidence, most_likely
-from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
+from bot.text import MAX_READ_CHARS, MEMO_SIZE, STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
 OUT_OF_SCOPE = "out-of-scope"
@@ -91,6 +91,10 @@ MIN_PART_WEIGHT = 1.0
 
 _SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNORECASE)
 _AND = re.compile(r"\band\b|[&+]", re.IGNORECASE)
+
+
+# Matcher._readings: a word not read yet.
+_UNREAD: tuple[tuple[str, str | None], ...] = (("", None),)
 
 
 @lru_cache(maxsize=1024)
@@ -236,6 +240,7 @@ class Matcher:
             if len(word) >= 4:
                 self._typed_by_initial.setdefault(word[0], []).append(word)
         self._fix_typed = lru_cache(maxsize=16384)(self._fix_typed_uncached)
+        self._readings: dict[str, tuple[tuple[str, str | None], ...] | None] = {}
         # The same texts come back (whole messages, their sentences, short
         # keyword queries): remember recent results. They are read-only.
         self.query_words = lru_cache(maxsize=4096)(self._query_words_uncached)
@@ -272,8 +277,47 @@ class Matcher:
         fixed: str = best[0]
         return fixed
 
+    def _reading(self, token: str) -> tuple[tuple[str, str | None], ...] | None:
+        """How a typed word reads wherever it stands: its content words, each
+        with the known word it is (or a slip of), None for an unknown one; None
+        when its reading depends on the next words (a synonym phrase)."""
+        reading = self._readings.get(token, _UNREAD)
+        if reading is _UNREAD:
+            found = self.lexicon.alone(self._fix_typed(token))
+            if found is None:
+                reading = None
+            else:
+                reading = tuple((w, self._correct(w)) for w in found if w not in STOP_WORDS)
+            if len(self._readings) >= MEMO_SIZE:
+                self._readings.clear()
+            self._readings[token] = reading
+        return reading
+
     def _query_words_uncached(self, text: str) -> tuple[dict[str, float], float]:
         """Known words of the message with their weights, and the weight of unknown ones."""
+        known: dict[str, float] = {}
+        unknown_count = 0
+        seen: set[str] = set()
+        tokens = words(text)
+        for token in tokens:
+            reading = self._reading(token)
+            if reading is None:
+                return self._query_words_in_full(text)
+            for w, fixed in reading:
+                if w in seen:
+                    continue
+                seen.add(w)
+                if fixed is None:
+                    # A slip of a stop word ("waht") or a number carries no meaning.
+                    if not w.isdigit():
+                        unknown_count += 1
+                elif fixed not in STOP_WORDS:
+                    known[fixed] = self.idf[fixed]
+        return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
+
+    def _query_words_in_full(self, text: str) -> tuple[dict[str, float], float]:
+        """_query_words_uncached for a text with a synonym phrase in it (the
+        definition, which the word-by-word reading above follows)."""
         known: dict[str, float] = {}
         unknown_count = 0
         for w in self.lexicon.content_words(text, fix=self._fix_typed):

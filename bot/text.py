@@ -155,19 +155,26 @@ class Lexicon:
         self._phrase_starts = frozenset(key[0] for key in table if len(key) > 1)
         self._alone: dict[str, tuple[str, ...]] = {}
 
+    def alone(self, token: str) -> tuple[str, ...] | None:
+        """What canonical() turns this word into wherever it stands, or None when
+        that depends on the words after it (it begins a synonym phrase)."""
+        if token in self._phrase_starts:
+            return None
+        found = self._alone.get(token)
+        if found is None:
+            if len(self._alone) >= MEMO_SIZE:
+                self._alone.clear()
+            found = self._alone[token] = self._one(token)
+        return found
+
     def canonical(self, tokens: Sequence[str]) -> list[str]:
         """Replace synonym phrases, then stem what is left. Stop words stay."""
         out: list[str] = []
-        alone = self._alone
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if token not in self._phrase_starts:
-                found = alone.get(token)
-                if found is None:
-                    if len(alone) >= MEMO_SIZE:
-                        alone.clear()
-                    found = alone[token] = self._one(token)
+            found = self.alone(token)
+            if found is not None:
                 out.extend(found)
                 i += 1
                 continue

@@ -24,7 +24,7 @@ from bot.matcher import (
     _and_splits,
     _Pieces,
 )
-from bot.text import MAX_READ_CHARS
+from bot.text import MAX_READ_CHARS, words
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -101,6 +101,26 @@ def test_pieces_score_exactly_like_each_piece_alone(matcher: Matcher, messages: 
         scorer = _Pieces(matcher, (w for p in pieces for w in matcher.query_words(p)[0]))
         for piece in pieces:
             assert matcher._top(scorer.score(piece)) == matcher._score(piece), piece
+
+
+def test_word_by_word_reading_equals_the_definition(
+    content: Content, messages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """query_words reads a message word by word from remembered readings, and in
+    full when a synonym phrase may begin; both agree with the definition, also
+    after the memo of readings was emptied for being full."""
+    monkeypatch.setattr("bot.matcher.MEMO_SIZE", 300)
+    matcher = Matcher(content)
+    phrases = [" ".join(key) for key in matcher.lexicon._table if len(key) > 1]
+    texts = messages + [f"{t} {p}" for t, p in zip(messages, phrases * 50, strict=False)]
+    full = 0
+    for text in texts:
+        read = matcher._query_words_uncached(text)
+        assert read == matcher._query_words_in_full(text), text
+        assert list(read[0]) == list(matcher._query_words_in_full(text)[0]), text  # same order
+        full += any(matcher._reading(t) is None for t in words(text))
+    assert full > 100  # phrases were read in full
+    assert 0 < len(matcher._readings) <= 300
 
 
 def test_pieces_fall_back_for_words_the_message_lacks(matcher: Matcher) -> None:
