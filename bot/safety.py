@@ -7,29 +7,34 @@ Stop words inside a pattern are ignored, so "pain in my chest" meets
 "pain chest".
 
 Speed: which pattern words a message word matches is computed once per
-distinct word, with one rapidfuzz call per group of pattern words (the exact
-ones, and the prefixes of each length) instead of one comparison per pattern
-word; a message then tries only the patterns all of whose words it contains,
-in file order.
+distinct word. Most message words are new on first sight and match nothing,
+so that computation only tries the few pattern words an index of their
+letters allows (see `_Candidates`) with the plain definition, `_Word.matches`.
+A message then tries only the patterns all of whose words it contains, in
+file order; one in which no word matches anything stops there.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Emergency
-from bot.text import words
+from bot.text import normalize
 
 # All words of a pattern must fall within this many message words of each other.
 WINDOW = 8
 # Pattern words at least this long tolerate one slip (a swap counts as one).
 SLIP_MIN_LENGTH = 5
+# Message words remembered with their hits; past this many (junk from long-running
+# use) the memory starts afresh rather than growing without bound.
+KNOWN_WORDS_MAX = 65536
 
 _NO_HITS: frozenset[int] = frozenset()
+# Longer than any message word: the upper length bound of a stem (`word*`).
+_ANY_LENGTH = 1 << 30
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -42,7 +47,7 @@ class _Word:
     prefix: bool
 
     def matches(self, token: str) -> bool:
-        """The definition of a hit; EmergencyDetector computes the same in bulk."""
+        """The definition of a hit; EmergencyDetector tries it on a few candidates."""
         if self.prefix:
             if token.startswith(self.text):
                 return True
@@ -66,14 +71,56 @@ class _Pattern:
     words: tuple[int, ...]  # indexes into EmergencyDetector._words
 
 
-@dataclass(frozen=True)
-class _Group:
-    """Pattern words compared with a message word (or its first `length` letters)."""
+# A pattern word to try on a message word: its index, and the lengths of message
+# word it can match (a whole word: its own length, one more or one less with a slip;
+# a stem: its length or longer).
+_Candidate = tuple[int, int, int]
 
-    length: int  # 0: the whole message word (words without `*`)
-    equal: dict[str, int]  # text -> word index: equal to the (cut) message word
-    fuzzy: tuple[str, ...]  # texts that also match with one slip
-    fuzzy_ids: tuple[int, ...]
+
+class _Candidates:
+    """The pattern words a message word may match, found by a few of its letters;
+    `_Word.matches` then decides. No word that matches is left out:
+
+    A hit starts with the pattern word's first two letters, unless its one slip (a
+    letter changed, added or dropped, or two swapped) touches them. Such a slip lies
+    within the first three letters, so from its fourth letter on the message word is
+    the pattern word as it was: from the third letter if a letter was added, from the
+    fifth if one was dropped. A whole word `w` is then found by `w[2:]`, `w[3:]` or
+    `w[4:]` equal to the message word's `[3:]`; a stem, compared with as many letters
+    of the message word as it has (so its slip adds or drops none), by `w[3:5]`.
+    Words that may slip are long enough (SLIP_MIN_LENGTH) to have those letters.
+    """
+
+    def __init__(self, pattern_words: tuple[_Word, ...]) -> None:
+        # The first letters compared: two, unless a one-letter stem (`x*`) needs one.
+        self.head = min([2, *(len(w.text) for w in pattern_words if w.prefix)])
+        by_head: dict[str, list[_Candidate]] = {}
+        by_rest: dict[str, list[_Candidate]] = {}  # whole words with a slip
+        by_middle: dict[str, list[_Candidate]] = {}  # stems with a slip
+        for i, w in enumerate(pattern_words):
+            n = len(w.text)
+            slips = n >= SLIP_MIN_LENGTH
+            if w.prefix:
+                candidate = (i, n, _ANY_LENGTH)
+                if slips:
+                    by_middle.setdefault(w.text[3:5], []).append(candidate)
+            else:
+                candidate = (i, n - 1, n + 1) if slips else (i, n, n)
+                if slips:
+                    for rest in dict.fromkeys((w.text[2:], w.text[3:], w.text[4:])):
+                        by_rest.setdefault(rest, []).append(candidate)
+            by_head.setdefault(w.text[: self.head], []).append(candidate)
+        self.by_head = {k: tuple(v) for k, v in by_head.items()}
+        self.by_rest = {k: tuple(v) for k, v in by_rest.items()}
+        self.by_middle = {k: tuple(v) for k, v in by_middle.items()}
+
+    def of(self, token: str) -> tuple[_Candidate, ...]:
+        """Candidates for the message word (some twice, some of the wrong length)."""
+        return (
+            *self.by_head.get(token[: self.head], ()),
+            *self.by_rest.get(token[3:], ()),
+            *self.by_middle.get(token[3:5], ()),
+        )
 
 
 class EmergencyDetector:
@@ -91,42 +138,55 @@ class EmergencyDetector:
                     patterns.append(_Pattern(sign.name, ids))
         self._patterns = tuple(patterns)
         self._words = tuple(index)
-        # Patterns by their first word, and the set of words each one needs.
-        self._by_first: dict[int, list[int]] = {}
-        for pid, pattern in enumerate(patterns):
-            self._by_first.setdefault(pattern.words[0], []).append(pid)
+        # The set of words each pattern needs, and the patterns by one of them: the
+        # one fewest patterns need, so that a message with a common pattern word
+        # ("cant", "face", "arm": dozens of patterns each) checks few patterns.
         self._needs = tuple(frozenset(p.words) for p in patterns)
-        self._groups = _groups(self._words)
-        # Which pattern words a message word matches: computed once per distinct
-        # word, since the same words come back message after message.
-        self._hits = lru_cache(maxsize=65536)(self._hits_uncached)
+        needed_by = Counter(w for needs in self._needs for w in needs)
+        self._by_rarest: dict[int, list[int]] = {}
+        for pid, needs in enumerate(self._needs):
+            rarest = min(sorted(needs), key=needed_by.__getitem__)
+            self._by_rarest.setdefault(rarest, []).append(pid)
+        self._candidates = _Candidates(self._words)
+        # The hits of each message word seen: the same words come back message after
+        # message. A plain dict, read inline by detect(), costs less per word than a
+        # call through functools.lru_cache.
+        self._known: dict[str, frozenset[int]] = {}
 
-    def _hits_uncached(self, token: str) -> frozenset[int]:
+    def _hits(self, token: str) -> frozenset[int]:
+        """The pattern words the message word matches (computed, not remembered)."""
+        n = len(token)
+        words = self._words
         found: set[int] = set()
-        for group in self._groups:
-            cut = token[: group.length] if group.length else token
-            equal = group.equal.get(cut)
-            if equal is not None:
-                found.add(equal)
-            if group.fuzzy and len(cut) >= group.length:
-                close = process.extract(
-                    cut, group.fuzzy, scorer=OSA.distance, score_cutoff=1, limit=None
-                )
-                found.update(group.fuzzy_ids[i] for _, _, i in close)
+        for i, shortest, longest in self._candidates.of(token):
+            if shortest <= n <= longest and words[i].matches(token):
+                found.add(i)
         return frozenset(found) if found else _NO_HITS
+
+    def _learn(self, token: str) -> frozenset[int]:
+        """The hits of a word not seen yet, remembered."""
+        if len(self._known) >= KNOWN_WORDS_MAX:
+            self._known.clear()
+        hits = self._known[token] = self._hits(token)
+        return hits
 
     def detect(self, text: str) -> str | None:
         """The name of the first emergency sign the message mentions, if any."""
-        hits = [self._hits(t) for t in words(text)]
-        present: set[int] = set()
-        for here in hits:
-            present |= here
-        if not present:
+        known = self._known
+        # normalize(text), as Brain.on_text has just called it: a cache hit there
+        # (words(text) passes the limit too, which makes another cache key).
+        hits = [known[t] if t in known else self._learn(t) for t in normalize(text).split()]
+        # Most messages: no word matches any pattern word.
+        if not any(hits):
             return None
+        present = frozenset().union(*hits)
         # Only patterns whose words all occur can match; try them in file order.
-        tried = sorted(pid for w in present for pid in self._by_first.get(w, ()))
+        needs = self._needs
+        tried = sorted(
+            pid for w in present for pid in self._by_rarest.get(w, ()) if needs[pid] <= present
+        )
         for pid in tried:
-            if self._needs[pid] <= present and self._occurs(self._patterns[pid], hits):
+            if self._occurs(self._patterns[pid], hits):
                 return self._patterns[pid].sign
         return None
 
@@ -136,27 +196,9 @@ class EmergencyDetector:
         for i, here in enumerate(hits):
             if first not in here:
                 continue
-            window = hits[max(0, i - WINDOW) : i + WINDOW + 1]
-            if all(any(w in h for h in window) for w in rest):
+            # The other words each hit somewhere in the window: one union and one
+            # subset test in C rather than a generator per word and message word.
+            near = frozenset().union(*hits[max(0, i - WINDOW) : i + WINDOW + 1])
+            if near.issuperset(rest):
                 return True
         return False
-
-
-def _groups(pattern_words: tuple[_Word, ...]) -> tuple[_Group, ...]:
-    """Pattern words grouped by how a message word is compared with them: whole
-    (words without `*`) or cut to the length of a prefix (`word*`)."""
-    by_length: dict[int, list[tuple[str, int]]] = {}
-    for i, w in enumerate(pattern_words):
-        by_length.setdefault(len(w.text) if w.prefix else 0, []).append((w.text, i))
-    groups = []
-    for length, members in sorted(by_length.items()):
-        fuzzy = [(t, i) for t, i in members if len(t) >= SLIP_MIN_LENGTH]
-        groups.append(
-            _Group(
-                length,
-                dict(members),
-                tuple(t for t, _ in fuzzy),
-                tuple(i for _, i in fuzzy),
-            )
-        )
-    return tuple(groups)
