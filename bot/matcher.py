@@ -277,42 +277,51 @@ class Matcher:
         fixed: str = best[0]
         return fixed
 
-    def _reading(self, token: str) -> tuple[tuple[str, str | None], ...] | None:
-        """How a typed word reads wherever it stands: its content words, each
-        with the known word it is (or a slip of), None for an unknown one; None
-        when its reading depends on the next words (a synonym phrase)."""
-        reading = self._readings.get(token, _UNREAD)
-        if reading is _UNREAD:
-            found = self.lexicon.alone(self._fix_typed(token))
-            if found is None:
-                reading = None
-            else:
-                reading = tuple((w, self._correct(w)) for w in found if w not in STOP_WORDS)
-            if len(self._readings) >= MEMO_SIZE:
-                self._readings.clear()
-            self._readings[token] = reading
+    def _read(self, token: str) -> tuple[tuple[str, str | None], ...] | None:
+        """How a typed word reads wherever it stands (remembered): its content
+        words, each with the known word it is or is a slip of (None: unknown);
+        None when a synonym phrase may begin with it."""
+        found = self.lexicon.alone(self._fix_typed(token))
+        reading = None if found is None else self._classify(found)
+        if len(self._readings) >= MEMO_SIZE:
+            self._readings.clear()
+        self._readings[token] = reading
         return reading
 
+    def _classify(self, canonical: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+        return tuple((w, self._correct(w)) for w in canonical if w not in STOP_WORDS)
+
     def _query_words_uncached(self, text: str) -> tuple[dict[str, float], float]:
-        """Known words of the message with their weights, and the weight of unknown ones."""
+        """Known words of the message with their weights, and the weight of unknown
+        ones: _query_words_in_full, read word by word from remembered readings."""
         known: dict[str, float] = {}
         unknown_count = 0
         seen: set[str] = set()
+        readings = self._readings
         tokens = words(text)
-        for token in tokens:
-            reading = self._reading(token)
+        i = 0
+        while i < len(tokens):
+            reading = readings.get(tokens[i], _UNREAD)
+            if reading is _UNREAD:
+                reading = self._read(tokens[i])
             if reading is None:
-                return self._query_words_in_full(text)
-            for w, fixed in reading:
+                # A synonym phrase may begin here: compare the next (fixed) words.
+                fixed = [self._fix_typed(t) for t in tokens[i : i + self.lexicon.longest]]
+                found, used = self.lexicon.read_at(fixed, 0)
+                reading = self._classify(found)
+                i += used
+            else:
+                i += 1
+            for w, known_as in reading:
                 if w in seen:
                     continue
                 seen.add(w)
-                if fixed is None:
+                if known_as is None:
                     # A slip of a stop word ("waht") or a number carries no meaning.
                     if not w.isdigit():
                         unknown_count += 1
-                elif fixed not in STOP_WORDS:
-                    known[fixed] = self.idf[fixed]
+                elif known_as not in STOP_WORDS:
+                    known[known_as] = self.idf[known_as]
         return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
 
     def _query_words_in_full(self, text: str) -> tuple[dict[str, float], float]:

@@ -143,7 +143,7 @@ class Lexicon:
                 if key:
                     table[key] = target
         self._table = table
-        self._longest = max((len(k) for k in table), default=1)
+        self.longest = max((len(k) for k in table), default=1)
         first: dict[str, list[tuple[str, ...]]] = {}
         for key in sorted(table, key=lambda k: (-len(k), k)):
             first.setdefault(key[0], []).append(key)
@@ -167,25 +167,27 @@ class Lexicon:
             found = self._alone[token] = self._one(token)
         return found
 
+    def read_at(self, tokens: Sequence[str], i: int) -> tuple[tuple[str, ...], int]:
+        """What canonical() makes of the words from position i on: the output of
+        the synonym phrase beginning there (longest first) or of the one word,
+        and how many words that takes."""
+        token = tokens[i]
+        found = self.alone(token)
+        if found is not None:
+            return found, 1
+        for key in self._by_first[token]:
+            if tuple(tokens[i : i + len(key)]) == key:
+                return self._table[key], len(key)
+        return self._one(token), 1
+
     def canonical(self, tokens: Sequence[str]) -> list[str]:
         """Replace synonym phrases, then stem what is left. Stop words stay."""
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            token = tokens[i]
-            found = self.alone(token)
-            if found is not None:
-                out.extend(found)
-                i += 1
-                continue
-            for key in self._by_first[token]:
-                if tuple(tokens[i : i + len(key)]) == key:
-                    out.extend(self._table[key])
-                    i += len(key)
-                    break
-            else:
-                out.extend(self._one(token))
-                i += 1
+            found, used = self.read_at(tokens, i)
+            out.extend(found)
+            i += used
         return out
 
     def _one(self, token: str) -> tuple[str, ...]:

@@ -106,9 +106,9 @@ def test_pieces_score_exactly_like_each_piece_alone(matcher: Matcher, messages: 
 def test_word_by_word_reading_equals_the_definition(
     content: Content, messages: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """query_words reads a message word by word from remembered readings, and in
-    full when a synonym phrase may begin; both agree with the definition, also
-    after the memo of readings was emptied for being full."""
+    """query_words reads a message word by word from remembered readings,
+    comparing the next words where a synonym phrase may begin; it agrees with
+    the definition, also after the memo of readings was emptied for being full."""
     monkeypatch.setattr("bot.matcher.MEMO_SIZE", 300)
     matcher = Matcher(content)
     phrases = [" ".join(key) for key in matcher.lexicon._table if len(key) > 1]
@@ -118,8 +118,8 @@ def test_word_by_word_reading_equals_the_definition(
         read = matcher._query_words_uncached(text)
         assert read == matcher._query_words_in_full(text), text
         assert list(read[0]) == list(matcher._query_words_in_full(text)[0]), text  # same order
-        full += any(matcher._reading(t) is None for t in words(text))
-    assert full > 100  # phrases were read in full
+        full += any(matcher._read(t) is None for t in words(text))
+    assert full > 100  # where phrases may begin
     assert 0 < len(matcher._readings) <= 300
 
 
