@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Literal
 
 from rapidfuzz import process
@@ -82,8 +83,11 @@ PRUNE_ABOVE_POSTINGS = 200
 # its pieces scored from one pass over them (_Pieces).
 PIECES_UP_TO_POSTINGS = 3000
 # How many of the words with the longest posting lists _Pieces reads through the
-# phrasing signatures instead (Matcher._cells).
+# phrasing signatures instead (Matcher._common_groups).
 COMMON_WORDS = 6
+# The groups of common words remembered per subset of them, if no more than this
+# many (a large FAQ has many: they are then derived each time).
+COMMON_GROUPS_KEPT = 512
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
@@ -217,12 +221,19 @@ class Matcher:
         for w, bit in self._common.items():
             for pid in self._postings[w]:
                 self._signature[pid] |= bit
-        cells: dict[tuple[int, int], list[int]] = {}
+        # Per cell (signature, entry), the phrasing with the smallest total
+        # weight: the highest number. Filed under each common word it holds.
+        cells: dict[tuple[int, int], int] = {}
         for pid, signature in enumerate(self._signature):
             if signature:
-                cells.setdefault((signature, self._phrasing_entry[pid]), []).append(pid)
-        self._cells = [(signature, entry, pids[::-1]) for (signature, entry), pids in cells.items()]
+                cells[signature, self._phrasing_entry[pid]] = pid
+        self._cells_by_bit: dict[int, list[tuple[int, int, int]]] = {}
+        for (signature, idx), pid in cells.items():
+            for bit in self._common.values():
+                if signature & bit:
+                    self._cells_by_bit.setdefault(bit, []).append((signature, idx, pid))
         del cells
+        self._common_groups_of: dict[int, tuple[tuple[int, int, float], ...] | None] = {}
         self._bag_postings: dict[str, list[int]] = {}
         for idx, bag in enumerate(bags):
             for t in bag:
@@ -323,6 +334,45 @@ class Matcher:
                 elif known_as not in STOP_WORDS:
                     known[known_as] = self.idf[known_as]
         return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
+
+    def _common_groups(self, held: int) -> tuple[tuple[int, int, float], ...]:
+        """For a message holding the common words `held` (their signature bits):
+        the phrasings holding some of them, grouped by which ones and by entry,
+        as (those words' bits, entry, factor of the group's best phrasing). At
+        most one set per subset of the common words: remembered while small."""
+        found = self._common_groups_of.get(held)
+        if found:
+            return found
+        best: dict[tuple[int, int], int] = {}
+        for bit in self._common.values():
+            if held & bit:
+                for signature, entry, pid in self._cells_by_bit.get(bit, ()):
+                    if signature & held & (bit - 1):
+                        continue  # met under a lower bit already
+                    key = (signature & held, entry)
+                    if pid > best.get(key, -1):
+                        best[key] = pid
+        factor_of = self._phrasing_factor
+        found = tuple((shared, entry, factor_of[pid]) for (shared, entry), pid in best.items())
+        # Remembered if small; else only that they are many (see _few_groups).
+        self._common_groups_of[held] = found if len(found) <= COMMON_GROUPS_KEPT else None
+        return found
+
+    def _few_groups(self, words: Iterable[str]) -> bool:
+        """Whether _Pieces would score one piece with these words over at most
+        PRUNE_ABOVE_POSTINGS groups and postings: then it is the cheaper way (a
+        small FAQ), otherwise the pruned scoring of _score_words is."""
+        held, postings = 0, 0
+        for w in words:
+            bit = self._common.get(w)
+            if bit is None:
+                postings += len(self._postings.get(w, ()))
+            else:
+                held |= bit
+        if held and held not in self._common_groups_of:
+            self._common_groups(held)
+        groups = self._common_groups_of.get(held, ()) if held else ()
+        return groups is not None and len(groups) + postings <= PRUNE_ABOVE_POSTINGS
 
     def _query_words_in_full(self, text: str) -> tuple[dict[str, float], float]:
         """_query_words_uncached for a text with a synonym phrase in it (the
@@ -615,14 +665,18 @@ class Matcher:
     def _analyse_uncached(self, text: str) -> Analysis:
         and_splits = _and_splits(text)
         score_piece: Callable[[str], dict[int, float]] = self._score
-        pieces = list(_sentences(text))
-        if len(pieces) > 1 or and_splits:
-            pieces += [text, *(part for parts in and_splits for part in parts)]
+        pieces = [text]
+        if len(_sentences(text)) > 1 or and_splits:
+            pieces += [*_sentences(text), *(part for parts in and_splits for part in parts)]
         # Derive the scores of all pieces from one pass over the postings, unless
         # the postings are long (a large FAQ: each piece then scores only what
-        # can lead).
+        # can lead; one piece alone, unless few groups hold its words).
         words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
-        if words and self._postings_of(words) <= PIECES_UP_TO_POSTINGS:
+        if (
+            words
+            and self._postings_of(words) <= PIECES_UP_TO_POSTINGS
+            and (len(pieces) > 1 or self._few_groups(words))
+        ):
             score_piece = _Pieces(self, words).score
         whole = self._judge(text, self._leaders(text, score_piece))
         sentences = [p for p in _sentences(text) if self._says_something(p)]
@@ -662,8 +716,8 @@ class Matcher:
 class _Pieces:
     """Scores of the pieces of one message (the whole, its sentences, the parts of
     its "and" splits), all derived from one pass over the postings of the
-    message's known words (for the most common words, over the phrasing cells
-    of Matcher._cells instead of their long posting lists).
+    message's known words (for the most common words, from the groups of
+    Matcher._common_groups instead of their long posting lists).
 
     The phrasings the message touches are grouped by entry and by which of the
     message's words they share; a piece's known words are a subset of those, so
@@ -707,22 +761,16 @@ class _Pieces:
             key = mask | signature_of[pid] & held | entry_of[pid] << shift
             if pid > best_of(key, -1):
                 smallest[key] = pid
-        # The others share only common words: in each cell of phrasings with the
-        # same signature and entry, the first one (smallest total) not met above.
-        for signature, entry, pids in matcher._cells:
-            signature &= held
-            if signature:
-                for pid in pids:
-                    if pid not in masks:
-                        key = signature | entry << shift
-                        if pid > best_of(key, -1):
-                            smallest[key] = pid
-                        break
         full = (1 << shift) - 1
         factor_of = matcher._phrasing_factor
         self._groups: list[tuple[int, int, float]] = [
             (key & full, key >> shift, factor_of[pid]) for key, pid in smallest.items()
         ]
+        # Phrasings with common words only: one group per cell of the same common
+        # words and entry, from its best phrasing. That phrasing may hold another
+        # of the message's words too; it then scores at least as much in its own
+        # group above, so each entry's best score is the same.
+        self._common = matcher._common_groups(held) if held else ()
         bags: dict[int, int] = {}
         for w, bit in self._bit.items():
             for idx in matcher._bag_postings.get(w, ()):
@@ -768,7 +816,7 @@ class _Pieces:
                 summed[shared] = weight
             return weight
 
-        for mask, entry, factor in self._groups:
+        for mask, entry, factor in chain(self._common, self._groups):
             shared = mask & query
             if shared:
                 value = powered.get(shared)
@@ -785,9 +833,12 @@ class _Pieces:
                     best[entry] = value
         # The same as scaling each score: rounding keeps the order.
         scale = 100.0 / q_total**QUERY_COVERAGE_EXPONENT
-        # Not cut to the leaders like Matcher._score: the pieces of one message
-        # are not remembered beyond it, and _leaders ranks them all the same.
-        return {entry: scale * value for entry, value in best.items()}
+        scores = {entry: scale * value for entry, value in best.items()}
+        # Cut to the leaders like Matcher._score only when many (a large FAQ):
+        # _leaders ranks them all the same, and the pieces are not kept.
+        if len(scores) > 4 * (self._matcher.thresholds.max_candidates + 3):
+            return self._matcher._top(scores)
+        return scores
 
 
 def _contains(ordered: Sequence[int], value: int) -> bool:
