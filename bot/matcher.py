@@ -352,8 +352,21 @@ class Matcher:
                     key = (signature & held, entry)
                     if pid > best.get(key, -1):
                         best[key] = pid
+        # A group whose words are a subset of another's of the same entry, with no
+        # larger factor, never scores more than it for any piece: left out.
         factor_of = self._phrasing_factor
-        found = tuple((shared, entry, factor_of[pid]) for (shared, entry), pid in best.items())
+        by_factor = sorted(
+            ((factor_of[pid], shared, entry) for (shared, entry), pid in best.items()),
+            reverse=True,
+        )
+        front: dict[int, list[int]] = {}
+        kept: list[tuple[int, int, float]] = []
+        for factor, shared, entry in by_factor:
+            above = front.setdefault(entry, [])
+            if not any(shared & other == shared for other in above):
+                above.append(shared)
+                kept.append((shared, entry, factor))
+        found = tuple(kept)
         # Remembered if small; else only that they are many (see _few_groups).
         self._common_groups_of[held] = found if len(found) <= COMMON_GROUPS_KEPT else None
         return found
