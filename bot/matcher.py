@@ -599,7 +599,11 @@ class Matcher:
                     score *= SENTENCE_FACTOR
                     if score > best.get(idx, -1.0):
                         best[idx] = score
-        # Best first, ties in file order.
+        return self._rank(best)
+
+    def _rank(self, best: dict[int, float]) -> list[Candidate]:
+        """The first `max_candidates + 1` entries by score, ties in file order."""
+        size = self.thresholds.max_candidates + 1
         ranked = heapq.nsmallest(size, [(-score, idx) for idx, score in best.items()])
         return [Candidate(self.entry_ids[idx], round(-score, 2)) for score, idx in ranked]
 
@@ -677,21 +681,41 @@ class Matcher:
 
     def _analyse_uncached(self, text: str) -> Analysis:
         and_splits = _and_splits(text)
-        score_piece: Callable[[str], dict[int, float]] = self._score
-        pieces = [text]
+        score_piece = self._piece_scorer(self._pieces(text, and_splits))
+        whole = self._judge(text, self._leaders(text, score_piece))
+        return self._several(text, whole, and_splits, score_piece) or Analysis(whole)
+
+    def _pieces(self, text: str, and_splits: list[list[str]]) -> list[str]:
+        """The texts whose scores deciding this message may read: the whole, and
+        if it has several, its sentences and the parts of its "and" splits."""
         if len(_sentences(text)) > 1 or and_splits:
-            pieces += [*_sentences(text), *(part for parts in and_splits for part in parts)]
-        # Derive the scores of all pieces from one pass over the postings, unless
-        # the postings are long (a large FAQ: each piece then scores only what
-        # can lead; one piece alone, unless few groups hold its words).
+            return [text, *_sentences(text), *(part for parts in and_splits for part in parts)]
+        return [text]
+
+    def _piece_scorer(self, pieces: list[str]) -> Callable[[str], dict[int, float]]:
+        """Scores of the message's pieces derived from one pass over the postings
+        (_Pieces), unless the postings are long (a large FAQ: each piece then
+        scores only what can lead; one piece alone, unless few groups hold its
+        words)."""
         words = dict.fromkeys(w for piece in pieces for w in self.query_words(piece)[0])
         if (
             words
             and self._postings_of(words) <= PIECES_UP_TO_POSTINGS
             and (len(pieces) > 1 or self._few_groups(words))
         ):
-            score_piece = _Pieces(self, words).score
-        whole = self._judge(text, self._leaders(text, score_piece))
+            return _Pieces(self, words).score
+        return self._score
+
+    def _several(
+        self,
+        text: str,
+        whole: Match,
+        and_splits: list[list[str]],
+        score_piece: Callable[[str], dict[int, float]],
+    ) -> Analysis | None:
+        """The answers to a message's questions when its parts ask for different
+        entries (and the whole message either is not answered outright or is
+        answered with one of them), else None."""
         sentences = [p for p in _sentences(text) if self._says_something(p)]
         splits = [sentences] if len(sentences) >= 2 else []
         splits.extend(and_splits)
@@ -723,7 +747,7 @@ class Matcher:
             ids = [a.entry_id for a in answered if a.entry_id]
             if whole.outcome != "answer" or whole.entry_id in ids:
                 return Analysis(answered[0], tuple(ids[1:]))
-        return Analysis(whole)
+        return None
 
 
 class _Pieces:
