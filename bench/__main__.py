@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, latency, machine, messages, report, scale, startup
+from bench import e2e, features, latency, machine, messages, report, scale, startup
 from bot.content import load_content
 
-SECTIONS = ("latency", "scale", "e2e", "startup")
+SECTIONS = ("latency", "scale", "e2e", "startup", "features")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Plan:
     startup_runs: int
     startup_messages: int
     startup_users: int
+    features_repeats: int
+    features_cv_files: tuple[str, ...]
 
 
 FULL = Plan(
@@ -54,6 +56,8 @@ FULL = Plan(
     startup_runs=5,
     startup_messages=200,
     startup_users=20,
+    features_repeats=5,
+    features_cv_files=features.CV_FILES,
 )
 QUICK = Plan(
     latency_every=4,
@@ -69,6 +73,8 @@ QUICK = Plan(
     startup_runs=1,
     startup_messages=20,
     startup_users=5,
+    features_repeats=1,
+    features_cv_files=features.CV_FILES[:3],
 )
 
 
@@ -172,6 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.print_startup(out, boot)
         figures["startup"] = boot.as_dict()
         background("startup", meter)
+
+    if "features" in chosen:
+        meter = machine.LoadMeter()
+        costs = features.run_features(
+            content, mix[:: plan.latency_every], plan.features_repeats, plan.features_cv_files
+        )
+        report.print_features(out, costs, len(plan.features_cv_files))
+        figures["features"] = [c.as_dict() for c in costs]
+        background("features", meter)
 
     results = report.verdicts(lat, points, runs, boot)
     report.print_targets(out, results)

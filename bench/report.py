@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 
 from bench.e2e import NO_LIMITER, RunFigures
+from bench.features import FeatureFigures
 from bench.latency import SERIES, LatencyResult
 from bench.machine import Machine
 from bench.scale import ScalePoint
@@ -33,6 +34,7 @@ SECTION_TITLES = {
     "scale": "2. Scale: synthetic FAQs",
     "e2e": "3. End-to-end throughput (real Application, fake Bot API)",
     "startup": "4. Start-up time and memory",
+    "features": "5. What each answer feature costs (no target: for decisions)",
     "targets": "Targets",
 }
 
@@ -186,6 +188,28 @@ def print_startup(out: Print, s: StartupFigures) -> None:
     out(
         f"  target {RSS.label} {RSS.describe()}: bot VmHWM {s.vm_hwm_mib:.1f} MiB  "
         f"{_mark(RSS, s.vm_hwm_mib)}"
+    )
+
+
+def print_features(out: Print, costs: list[FeatureFigures], cv_sets: int) -> None:
+    header(out, "features")
+    out("  Brain.on_text first sight on the mix of section 1 (ms); answers by leave-one-set-out")
+    out(f"  cross-validation over {cv_sets} tuning sets (%); each variant drops one more feature;")
+    out("  2nd q. offered: of two-question messages, the second entry answered or offered")
+    out(
+        f"  {'variant':<20} {'median':>7} {'p99':>7}   {'answered':>8} {'clarified':>9} "
+        f"{'wrong':>6} {'off-topic ans.':>14} {'2nd q. offered':>14}"
+    )
+    for c in costs:
+        s = c.latency
+        out(
+            f"  {c.name:<20} {_ms(s.median_ms):>7} {_ms(s.p99_ms):>7}   {c.answered:7.1f}% "
+            f"{c.clarified:8.1f}% {c.wrong:5.1f}% {c.off_topic_answered:13.1f}% "
+            f"{c.second_question:13.1f}%"
+        )
+    met = [c.name for c in costs if MATCH_P99_REAL.met(c.latency.p99_ms)]
+    out(
+        f"  variants within {MATCH_P99_REAL.label} {MATCH_P99_REAL.describe()}: {', '.join(met) or 'none'}"
     )
 
 

@@ -24,6 +24,7 @@ SECTIONS = (
     "== 2. Scale: synthetic FAQs ==",
     "== 3. End-to-end throughput",
     "== 4. Start-up time and memory ==",
+    "== 5. What each answer feature costs",
     "== Targets ==",
 )
 TARGET_LABELS = (
@@ -79,6 +80,16 @@ def test_figures_are_written(quick_run: tuple[str, dict[str, object], Path]) -> 
     _, data, chart = quick_run
     for key in ("machine", "code", "latency", "scale", "e2e", "startup", "targets", "load"):
         assert key in data, key
+    variants = data["features"]
+    assert isinstance(variants, list)
+    assert [v["name"] for v in variants] == [
+        "as built",
+        "one question",
+        "whole message only",
+        "no second opinion",
+    ]
+    # Each variant answers the cross-validation sets (its figures are percentages).
+    assert all(0 < v["answered"] <= 100 for v in variants)
     e2e = data["e2e"]
     assert isinstance(e2e, list)
     for run in e2e:
