@@ -9,6 +9,9 @@ quality by the leave-one-set-out cross-validation of `make cv` (tuning sets
 only; the frozen test splits are not read here):
 
   as built              every feature
+  "and" in one sentence a second question joined by "and" is looked for only in
+                        messages of one sentence (the slowest messages are long
+                        letters with several sentences and several "and"s)
   one question          a message is one question: no second question answered
                         (no split into sentences or at "and" for separate answers)
   whole message only    ... and the sentences of a long message are not scored
@@ -34,10 +37,28 @@ from bot import evaluation
 from bot import text as bot_text
 from bot.brain import Brain
 from bot.content import Content
-from bot.matcher import Analysis, Candidate, Match, Matcher
+from bot.matcher import Analysis, Candidate, Match, Matcher, _sentences
 
 SEED = 20261128
 CV_FILES = ("eval-tune.yaml", *(f"eval-dev{n}.yaml" for n in ("", 2, 3, 4, 5, 6, 7, 8)))
+
+
+class AndInOneSentence(Matcher):
+    def _pieces(self, text: str, and_splits: list[list[str]]) -> list[str]:
+        return super()._pieces(text, self._and(text, and_splits))
+
+    def _several(
+        self,
+        text: str,
+        whole: Match,
+        and_splits: list[list[str]],
+        score_piece: Callable[[str], dict[int, float]],
+    ) -> Analysis | None:
+        return super()._several(text, whole, self._and(text, and_splits), score_piece)
+
+    @staticmethod
+    def _and(text: str, and_splits: list[list[str]]) -> list[list[str]]:
+        return [] if len(_sentences(text)) > 1 else and_splits
 
 
 class OneQuestion(Matcher):
@@ -65,6 +86,7 @@ class NoSecondOpinion(WholeMessageOnly):
 
 VARIANTS: tuple[tuple[str, type[Matcher]], ...] = (
     ("as built", Matcher),
+    ('"and" in one sentence', AndInOneSentence),
     ("one question", OneQuestion),
     ("whole message only", WholeMessageOnly),
     ("no second opinion", NoSecondOpinion),

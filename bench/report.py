@@ -197,13 +197,13 @@ def print_features(out: Print, costs: list[FeatureFigures], cv_sets: int) -> Non
     out(f"  cross-validation over {cv_sets} tuning sets (%); each variant drops one more feature;")
     out("  2nd q. offered: of two-question messages, the second entry answered or offered")
     out(
-        f"  {'variant':<20} {'median':>7} {'p99':>7}   {'answered':>8} {'clarified':>9} "
+        f"  {'variant':<22} {'median':>7} {'p99':>7}   {'answered':>8} {'clarified':>9} "
         f"{'wrong':>6} {'off-topic ans.':>14} {'2nd q. offered':>14}"
     )
     for c in costs:
         s = c.latency
         out(
-            f"  {c.name:<20} {_ms(s.median_ms):>7} {_ms(s.p99_ms):>7}   {c.answered:7.1f}% "
+            f"  {c.name:<22} {_ms(s.median_ms):>7} {_ms(s.p99_ms):>7}   {c.answered:7.1f}% "
             f"{c.clarified:8.1f}% {c.wrong:5.1f}% {c.off_topic_answered:13.1f}% "
             f"{c.second_question:13.1f}%"
         )

@@ -84,6 +84,7 @@ def test_figures_are_written(quick_run: tuple[str, dict[str, object], Path]) -> 
     assert isinstance(variants, list)
     assert [v["name"] for v in variants] == [
         "as built",
+        '"and" in one sentence',
         "one question",
         "whole message only",
         "no second opinion",
