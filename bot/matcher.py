@@ -853,14 +853,15 @@ class _Pieces:
                 summed[shared] = weight
             return weight
 
+        powered_of, best_of = powered.get, best.get
         for mask, entry, factor in chain(self._common, self._groups):
             shared = mask & query
             if shared:
-                value = powered.get(shared)
+                value = powered_of(shared)
                 if value is None:
                     value = powered[shared] = weight_of(shared) ** _POWER
                 value *= factor
-                if value > best.get(entry, -1.0):
+                if value > best_of(entry, -1.0):
                     best[entry] = value
         for mask, entry in self._bags:
             shared = mask & query
