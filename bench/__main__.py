@@ -56,7 +56,7 @@ FULL = Plan(
     startup_runs=5,
     startup_messages=200,
     startup_users=20,
-    features_repeats=5,
+    features_repeats=10,
     features_cv_files=features.CV_FILES,
 )
 QUICK = Plan(
