@@ -405,8 +405,16 @@ class Matcher:
         return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
 
     def _says_something_uncached(self, text: str) -> bool:
-        """Whether a sentence has a content word (as typed, before corrections)."""
-        return bool(self.lexicon.content_words(text))
+        """Whether a sentence has a content word (as typed, before corrections):
+        bool(lexicon.content_words(text)), stopping at the first one."""
+        tokens = words(text)
+        i = 0
+        while i < len(tokens):
+            found, used = self.lexicon.read_at(tokens, i)
+            if any(w not in STOP_WORDS for w in found):
+                return True
+            i += used
+        return False
 
     # -- scoring ----------------------------------------------------------
 
@@ -604,7 +612,9 @@ class Matcher:
     def _rank(self, best: dict[int, float]) -> list[Candidate]:
         """The first `max_candidates + 1` entries by score, ties in file order."""
         size = self.thresholds.max_candidates + 1
-        ranked = heapq.nsmallest(size, [(-score, idx) for idx, score in best.items()])
+        order = [(-score, idx) for idx, score in best.items()]
+        # sorted() is one C call; a heap pays off only for long lists (a large FAQ).
+        ranked = sorted(order)[:size] if len(order) <= 64 else heapq.nsmallest(size, order)
         return [Candidate(self.entry_ids[idx], round(-score, 2)) for score, idx in ranked]
 
     def _could_answer(self, part: str) -> bool:
@@ -716,8 +726,10 @@ class Matcher:
         """The answers to a message's questions when its parts ask for different
         entries (and the whole message either is not answered outright or is
         answered with one of them), else None."""
-        sentences = [p for p in _sentences(text) if self._says_something(p)]
-        splits = [sentences] if len(sentences) >= 2 else []
+        sentences = _sentences(text)
+        if len(sentences) > 1:
+            sentences = tuple(p for p in sentences if self._says_something(p))
+        splits = [list(sentences)] if len(sentences) >= 2 else []
         splits.extend(and_splits)
         for parts in splits:
             # "why do people say magnesium" alone says too little; a part no entry

@@ -123,6 +123,16 @@ def test_word_by_word_reading_equals_the_definition(
     assert 0 < len(matcher._readings) <= 300
 
 
+def test_says_something_stops_at_the_first_content_word(
+    matcher: Matcher, messages: list[str]
+) -> None:
+    pieces = [p for text in messages for p in _SENTENCE_SPLIT.split(text)]
+    pieces += ["", "   ", "and the", "is it", "thanks a lot", "very low magnesium"]
+    for piece in pieces:
+        expected = bool(matcher.lexicon.content_words(piece))
+        assert matcher._says_something_uncached(piece) is expected, piece
+
+
 def test_pieces_fall_back_for_words_the_message_lacks(matcher: Matcher) -> None:
     scorer = _Pieces(matcher, matcher.query_words("magnesium foods")[0])
     text = "lip twitching and magnesium"
