@@ -378,17 +378,20 @@ class Matcher:
         """Whether _Pieces would score one piece with these words over at most
         PRUNE_ABOVE_POSTINGS groups and postings: then it is the cheaper way (a
         small FAQ), otherwise the pruned scoring of _score_words is."""
-        held, postings = 0, 0
+        held, postings, cells = 0, 0, 0
         for w in words:
             bit = self._common.get(w)
             if bit is None:
                 postings += len(self._postings.get(w, ()))
-            else:
+            elif not held & bit:
                 held |= bit
-        if held and held not in self._common_groups_of:
-            self._common_groups(held)
-        groups = self._common_groups_of.get(held, ()) if held else ()
-        return groups is not None and len(groups) + postings <= PRUNE_ABOVE_POSTINGS
+                cells += len(self._cells_by_bit.get(bit, ()))
+        # The groups are no more than the cells they come from: derive them only
+        # when that many are remembered (else it is a large FAQ: many groups).
+        if cells > COMMON_GROUPS_KEPT or postings > PRUNE_ABOVE_POSTINGS:
+            return False
+        groups = self._common_groups(held) if held else ()
+        return len(groups) + postings <= PRUNE_ABOVE_POSTINGS
 
     def _query_words_in_full(self, text: str) -> tuple[dict[str, float], float]:
         """_query_words_uncached for a text with a synonym phrase in it (the
