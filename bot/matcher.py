@@ -19,7 +19,10 @@ How a message is scored:
    answer, and an answer it disagrees with becomes a "did you mean".
 
 Only phrasings that share a word with the message are scored (an inverted
-index), so the cost grows with the overlap, not with the size of the FAQ.
+index; for the few most common words, groups of phrasings by which of them
+they hold: _Pieces), so the cost grows with the overlap, not with the size of
+the FAQ. Every shortcut scores exactly like the plain definition it replaces
+(tests/test_matcher_speed.py).
 """
 
 from __future__ import annotations
@@ -778,9 +781,10 @@ class _Pieces:
     message's words they share; a piece's known words are a subset of those, so
     within a group every phrasing shares the same words with the piece, and the
     one with the smallest total weight scores best. A piece is then scored over
-    the groups (tens) instead of the phrasings (hundreds), with the very same
-    arithmetic (weights summed in the piece's word order) as Matcher._score.
-    A piece with a word the message as a whole lacks is scored the plain way.
+    the groups (tens) instead of the phrasings (hundreds), with the same
+    arithmetic as Matcher._score (sums of weights are exact: _dyadic, so the
+    pieces share them). A piece with a word the message as a whole lacks is
+    scored the plain way.
     """
 
     def __init__(self, matcher: Matcher, words: Iterable[str]) -> None:
