@@ -44,26 +44,13 @@ CV_FILES = ("eval-tune.yaml", *(f"eval-dev{n}.yaml" for n in ("", 2, 3, 4, 5, 6,
 
 
 class AndInOneSentence(Matcher):
-    def _pieces(self, text: str, and_splits: list[list[str]]) -> list[str]:
-        return super()._pieces(text, self._and(text, and_splits))
-
-    def _several(
-        self,
-        text: str,
-        whole: Match,
-        and_splits: list[list[str]],
-        score_piece: Callable[[str], dict[int, float]],
-    ) -> Analysis | None:
-        return super()._several(text, whole, self._and(text, and_splits), score_piece)
-
-    @staticmethod
-    def _and(text: str, and_splits: list[list[str]]) -> list[list[str]]:
-        return [] if len(_sentences(text)) > 1 else and_splits
+    def _and_splits(self, text: str) -> list[list[str]]:
+        return [] if len(_sentences(text)) > 1 else super()._and_splits(text)
 
 
 class OneQuestion(Matcher):
-    def _pieces(self, text: str, and_splits: list[list[str]]) -> list[str]:
-        return super()._pieces(text, [])
+    def _and_splits(self, text: str) -> list[list[str]]:
+        return []
 
     def _several(self, *args: Any) -> Analysis | None:
         return None

@@ -699,10 +699,14 @@ class Matcher:
         return self._analyse(text[:MAX_READ_CHARS])
 
     def _analyse_uncached(self, text: str) -> Analysis:
-        and_splits = _and_splits(text)
+        and_splits = self._and_splits(text)
         score_piece = self._piece_scorer(self._pieces(text, and_splits))
         whole = self._judge(text, self._leaders(text, score_piece))
         return self._several(text, whole, and_splits, score_piece) or Analysis(whole)
+
+    def _and_splits(self, text: str) -> list[list[str]]:
+        """Where "and" may join two questions: the two parts at each seam."""
+        return _and_splits(text)
 
     def _pieces(self, text: str, and_splits: list[list[str]]) -> list[str]:
         """The texts whose scores deciding this message may read: the whole, and
