@@ -1,7 +1,8 @@
 """The matcher's shortcuts score exactly like the plain definitions they replace:
 deduplicated phrasings, the leaders-only ranking of `match`, a message's pieces
-scored from one pass over the postings, and splits left out when no part can be
-answered."""
+scored from one pass over the postings (phrasings of the most common words in
+groups), words read from remembered readings, and splits left out when no part
+can be answered."""
 
 from __future__ import annotations
 
@@ -213,3 +214,23 @@ def test_leaders_on_the_real_faq_too(matcher: Matcher, messages: list[str]) -> N
             q_total = sum(known.values()) + unknown
             leading = matcher._score_leading(known, q_total)
             assert matcher._top(leading) == matcher._top(matcher._score_all(known, q_total))
+
+
+def test_pieces_of_a_large_faq_score_like_each_piece_alone(
+    large: tuple[Matcher, list[str]],
+) -> None:
+    """On 1,000 entries the common words' groups are many (not remembered) and
+    dominated groups are dropped: every piece still scores as alone."""
+    matcher, queries = large
+    joined = [
+        f"{a}. {b} and {c}" for a, b, c in zip(queries, queries[1:], queries[2:], strict=False)
+    ]
+    grouped = 0
+    for text in joined[::3]:
+        pieces = matcher._pieces(text, matcher._and_splits(text))
+        words = dict.fromkeys(w for p in pieces for w in matcher.query_words(p)[0])
+        scorer = _Pieces(matcher, words)
+        grouped += bool(scorer._common)
+        for piece in pieces:
+            assert matcher._top(scorer.score(piece)) == matcher._score(piece), piece
+    assert grouped > 50
