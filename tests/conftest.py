@@ -13,7 +13,7 @@ from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 FAQ = ROOT / "faq.yaml"
-ARTICLE = ROOT.parent / "shared" / "seed" / "article.txt"
+ARTICLE = ROOT / "docs" / "article.txt"
 
 
 @pytest.fixture(scope="session")
