@@ -133,6 +133,8 @@ class Content:
     out_of_scope: tuple[str, ...] = ()
     # Telegram command name -> its description in the command menu.
     commands: Mapping[str, str] = field(default_factory=dict)
+    # The file holding the matcher's training phrasings (faq.yaml's `phrasings:`), if any.
+    phrasings_path: str | None = None
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -331,15 +333,17 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def _with_examples(ck: _Checker, entries: tuple[Entry, ...], raw: Any) -> tuple[Entry, ...]:
+def _with_examples(
+    ck: _Checker, entries: tuple[Entry, ...], raw: Any, where: str
+) -> tuple[Entry, ...]:
     """Attach `examples: {entry id: [messages]}` to their entries."""
-    data = ck.mapping(raw, "examples")
+    data = ck.mapping(raw, where)
     ids = {e.id for e in entries}
     for key in data:
         if key not in ids:
-            ck.fail(f"examples, entry '{key}'", "unknown entry id")
+            ck.fail(f"{where}, entry '{key}'", "unknown entry id")
     return tuple(
-        replace(e, examples=ck.text_list(data, e.id, "examples", required=False)) for e in entries
+        replace(e, examples=ck.text_list(data, e.id, where, required=False)) for e in entries
     )
 
 
@@ -600,11 +604,20 @@ TOP_KEYS = {
     "doctor_check",
     "out_of_scope",
     "examples",
+    "phrasings",
 }
+# What the phrasings file (faq.yaml's `phrasings:`) may hold.
+PHRASINGS_KEYS = {"examples", "out_of_scope"}
 
 
-def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
-    """Validate already-parsed YAML data; raise ContentError with every problem."""
+def parse_content(
+    data: Any, path: Path | str = "faq.yaml", phrasings_file: str | None = None
+) -> Content:
+    """Validate already-parsed YAML data; raise ContentError with every problem.
+
+    `phrasings_file` names the file that `examples` and `out_of_scope` came from,
+    when it is not faq.yaml itself, so that their problems point there.
+    """
     ck = _Checker()
     top = ck.mapping(data, "top level")
     if not top:
@@ -626,8 +639,9 @@ def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))
     doctor_check = _doctor_check(ck, top.get("doctor_check"))
-    out_of_scope = ck.text_list(top, "out_of_scope", "top level", required=False)
-    entries = _with_examples(ck, entries, top.get("examples", {}))
+    where = f"{phrasings_file}, " if phrasings_file else ""
+    out_of_scope = ck.text_list(top, "out_of_scope", f"{where}top level", required=False)
+    entries = _with_examples(ck, entries, top.get("examples", {}), f"{where}examples")
     if ck.problems:
         raise ContentError(path, ck.problems)
     return Content(
@@ -649,9 +663,31 @@ def parse_content(data: Any, path: Path | str = "faq.yaml") -> Content:
 
 
 def load_content(path: Path | str) -> Content:
-    """Read and validate faq.yaml. Raises ContentError naming file, entry and field."""
+    """Read and validate faq.yaml and the phrasings file it names.
+
+    Raises ContentError naming file, entry and field.
+    """
     p = Path(path)
-    return parse_content(read_yaml(p), p)
+    data = read_yaml(p)
+    ref = data.get("phrasings") if isinstance(data, dict) else None
+    if ref is None:
+        return parse_content(data, p)
+    if not isinstance(ref, str) or not ref.strip() or Path(ref).is_absolute():
+        raise ContentError(
+            p, [f"top level, field 'phrasings': must be a file name next to {p.name}"]
+        )
+    phrasings_path = p.parent / ref
+    extra = read_yaml(phrasings_path)
+    ck = _Checker()
+    extra_map = ck.mapping(extra, "top level")
+    ck.unknown_keys(extra_map, PHRASINGS_KEYS, "top level")
+    for key in PHRASINGS_KEYS & extra_map.keys() & data.keys():
+        ck.fail(f"top level, field '{key}'", f"is also in {p.name}: keep it in one file")
+    if ck.problems:
+        raise ContentError(phrasings_path, ck.problems)
+    merged = {k: v for k, v in data.items() if k != "phrasings"} | extra_map
+    content = parse_content(merged, p, phrasings_file=ref)
+    return replace(content, phrasings_path=str(phrasings_path))
 
 
 def default_faq_path() -> Path:

@@ -15,19 +15,23 @@ class ReloadResult:
     error: str | None = None
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
+def _signature(*paths: str | Path | None) -> tuple[tuple[int, int] | None, ...]:
+    """When and how big each file is: faq.yaml and the phrasings file it names."""
+    marks: list[tuple[int, int] | None] = []
+    for path in paths:
+        try:
+            st = Path(path).stat() if path else None
+        except OSError:
+            st = None
+        marks.append((st.st_mtime_ns, st.st_size) if st else None)
+    return tuple(marks)
 
 
 class ContentReloader:
     def __init__(self, path: Path, content: Content) -> None:
         self.path = path
         self.content = content
-        self._seen = _signature(path)
+        self._seen = _signature(path, content.phrasings_path)
 
     def poll(self, force: bool = False) -> ReloadResult | None:
         """Reload when the file changed (or when forced); None when there is nothing new.
@@ -35,7 +39,7 @@ class ContentReloader:
         A file that fails validation is reported once per change, and the
         content that was serving stays.
         """
-        signature = _signature(self.path)
+        signature = _signature(self.path, self.content.phrasings_path)
         if not force and signature == self._seen:
             return None
         self._seen = signature

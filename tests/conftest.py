@@ -13,6 +13,7 @@ from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 FAQ = ROOT / "faq.yaml"
+PHRASINGS = ROOT / "faq-phrasings.yaml"
 ARTICLE = ROOT / "docs" / "article.txt"
 
 

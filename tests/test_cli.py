@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FAQ, ROOT
+from tests.conftest import FAQ, PHRASINGS, ROOT
 
 ENV = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "FAQ_PATH"}}
 
@@ -64,6 +65,7 @@ def test_check_passes_on_the_real_file_and_fails_on_a_broken_one(tmp_path: Path)
     assert ok.returncode == 0, ok.stderr
     assert "OK: 13 entries" in ok.stdout
     broken = tmp_path / "faq.yaml"
+    shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     broken.write_text(FAQ.read_text(encoding="utf-8").replace("  - id: foods\n", "  - id: cause\n"))
     bad = faqbot("--faq", str(broken), "check")
     assert bad.returncode == 2
@@ -74,6 +76,7 @@ def test_check_passes_on_the_real_file_and_fails_on_a_broken_one(tmp_path: Path)
 
 def test_check_lists_confusable_phrasings(tmp_path: Path) -> None:
     confused = tmp_path / "faq.yaml"
+    shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     text = FAQ.read_text(encoding="utf-8")
     # An alternate of 'foods' that is really the daily-amount question.
     text = text.replace(

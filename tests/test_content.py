@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 import yaml
 
 from bot.content import MAX_FILE_BYTES, Content, ContentError, load_content, parse_content
-from tests.conftest import ARTICLE, FAQ
+from tests.conftest import ARTICLE, FAQ, PHRASINGS
 
 FAQ_IDS = ["cause", "mechanism", "symptoms", "other-causes", "foods", "supplements", "see-doctor"]
 
@@ -62,8 +63,11 @@ def test_required_entries_exist_with_distinct_phrasings(content: Content) -> Non
 
 
 def _raw() -> dict[str, Any]:
+    """faq.yaml with its phrasings file folded in, as parse_content takes it."""
     data = yaml.safe_load(FAQ.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
+    del data["phrasings"]
+    data |= yaml.safe_load(PHRASINGS.read_text(encoding="utf-8"))
     return copy.deepcopy(data)
 
 
@@ -215,3 +219,26 @@ def test_examples_must_name_existing_entries() -> None:
 def test_examples_and_out_of_scope_take_part_in_matching(content: Content) -> None:
     assert all(content.by_id[e.id].examples for e in content.entries)
     assert len(content.out_of_scope) >= 100
+
+
+def test_phrasings_live_in_their_own_file_and_its_problems_name_it(tmp_path: Path) -> None:
+    faq = tmp_path / "faq.yaml"
+    shutil.copy(FAQ, faq)
+    phrasings = tmp_path / PHRASINGS.name
+    phrasings.write_text("examples:\n  foods: [nuts with mg]\n  nosuch: [x]\n", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(faq)
+    assert "faq-phrasings.yaml, examples, entry 'nosuch': unknown entry id" in str(info.value)
+    phrasings.write_text("examples:\n  foods: [nuts with mg]\nentries: []\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"(?s)faq-phrasings.yaml: .*unknown field 'entries'"):
+        load_content(faq)
+    phrasings.unlink()
+    with pytest.raises(ContentError, match="cannot read"):
+        load_content(faq)
+
+
+def test_the_real_content_learns_from_the_phrasings_file(content: Content) -> None:
+    assert content.phrasings_path is not None
+    assert Path(content.phrasings_path).name == "faq-phrasings.yaml"
+    assert all(e.examples for e in content.entries)
+    assert content.out_of_scope

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.brain import Brain
 from bot.content import load_content
 from bot.reload import ContentReloader
-from tests.conftest import FAQ
+from tests.conftest import FAQ, PHRASINGS
 
 
 def _touch_later(path: Path) -> None:
@@ -20,6 +20,7 @@ def _touch_later(path: Path) -> None:
 def test_reload_picks_up_a_good_change_and_refuses_a_bad_one(tmp_path: Path) -> None:
     path = tmp_path / "faq.yaml"
     shutil.copy(FAQ, path)
+    shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     reloader = ContentReloader(path, load_content(path))
     assert reloader.poll() is None  # nothing changed
 
@@ -50,6 +51,7 @@ def test_reload_picks_up_a_good_change_and_refuses_a_bad_one(tmp_path: Path) -> 
 def test_forced_reload_and_a_vanished_file(tmp_path: Path) -> None:
     path = tmp_path / "faq.yaml"
     shutil.copy(FAQ, path)
+    shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     reloader = ContentReloader(path, load_content(path))
     forced = reloader.poll(force=True)
     assert forced is not None
@@ -59,3 +61,21 @@ def test_forced_reload_and_a_vanished_file(tmp_path: Path) -> None:
     assert gone is not None
     assert not gone.ok
     assert gone.content is reloader.content
+
+
+def test_a_change_to_the_phrasings_file_alone_is_reloaded(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    shutil.copy(FAQ, path)
+    phrasings = tmp_path / PHRASINGS.name
+    shutil.copy(PHRASINGS, phrasings)
+    reloader = ContentReloader(path, load_content(path))
+    text = phrasings.read_text(encoding="utf-8")
+    phrasings.write_text(
+        text.replace("examples:\n", "examples:\n  nosuch: [x]\n"), encoding="utf-8"
+    )
+    _touch_later(phrasings)
+    bad = reloader.poll()
+    assert bad is not None
+    assert not bad.ok
+    assert bad.error is not None
+    assert "faq-phrasings.yaml, examples, entry 'nosuch': unknown entry id" in bad.error

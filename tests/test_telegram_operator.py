@@ -15,7 +15,7 @@ import pytest
 from bot.content import Content, load_content
 from bot.events import EventStore
 from bot.telegram import app as app_module
-from tests.conftest import FAQ
+from tests.conftest import FAQ, PHRASINGS
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_telegram_e2e import WAIT, Chat, running
 
@@ -27,6 +27,7 @@ USER = 7101
 def faq_copy(tmp_path: Path) -> Path:
     path = tmp_path / "faq.yaml"
     shutil.copy(FAQ, path)
+    shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     return path
 
 
