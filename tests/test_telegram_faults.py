@@ -82,27 +82,38 @@ async def test_flood_limit_429_delays_the_reply_and_keeps_it(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("status", [500, 502])
+@pytest.mark.parametrize(
+    ("status", "proxy_page"),
+    [(500, False), (502, False), (502, True)],
+    ids=["500", "502", "502-html-from-a-proxy"],
+)
 async def test_server_errors_are_retried(
     server: FakeBotAPI,
     content: Content,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     status: int,
+    proxy_page: bool,
 ) -> None:
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)
     alice = Chat(server, USER, USER)
     async with serving(server, content, tmp_path / "data"):
-        server.inject("sendMessage", status)
+        server.inject("sendMessage", status, proxy_page=proxy_page)
         waited = await ask(alice)
         assert waited < 3.0
         [reply] = alice.messages()
         assert content.by_id["foods"].answer in reply.text
         assert len(server.calls("sendMessage")) == 2
     assert faults(server) == [("sendMessage", status)]
+    # One WARNING line for a transient failure: no traceback, no HTML page.
     [retry] = warnings_and_worse(caplog)
+    assert retry.levelno == logging.WARNING
     assert "Telegram sendMessage failed" in retry.getMessage()
     assert "retry 1 of 2" in retry.getMessage()
+    assert retry.exc_info is None
+    assert retry.exc_text is None
+    assert "\n" not in retry.getMessage()
+    assert all("<html" not in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.asyncio

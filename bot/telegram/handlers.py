@@ -27,7 +27,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
@@ -38,7 +38,7 @@ from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
 from bot.telegram.render import render, render_text
-from bot.telegram.replybot import NO_PREVIEW, ReplyBot
+from bot.telegram.resilience import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +126,7 @@ class Handlers:
         self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
     ) -> None:
         text, markup = render(self._for_chat(reply, chat))
-        bot: object = context.bot  # ContextTypes.DEFAULT_TYPE types it ExtBot[None]
-        if not isinstance(bot, ReplyBot):
-            raise TypeError(f"expected the ReplyBot of build_application, got {type(bot).__name__}")
-        await bot.send_reply(
+        await context.bot.send_message(
             chat.id,
             text,
             reply_markup=markup,
@@ -263,7 +260,7 @@ class Handlers:
         for admin in sorted(self.admins):
             try:
                 await context.bot.send_message(
-                    admin, render_text(Reply((Section(text),), "reload")), parse_mode=ParseMode.HTML
+                    admin, render_text(Reply((Section(text),), "reload"))
                 )
             except TelegramError as error:
                 log.warning("could not tell admin about the reload: %s", error)
@@ -337,12 +334,7 @@ class Handlers:
         if reply.edit and isinstance(message, Message):
             try:
                 text, markup = render(self._for_chat(reply, message.chat))
-                await query.edit_message_text(
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=NO_PREVIEW,
-                )
+                await query.edit_message_text(text, reply_markup=markup)
                 return
             except BadRequest as error:
                 if _is_not_modified(error):
@@ -448,9 +440,7 @@ class Handlers:
 
     @staticmethod
     def _message_content(reply: Reply) -> InputTextMessageContent:
-        return InputTextMessageContent(
-            render_text(reply), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-        )
+        return InputTextMessageContent(render_text(reply))
 
 
 # -- errors -------------------------------------------------------------------
@@ -491,6 +481,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif isinstance(error, RetryAfter):
         log.warning("%s: Telegram's flood limit still hit after retries; reply dropped", where)
     elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        log.warning("%s: network problem talking to Telegram, gave up: %s", where, error.message)
+        log.warning(
+            "%s: network problem talking to Telegram, gave up: %s", where, describe_failure(error)
+        )
     else:
         log.error("%s: unhandled %s", where, type(error).__name__, exc_info=error)

@@ -79,6 +79,13 @@ DEFAULT_USER_ID: Final = 1001
 # Telegram's descriptions of the errors tests are most likely to assert on.
 UNAUTHORIZED: Final = "Unauthorized"
 NOT_FOUND: Final = "Not Found"
+JSON: Final = "application/json"
+# What nginx sends when the upstream fails: HTML, not the Bot API's JSON.
+PROXY_PAGE: Final = (
+    "<html>\r\n<head><title>{status} {description}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {description}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
 CHAT_NOT_FOUND: Final = "Bad Request: chat not found"
 TEXT_EMPTY: Final = "Bad Request: message text is empty"
 TEXT_TOO_LONG: Final = "Bad Request: message is too long"
@@ -231,11 +238,19 @@ _JSON_PARAMS: Final = frozenset(
 class _APIError(Exception):
     """An error response of the Bot API."""
 
-    def __init__(self, status: int, description: str, parameters: JSONDict | None = None):
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        parameters: JSONDict | None = None,
+        page: str | None = None,
+    ):
         super().__init__(description)
         self.status = status
         self.description = description
         self.parameters = parameters
+        # An HTML page sent instead of the JSON body (a proxy's error page).
+        self.page = page
 
     def body(self) -> JSONDict:
         body: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
@@ -520,6 +535,7 @@ class _Fault:
     hang_seconds: float
     remaining: int
     description: str | None
+    proxy_page: bool = False
 
 
 @dataclass
@@ -594,10 +610,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length > 0 else b""
         content_type = self.headers.get("Content-Type") or ""
         status, payload = api._handle(self.path, content_type, body)
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        if isinstance(payload, str):
+            data, media_type = payload.encode("utf-8"), "text/html"
+        else:
+            data, media_type = json.dumps(payload, ensure_ascii=False).encode("utf-8"), JSON
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", media_type)
             self.send_header("Content-Length", str(len(data)))
             if api._is_stopping():
                 self.send_header("Connection", "close")
@@ -1006,6 +1025,7 @@ class FakeBotAPI:
         hang_seconds: float = 0.0,
         times: int = 1,
         description: str | None = None,
+        proxy_page: bool = False,
     ) -> None:
         """Make the next ``times`` calls of ``method`` ("*" for any) fail or hang.
 
@@ -1013,7 +1033,8 @@ class FakeBotAPI:
         ``parameters.retry_after`` (``retry_after`` defaults to 1); other statuses answer
         with ``description`` or the status' usual text. ``hang_seconds`` delays the call
         (then it fails with ``status`` if given, else is served normally); stop() cuts
-        the delay short.
+        the delay short. ``proxy_page`` answers an HTML error page instead of JSON, as a
+        reverse proxy in front of the Bot API does (nginx's "502 Bad Gateway").
         """
         if status is None and hang_seconds <= 0:
             raise ValueError("inject() needs a status or hang_seconds")
@@ -1024,7 +1045,9 @@ class FakeBotAPI:
         entry = self._methods.get(method.lower())
         name = entry[0] if entry is not None and method != "*" else method
         with self._cond:
-            self._faults.append(_Fault(name, status, retry_after, hang_seconds, times, description))
+            self._faults.append(
+                _Fault(name, status, retry_after, hang_seconds, times, description, proxy_page)
+            )
 
     def clear_faults(self) -> None:
         with self._cond:
@@ -1406,7 +1429,8 @@ class FakeBotAPI:
     # internals: HTTP request handling
     # ----------------------------------------------------------------------------------
 
-    def _handle(self, raw_path: str, content_type: str, body: bytes) -> tuple[int, JSONDict]:
+    def _handle(self, raw_path: str, content_type: str, body: bytes) -> tuple[int, JSONDict | str]:
+        """(status, JSON body, or an HTML page as a proxy would send it)."""
         split = urlsplit(raw_path)
         match = re.fullmatch(r"/bot([^/]*)/([^/]*)", split.path)
         if match is None:
@@ -1456,7 +1480,7 @@ class FakeBotAPI:
         except _APIError as error:
             with self._cond:
                 self._record_error(name, params, error)
-            return error.status, error.body()
+            return error.status, error.page or error.body()
         except Exception as exception:  # a bug in the fake: report it, don't hang the bot
             failure = _APIError(500, f"Internal Server Error: {exception!r}")
             with self._cond:
@@ -1503,7 +1527,11 @@ class FakeBotAPI:
             502: "Bad Gateway",
         }.get(status, "Error")
         parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
-        return _APIError(status, fault.description or default, parameters)
+        description = fault.description or default
+        page = (
+            PROXY_PAGE.format(status=status, description=description) if fault.proxy_page else None
+        )
+        return _APIError(status, description, parameters, page)
 
     def _parse_params(self, query: str, content_type: str, body: bytes) -> JSONDict:
         params: JSONDict = {}
@@ -1512,7 +1540,7 @@ class FakeBotAPI:
         if not body:
             return params
         media_type = content_type.split(";", 1)[0].strip().lower()
-        if media_type == "application/json":
+        if media_type == JSON:
             try:
                 data = json.loads(body)
             except ValueError:
