@@ -58,7 +58,8 @@ def _is_not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
 
 
-def _shorten(text: str, limit: int) -> str:
+def _one_line(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters (an inline result's description)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -422,7 +423,7 @@ class Handlers:
                     "emergency",
                     self.ui["inline_emergency_title"],
                     self._message_content(reply),
-                    description=_shorten(content.emergency.message, INLINE_DESCRIPTION_CHARS),
+                    description=_one_line(content.emergency.message, INLINE_DESCRIPTION_CHARS),
                 )
             ]
         if reply.kind in {"answer", "clarify"} and reply.candidates:
@@ -435,7 +436,7 @@ class Handlers:
             entry.id,
             entry.question,
             self._message_content(self.brain.entry_reply(entry)),
-            description=_shorten(entry.answer, INLINE_DESCRIPTION_CHARS),
+            description=_one_line(entry.answer, INLINE_DESCRIPTION_CHARS),
         )
 
     @staticmethod

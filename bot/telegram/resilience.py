@@ -46,6 +46,9 @@ FLOOD_RETRIES = 3
 NETWORK_ATTEMPTS = 3
 # Pause before the first retry; doubled before each further one.
 FIRST_BACKOFF_SECONDS = 0.5
+# Start-up retries of getMe, deleteWebhook and setWebhook on network trouble (with
+# growing pauses, about two minutes in all); a rejected token is not retried.
+BOOTSTRAP_RETRIES = 10
 # Updates handled at the same time (of different users).
 MAX_CONCURRENT_UPDATES = 4
 # PTB appends an answer that is not JSON (a proxy's HTML error page) after this.

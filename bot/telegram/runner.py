@@ -16,12 +16,10 @@ from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
 from bot.telegram.health import POLL_TIMEOUT, PollingMonitor
 from bot.telegram.logging_setup import redact, setup_logging
+from bot.telegram.resilience import BOOTSTRAP_RETRIES
 
 log = logging.getLogger(__name__)
 
-# Start-up retries of getMe/deleteWebhook on network trouble (with growing pauses,
-# about two minutes in all); a rejected token is not retried.
-BOOTSTRAP_RETRIES = 10
 INVALID_TOKEN_MESSAGE = "faqbot: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)"  # noqa: S105
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 

@@ -31,14 +31,13 @@ from tornado.httpserver import HTTPServer
 
 from bot.config import HEALTH_PATH, Settings
 from bot.telegram.app import FaqApplication
+from bot.telegram.resilience import BOOTSTRAP_RETRIES
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 # Telegram's updates are a few kB; anything bigger is not from Telegram.
 MAX_BODY_BYTES = 1 << 20
-# Start-up retries of getMe and setWebhook on network trouble (growing pauses).
-BOOTSTRAP_RETRIES = 10
 
 T = TypeVar("T")
 
