@@ -32,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from bot.brain import Brain, State
+from bot.callbacks import Feedback, decode
 from bot.content import Entry
 from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
@@ -350,7 +351,7 @@ class Handlers:
         if markup is None:
             return
         rows = [
-            [b for b in row if not str(b.callback_data or "").startswith("f:")]
+            [b for b in row if not isinstance(decode(str(b.callback_data or "")), Feedback)]
             for row in markup.inline_keyboard
         ]
         kept = [row for row in rows if row]
