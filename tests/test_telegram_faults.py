@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from bot.telegram.app import FaqApplication
 from bot.telegram.health import check_health
 from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BOT_BLOCKED, CHAT_NOT_FOUND, FakeBotAPI
-from tests.test_telegram_e2e import Chat, running
+from tests.test_telegram_e2e import Chat, running, stored_user_data
 
 USER = 7301
 OTHER = 7302
@@ -58,6 +59,19 @@ def faults(server: FakeBotAPI) -> list[tuple[str, int]]:
     seen = [(method, status) for method, _, status, _ in server.errors]
     server.clear_records()
     return seen
+
+
+async def wait_until_stored(
+    server: FakeBotAPI, data_dir: Path, condition: Callable[[dict[int, Any]], bool]
+) -> None:
+    """Wait until the state file on disk (not just memory) satisfies `condition`."""
+    state = data_dir / "state.pickle"
+    await asyncio.to_thread(
+        server.wait_until,
+        lambda: state.exists() and condition(stored_user_data(state)),
+        WAIT,
+        "the state file never got there",
+    )
 
 
 def warnings_and_worse(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -175,6 +189,7 @@ async def test_a_user_who_blocked_the_bot_is_logged_once_and_not_retried(
     async with serving(server, content, tmp_path / "data") as app:
         await ask(alice, "/doctor")
         assert CHECK_KEY in app.user_data[USER]
+        await wait_until_stored(server, tmp_path / "data", lambda users: USER in users)
         server.block_user(USER)
         caplog.clear()
         alice.send(f"{SECRET_WORDS[0]} magnesium {SECRET_WORDS[1]}")
@@ -182,7 +197,10 @@ async def test_a_user_who_blocked_the_bot_is_logged_once_and_not_retried(
         await asyncio.sleep(1.0)
         assert len(server.calls("sendMessage")) == 2  # /doctor's reply, and one try
         assert len(alice.messages()) == 1
-        assert USER not in app.user_data or not app.user_data[USER]  # check deleted
+        assert USER not in app.user_data or not app.user_data[USER]  # check deleted ...
+        await wait_until_stored(
+            server, tmp_path / "data", lambda users: USER not in users
+        )  # ... on disk
         assert server.pending_updates == []
         await ask(bob)  # everyone else is served
     assert faults(server) == [("sendMessage", 403)]
@@ -225,6 +243,7 @@ async def test_blocking_the_bot_deletes_the_check_in_progress(
     async with serving(server, content, tmp_path / "data") as app:
         await ask(alice, "/doctor")
         assert app.user_data[USER]
+        await wait_until_stored(server, tmp_path / "data", lambda users: USER in users)
         user = {"id": USER, "is_bot": False, "first_name": "Ann"}
         bot = {"id": server.bot_id, "is_bot": True, "first_name": "Bot", "username": "b"}
         server.send_update(
@@ -240,6 +259,8 @@ async def test_blocking_the_bot_deletes_the_check_in_progress(
         )
         await asyncio.to_thread(server.wait_idle, WAIT)
         assert not app.user_data.get(USER)
+        # Off the disk while the bot runs, not only at the next periodic write.
+        await wait_until_stored(server, tmp_path / "data", lambda users: USER not in users)
     assert "a user blocked the bot" in caplog.text
 
 

@@ -76,3 +76,23 @@ async def test_a_damaged_state_file_is_moved_aside_and_the_bot_starts(
     [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert "could not be read" in line
     assert "state.pickle.damaged" in line
+
+
+class _Runs:
+    """What a malicious pickle looks like: unpickling it calls a function."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("this ran while loading the state file",))
+
+
+@pytest.mark.asyncio
+async def test_a_state_file_that_would_run_code_is_treated_as_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "state.pickle"
+    path.write_bytes(pickle.dumps({"user_data": {USER: {"check": _Runs()}}}))
+    caplog.set_level(logging.WARNING)
+    assert await UserDataPersistence(path).get_user_data() == {}
+    assert "this ran" not in capsys.readouterr().out
+    assert (tmp_path / "state.pickle.damaged").exists()
+    assert "could not be read" in caplog.text

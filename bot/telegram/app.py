@@ -62,7 +62,7 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
-# How often changed user_data is written to disk (and always on shutdown).
+# PTB's periodic write of user_data: a backstop only, handlers write each change at once.
 PERSISTENCE_INTERVAL_SECONDS = 30.0
 # Messages in a private chat that are not text: the bot can only read text.
 NOT_TEXT = (

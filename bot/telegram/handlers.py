@@ -7,6 +7,7 @@ wrote. Which update reaches which callback is decided in app.py.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import sqlite3
@@ -104,7 +105,9 @@ class Handlers:
             log.warning("could not record feedback: %s", error)
 
     async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
+        before = self._snapshot(context)
         reply = self.brain.on_text(self._state(context), text)
+        await self._save_if_changed(update, context, before)
         self._record(reply, text)
         await self._reply(update, context, reply)
 
@@ -114,6 +117,19 @@ class Handlers:
     def _state(context: Context) -> State:
         data = context.user_data
         return data if data is not None else {}
+
+    # -- durable state: a check's progress is on disk before the reply shows it ----
+
+    @staticmethod
+    def _snapshot(context: Context) -> dict[Any, Any]:
+        """A copy of the user's state, to tell afterwards whether the brain changed it."""
+        return copy.deepcopy(dict(context.user_data or {}))
+
+    async def _save_if_changed(
+        self, update: Update, context: Context, before: dict[Any, Any]
+    ) -> None:
+        if dict(context.user_data or {}) != before:
+            await save_now(update, context)
 
     def _simple(self, kind: str, text: str) -> Reply:
         """A text from faq.yaml with the menu buttons."""
@@ -153,7 +169,10 @@ class Handlers:
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an optional deep-link payload (an entry id or "check")."""
         payload = context.args[0] if context.args else None
-        await self._reply(update, context, self.brain.welcome(self._state(context), payload))
+        before = self._snapshot(context)
+        reply = self.brain.welcome(self._state(context), payload)
+        await self._save_if_changed(update, context, before)
+        await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
         await self._reply(update, context, self.brain.menu())
@@ -168,10 +187,15 @@ class Handlers:
         await self._reply(update, context, self.brain.topics())
 
     async def doctor(self, update: Update, context: Context) -> None:
-        await self._reply(update, context, self.brain.start_check(self._state(context)))
+        reply = self.brain.start_check(self._state(context))
+        await save_now(update, context)
+        await self._reply(update, context, reply)
 
     async def cancel(self, update: Update, context: Context) -> None:
-        await self._reply(update, context, self.brain.cancel_check(self._state(context)))
+        before = self._snapshot(context)
+        reply = self.brain.cancel_check(self._state(context))
+        await self._save_if_changed(update, context, before)
+        await self._reply(update, context, reply)
 
     def privacy_text(self) -> str:
         """/privacy, saying exactly what this deployment keeps."""
@@ -185,12 +209,13 @@ class Handlers:
         await self._reply(update, context, self._simple("privacy", self.privacy_text()))
 
     async def forget(self, update: Update, context: Context) -> None:
-        """/forget: delete everything kept about the user, in memory and on disk."""
+        """/forget: delete everything kept about the user, in memory and on disk
+        (on disk before the bot says it is done)."""
         if context.user_data is not None:
             context.user_data.clear()
         user = update.effective_user
         if user is not None:
-            context.application.drop_user_data(user.id)
+            await forget_user(context, user.id)
         await self._reply(update, context, self._simple("forgotten", self.ui["forgotten"]))
 
     async def ask(self, update: Update, context: Context) -> None:
@@ -321,7 +346,9 @@ class Handlers:
             return
         state = self._state(context)
         data = query.data
+        before = self._snapshot(context)
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
+        await self._save_if_changed(update, context, before)
         toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
         await self._answer(query, toast)
         message = query.message
@@ -378,7 +405,7 @@ class Handlers:
         status = change.new_chat_member.status
         if change.chat.type == ChatType.PRIVATE:
             if status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
-                context.application.drop_user_data(change.from_user.id)
+                await forget_user(context, change.from_user.id)
                 log.info("a user blocked the bot; their check in progress (if any) was deleted")
         elif status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
             log.info("the bot was removed from a group")
@@ -445,6 +472,22 @@ class Handlers:
         return InputTextMessageContent(render_text(reply))
 
 
+# -- durable state --------------------------------------------------------------
+
+
+async def save_now(update: Update, context: Context) -> None:
+    """Write the user's state to disk now (persistence.py writes only what changed)."""
+    if update.effective_user is not None:
+        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+    await context.application.update_persistence()
+
+
+async def forget_user(context: Context, user_id: int) -> None:
+    """Delete the user's state in memory and on disk, before anything is said about it."""
+    context.application.drop_user_data(user_id)
+    await context.application.update_persistence()
+
+
 # -- errors -------------------------------------------------------------------
 
 _UPDATE_KINDS = ("message", "edited_message", "callback_query", "inline_query", "my_chat_member")
@@ -479,7 +522,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         user = update.effective_user if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE and user is not None:
-            context.application.drop_user_data(user.id)  # a check nobody can continue
+            await forget_user(context, user.id)  # a check nobody can continue
     elif isinstance(error, RetryAfter):
         log.warning("%s: Telegram's flood limit still hit after retries; reply dropped", where)
     elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
