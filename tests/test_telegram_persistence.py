@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from telegram import Bot
+from telegram.ext import PicklePersistence
 
 from bot.content import Content
-from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.persistence import USER_DATA_ONLY, UserDataPersistence
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotAPI
 from tests.test_telegram_e2e import Chat
 from tests.test_telegram_faults import serving
@@ -96,3 +97,16 @@ async def test_a_state_file_that_would_run_code_is_treated_as_damaged(
     assert "this ran" not in capsys.readouterr().out
     assert (tmp_path / "state.pickle.damaged").exists()
     assert "could not be read" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_checks_saved_by_the_previous_version_survive_the_upgrade(tmp_path: Path) -> None:
+    """Earlier releases stored state with PTB's PicklePersistence (one file)."""
+    path = tmp_path / "state.pickle"
+    check = {"check": {"nonce": "abcdef", "path": ["emergency-signs", "heart"]}}
+    old = PicklePersistence(path, store_data=USER_DATA_ONLY, single_file=True, on_flush=True)
+    old.set_bot(Bot(DEFAULT_TOKEN))
+    await old.get_user_data()
+    await old.update_user_data(USER, check)
+    await old.flush()
+    assert await UserDataPersistence(path).get_user_data() == {USER: check}

@@ -1,6 +1,7 @@
 """The state file: each user's doctor check in progress, on disk as soon as it changes.
 
-A small BasePersistence (PTB's public persistence interface) that keeps only
+PTB's PicklePersistence rewrites its file in place and has no public hook for an
+atomic write, hence this small BasePersistence (PTB's public interface) that keeps only
 user_data, and only while it is not empty: what is on disk is exactly the
 checks in progress, never the id of someone who merely talked to the bot.
 
