@@ -31,7 +31,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.config import HEALTH_PATH, Settings
 from bot.telegram.app import FaqApplication
-from bot.telegram.resilience import BOOTSTRAP_RETRIES
+from bot.telegram.resilience import BOOTSTRAP_RETRIES, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ async def _with_retries(
         except (NetworkError, TimedOut, RetryAfter) as error:
             if attempt == retries:
                 raise
-            log.warning("%s failed (%s); retrying in %.0f s", what, error.message, pause)
+            log.warning("%s failed (%s); retrying in %.0f s", what, describe_failure(error), pause)
         try:
             await asyncio.wait_for(stop.wait(), pause)
         except TimeoutError:
