@@ -289,6 +289,28 @@ def test_kill_9_right_after_an_answer_loses_nothing_and_after_forget_keeps_nothi
     assert not [e for e in server.errors if e[0] != "getUpdates"]
 
 
+def test_a_proxy_error_page_while_polling_is_one_warning_line(
+    server: FakeBotAPI, tmp_path: Path
+) -> None:
+    """nginx answering getUpdates with its HTML 502 page, twice: one WARNING line
+    naming the status, no traceback, no HTML; then polling recovers and replies flow."""
+    server.inject("getUpdates", 502, proxy_page=True, times=2)
+    proc = faqbot(server, tmp_path, server.token)
+    try:
+        server.send_message(QUESTION, user_id=USER)
+        server.wait_for_messages(USER, 1, timeout=30)
+        server.wait_idle()
+    finally:
+        _, err = stop(proc)
+    assert proc.returncode == 0, err
+    [trouble] = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]
+    assert " WARNING " in trouble
+    assert "polling Telegram failed (Bad Gateway (502)); retrying" in trouble
+    assert RECOVERED_MESSAGE in err
+    assert "Traceback" not in err
+    assert "<html" not in err.lower()
+
+
 def test_a_second_poller_is_named_in_one_log_line(server: FakeBotAPI, tmp_path: Path) -> None:
     proc = faqbot(server, tmp_path, server.token)
     try:
