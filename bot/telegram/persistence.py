@@ -13,7 +13,8 @@ PTB's own periodic run and the one at shutdown find nothing left to write.
 
 How: the whole file (a few hundred bytes per check) is pickled to a temporary
 file, synced and renamed over the old one, in a worker thread, so the file on
-disk is always a complete earlier or later state. A file that cannot be read
+disk is always a complete earlier or later state. A write takes a few ms (the
+syncs); changes of other users made meanwhile share the next write. A file that cannot be read
 (cut short, edited, not ours) is moved aside to state.pickle.damaged and the bot
 starts with no checks in progress: those people get the polite "expired" reply
 and can start again. Reading accepts plain data only (dicts, lists, strings,
@@ -89,8 +90,11 @@ class UserDataPersistence(BasePersistence[UserData, UserData, UserData]):
         super().__init__(store_data=USER_DATA_ONLY, update_interval=update_interval)
         self.path = path
         self._users: dict[int, UserData] = {}
-        # One write at a time, each of the state as it was when it started.
+        # One write at a time, each of the state as it was when it started; changes
+        # made while a write runs share the next one (counted in generations).
         self._writing = asyncio.Lock()
+        self._changed = 0
+        self._saved = 0
 
     async def get_user_data(self) -> dict[int, UserData]:
         try:
@@ -127,7 +131,13 @@ class UserDataPersistence(BasePersistence[UserData, UserData, UserData]):
         """Nothing to do: every change is on disk already."""
 
     async def _save(self) -> None:
+        """Return once the file holds the in-memory state as it is now."""
+        self._changed += 1
+        wanted = self._changed
         async with self._writing:
+            if self._saved >= wanted:
+                return  # a write that began after this change has covered it
+            generation = self._changed
             # The layout of PTB's PicklePersistence (single file), so a file written
             # by either loads in the other.
             payload = pickle.dumps(
@@ -141,6 +151,7 @@ class UserDataPersistence(BasePersistence[UserData, UserData, UserData]):
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
             await asyncio.to_thread(_write_atomically, self.path, payload)
+            self._saved = generation
 
     # -- what this bot does not store (store_data is user_data only) ---------------
 
