@@ -110,3 +110,16 @@ async def test_checks_saved_by_the_previous_version_survive_the_upgrade(tmp_path
     await old.update_user_data(USER, check)
     await old.flush()
     assert await UserDataPersistence(path).get_user_data() == {USER: check}
+
+
+@pytest.mark.asyncio
+async def test_many_users_answering_at_once_all_reach_the_disk(tmp_path: Path) -> None:
+    path = tmp_path / "state.pickle"
+    store = UserDataPersistence(path)
+    await store.get_user_data()
+    checks = {user: {"check": {"nonce": "abcdef", "path": ["a"] * user}} for user in range(1, 51)}
+    await asyncio.gather(*(store.update_user_data(user, data) for user, data in checks.items()))
+    assert _load(path)["user_data"] == checks
+    # ... and so do the ends of their checks.
+    await asyncio.gather(*(store.update_user_data(user, {}) for user in checks))
+    assert _load(path)["user_data"] == {}
