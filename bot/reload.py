@@ -15,7 +15,7 @@ class ReloadResult:
     error: str | None = None
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
     except OSError:
@@ -27,7 +27,7 @@ class ContentReloader:
     def __init__(self, path: Path, content: Content) -> None:
         self.path = path
         self.content = content
-        self._seen = _signature(path)
+        self._seen = _stamp(path)
 
     def poll(self, force: bool = False) -> ReloadResult | None:
         """Reload when the file changed (or when forced); None when there is nothing new.
@@ -35,7 +35,7 @@ class ContentReloader:
         A file that fails validation is reported once per change, and the
         content that was serving stays.
         """
-        signature = _signature(self.path)
+        signature = _stamp(self.path)
         if not force and signature == self._seen:
             return None
         self._seen = signature
