@@ -51,7 +51,8 @@ FIRST_BACKOFF_SECONDS = 0.5
 BOOTSTRAP_RETRIES = 10
 # Updates handled at the same time (of different users).
 MAX_CONCURRENT_UPDATES = 4
-# PTB appends an answer that is not JSON (a proxy's HTML error page) after this.
+# PTB appends an answer that is not JSON (a proxy's HTML error page) after this text
+# of its exception; tests/test_telegram_faults.py notices if the wording changes.
 _UNPARSED_BODY = ". Parsing the server response"
 # A failure is described in at most this many characters in a log line.
 FAILURE_CHARS = 200
@@ -65,6 +66,7 @@ def describe_failure(error: TelegramError) -> str:
 
 
 class QuietRequest(HTTPXRequest):
+    # parse_json_payload is BaseRequest's documented hook for custom JSON decoding.
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
         """The answer's JSON object; TelegramError (not logged) if it is not one."""
