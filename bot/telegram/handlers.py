@@ -1,7 +1,9 @@
 """Thin async PTB callbacks: read the update, ask the brain, send what it says.
 
-Per-user state is `context.user_data` (kept by PTB's persistence); the brain
-stores in it only the doctor check in progress. No callback logs what a user
+Per-user state is `context.user_data` (kept by persistence.py); the brain
+stores in it only the doctor check in progress. A callback that changed it
+writes it to disk before replying (save_now, forget_user), so what the person
+sees never runs ahead of what survives a crash. No callback logs what a user
 wrote. Which update reaches which callback is decided in app.py.
 """
 
