@@ -38,8 +38,12 @@ class CallbackDataTooLong(ValueError):
     """An action whose data would exceed Telegram's 64 bytes (a content or code bug)."""
 
 
+def _is(value: str, pattern: str) -> bool:
+    return re.fullmatch(pattern, value) is not None
+
+
 def _check(value: str, pattern: str, what: str) -> None:
-    if not re.fullmatch(pattern, value):
+    if not _is(value, pattern):
         raise ValueError(f"invalid {what} {value!r} for callback data")
 
 
@@ -185,10 +189,6 @@ Action = (
 _PLAIN: dict[str, Action] = {
     a.encode(): a for a in (Menu(), HowToAsk(), NoneOfThese(), StartCheck(), Topics())
 }
-
-
-def _is(value: str, pattern: str) -> bool:
-    return re.fullmatch(pattern, value) is not None
 
 
 def decode(data: str) -> Action | None:
