@@ -14,13 +14,10 @@ in bench code only, never in bot/, to show where the time goes):
                       messages/s overall, Telegram's limit): fewer messages, it is capped
   flood limits off    the app's AIORateLimiter with its flood limits lifted (its
                       retries kept): what the bot itself can handle
-  httpx, limits off   flood limits off, with PTB's own HTTPXRequest in place of the
-                      bot's AiohttpRequest (bot/telegram/request.py), run right
-                      after it: what the HTTP client costs
   + events off        also Settings(events_enabled=False) (EVENTS_ENABLED=false):
                       the cost of the SQLite event store
   + canned reply      and a Brain whose on_text returns one precomputed answer:
-                      the ceiling of the PTB + aiohttp pipeline alone
+                      the ceiling of the PTB + httpx pipeline alone
 
 Figures per run: updates/s = messages / (last reply - first message queued);
 reply latency = sendMessage received - message queued, per message. A burst
@@ -44,7 +41,6 @@ from typing import Any
 from unittest import mock
 
 from telegram.ext import AIORateLimiter
-from telegram.request import HTTPXRequest
 
 import bot.telegram.app as app_module
 from bench.machine import listen_overflows
@@ -56,7 +52,6 @@ from bot.config import Settings
 from bot.content import Content
 from bot.replies import Reply
 from bot.telegram.app import FaqApplication, build_application
-from bot.telegram.health import PollingMonitor
 
 FIRST_USER_ID = 500_000
 WARMUP_MESSAGES = 20
@@ -71,15 +66,13 @@ class Variant:
     canned: bool = False  # CannedBrain instead of Brain
     paced: bool = False  # also a paced run after the burst
     capped: bool = False  # send the smaller message count (the limiter caps it)
-    httpx: bool = False  # PTB's HTTPXRequest instead of the bot's AiohttpRequest
 
 
 AS_BUILT = Variant("as built (AIORateLimiter)", limiter=True, capped=True)
 NO_LIMITER = Variant("flood limits off (bench-only)", paced=True)
-HTTPX = Variant("httpx, limits off (bench-only)", httpx=True)
 EVENTS_OFF = Variant("+ events off (bench-only)", events=False)
 CANNED = Variant("+ canned reply (bench-only)", events=False, canned=True)
-VARIANTS = (AS_BUILT, NO_LIMITER, HTTPX, EVENTS_OFF, CANNED)
+VARIANTS = (AS_BUILT, NO_LIMITER, EVENTS_OFF, CANNED)
 
 
 class CannedBrain(Brain):
@@ -93,20 +86,6 @@ class CannedBrain(Brain):
 
     def on_text(self, state: State, text: str) -> Reply:
         return self._canned
-
-
-class HTTPXHeartbeatRequest(HTTPXRequest):
-    """Bench only: HeartbeatRequest over PTB's HTTPXRequest (the bot's uses aiohttp)."""
-
-    def __init__(self, monitor: PollingMonitor, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.monitor = monitor
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
-        if 200 <= code < 300:
-            self.monitor.ok()
-        return code, payload
 
 
 def flood_limits_off(app: FaqApplication) -> None:
@@ -201,13 +180,6 @@ async def run_variant(
             with contextlib.ExitStack() as patches:
                 brain = CannedBrain if variant.canned else Brain
                 patches.enter_context(mock.patch.object(app_module, "Brain", brain))
-                if variant.httpx:
-                    patches.enter_context(
-                        mock.patch.object(app_module, "AiohttpRequest", HTTPXRequest)
-                    )
-                    patches.enter_context(
-                        mock.patch.object(app_module, "HeartbeatRequest", HTTPXHeartbeatRequest)
-                    )
                 app = build_application(settings, content)
             if not variant.limiter:
                 flood_limits_off(app)

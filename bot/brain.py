@@ -5,13 +5,7 @@ Plain Python, no Telegram: the console chat and the Telegram adapter both call
 is a mutable mapping the caller keeps (PTB's user_data, or a dict in the
 console); the brain keeps in it only the doctor check in progress.
 
-Button data (at most 64 bytes):
-  e:<entry id>                   show an entry
-  m / t / h / n                  menu / topics / how to ask / none of these
-  d                              start (or restart) the doctor check
-  c:<nonce>:<depth>:<option>     answer the current step of the check
-  b:<nonce>:<depth> / x:<nonce>  back / cancel in the check
-  f:<entry id>:up / f:<entry id>:down   feedback on an answer
+Buttons carry the actions of bot/callbacks.py; `on_button` decodes them there.
 """
 
 from __future__ import annotations
@@ -22,6 +16,19 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.callbacks import (
+    CheckAnswer,
+    CheckBack,
+    CheckCancel,
+    Feedback,
+    HowToAsk,
+    Menu,
+    NoneOfThese,
+    ShowEntry,
+    StartCheck,
+    Topics,
+    decode,
+)
 from bot.content import Content, Entry, Outcome, SmallTalk, Step
 from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
@@ -116,8 +123,8 @@ class Brain:
                 (entry.id, *(e.id for e in also)),
             )
         if match.outcome == "clarify":
-            rows = [(Button(self.content.by_id[i].question, f"e:{i}"),) for i in ids]
-            rows.append((Button(self.content.buttons["none_of_these"], "n"),))
+            rows = [(Button.of(self.content.by_id[i].question, ShowEntry(i)),) for i in ids]
+            rows.append((Button.of(self.content.buttons["none_of_these"], NoneOfThese()),))
             return Reply(
                 (Section(self.content.ui["clarify_intro"]),),
                 "clarify",
@@ -152,7 +159,7 @@ class Brain:
             sections.extend(Section(e.answer, e.question) for e in also)
         shown = {entry.id, *(e.id for e in also)}
         rows: list[tuple[Button, ...]] = [
-            (Button(self.content.by_id[r].short, f"e:{r}"),)
+            (Button.of(self.content.by_id[r].short, ShowEntry(r)),)
             for r in entry.related
             if r not in shown
         ]
@@ -160,15 +167,17 @@ class Brain:
         rows.insert(
             0,
             (
-                Button(b["helpful"], f"f:{entry.id}:up"),
-                Button(b["not_helpful"], f"f:{entry.id}:down"),
+                Button.of(b["helpful"], Feedback(entry.id, helpful=True)),
+                Button.of(b["not_helpful"], Feedback(entry.id, helpful=False)),
             ),
         )
         if entry.offer_check or any(e.offer_check for e in also):
-            rows.insert(0, (Button(b["doctor_check"], "d"),))
-            rows.append((Button(b["topics"], "t"),))
+            rows.insert(0, (Button.of(b["doctor_check"], StartCheck()),))
+            rows.append((Button.of(b["topics"], Topics()),))
         else:
-            rows.append((Button(b["topics"], "t"), Button(b["doctor_check"], "d")))
+            rows.append(
+                (Button.of(b["topics"], Topics()), Button.of(b["doctor_check"], StartCheck()))
+            )
         return Reply(
             tuple(sections),
             "answer",
@@ -190,15 +199,15 @@ class Brain:
         if cached is not None:
             return cached
         shown = entries[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
-        rows: list[tuple[Button, ...]] = [(Button(e.short, f"e:{e.id}"),) for e in shown]
+        rows: list[tuple[Button, ...]] = [(Button.of(e.short, ShowEntry(e.id)),) for e in shown]
         if pages > 1:
             nav = []
             if page > 0:
-                nav.append(Button(f"◀ {page}/{pages}", f"t:{page - 1}"))
+                nav.append(Button.of(f"◀ {page}/{pages}", Topics(page - 1)))
             if page < pages - 1:
-                nav.append(Button(f"{page + 2}/{pages} ▶", f"t:{page + 1}"))
+                nav.append(Button.of(f"{page + 2}/{pages} ▶", Topics(page + 1)))
             rows.append(tuple(nav))
-        rows.append((Button(self.content.buttons["doctor_check"], "d"),))
+        rows.append((Button.of(self.content.buttons["doctor_check"], StartCheck()),))
         reply = Reply((Section(self.content.ui["topics_intro"]),), "topics", tuple(rows))
         self._topics[page] = reply
         return reply
@@ -231,16 +240,16 @@ class Brain:
         return Reply(
             (Section(em.message), Section(self.content.ui["emergency_continue"])),
             "emergency",
-            ((Button(self.content.buttons["topics"], "t"),),),
+            ((Button.of(self.content.buttons["topics"], Topics()),),),
             footer=self.content.disclaimer,
         )
 
     def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
         b = self.content.buttons
         return (
-            (Button(b["topics"], "t"),),
-            (Button(b["doctor_check"], "d"),),
-            (Button(b["how_to_ask"], "h"),),
+            (Button.of(b["topics"], Topics()),),
+            (Button.of(b["doctor_check"], StartCheck()),),
+            (Button.of(b["how_to_ask"], HowToAsk()),),
         )
 
     def _simple(self, kind: str, text: str, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
@@ -253,32 +262,34 @@ class Brain:
 
     def on_button(self, state: State, data: str) -> Reply:
         """Act on a pressed button. Unknown, forged or stale data gets `expired`."""
-        kind, _, rest = data.partition(":")
-        if kind == "e" and rest in self.content.by_id:
-            return self.entry_reply(self.content.by_id[rest])
-        simple = {"m": self.menu, "t": self.topics, "h": self.help, "n": self._none_of_these}
-        if kind in simple and not rest:
-            return simple[kind]()
-        if kind == "t" and rest.isdigit() and len(rest) <= 4:
-            return self.topics(int(rest))
-        if kind == "d" and not rest:
-            return self.start_check(state, edit=False)
-        if kind == "f":
-            return self._feedback(rest)
-        if kind in {"c", "b", "x"}:
-            try:
-                return self._check_button(state, kind, rest)
-            except (StaleButton, ValueError):
-                return self.expired()
+        match decode(data):
+            case ShowEntry(entry_id) if entry_id in self.content.by_id:
+                return self.entry_reply(self.content.by_id[entry_id])
+            case Menu():
+                return self.menu()
+            case Topics(page):
+                return self.topics(page)
+            case HowToAsk():
+                return self.help()
+            case NoneOfThese():
+                return self._none_of_these()
+            case StartCheck():
+                return self.start_check(state, edit=False)
+            case Feedback(entry_id, helpful):
+                return self._feedback(entry_id, helpful)
+            case CheckAnswer() | CheckBack() | CheckCancel() as action:
+                try:
+                    return self._check_button(state, action)
+                except (StaleButton, ValueError):
+                    return self.expired()
         return self.expired()
 
-    def _feedback(self, rest: str) -> Reply:
-        """👍 thanks quietly; 👎 offers another way to ask. `kind` says which vote."""
-        entry_id, _, vote = rest.partition(":")
-        if entry_id not in self.content.by_id or vote not in {"up", "down"}:
+    def _feedback(self, entry_id: str, helpful: bool) -> Reply:
+        """👍 thanks quietly; 👎 offers another way to ask."""
+        if entry_id not in self.content.by_id:
             return self.expired()
         thanks = self.content.ui["feedback_thanks"]
-        if vote == "up":
+        if helpful:
             return Reply((), "feedback-up", entry=entry_id, toast=thanks)
         topics = self.topics()
         return Reply(
@@ -320,26 +331,20 @@ class Brain:
         text = self.content.check_ui["cancelled"] if had_check else self.content.ui["welcome"]
         return Reply((Section(text),), "check-cancelled", self._menu_buttons(), edit=edit)
 
-    def _check_button(self, state: State, kind: str, rest: str) -> Reply:
+    def _check_button(self, state: State, action: CheckAnswer | CheckBack | CheckCancel) -> Reply:
         current = self._check_state(state)
         if current is None:
             raise StaleButton
-        parts = rest.split(":")
-        if kind == "x":
-            if parts != [current["nonce"]]:
+        if isinstance(action, CheckCancel):
+            if action.nonce != current["nonce"]:
                 raise StaleButton
             return self.cancel_check(state, edit=True)
-        if kind == "b":
-            if len(parts) != 2:
-                raise StaleButton
-            self.check.verify(current, parts[0], int(parts[1]))
+        self.check.verify(current, action.nonce, action.depth)
+        if isinstance(action, CheckBack):
             self.check.back(current)
             state[CHECK_KEY] = current
             return self._check_step_reply(state, nudge=False, edit=True)
-        if len(parts) != 3:
-            raise StaleButton
-        self.check.verify(current, parts[0], int(parts[1]))
-        advance = self.check.choose(current, int(parts[2]))
+        advance = self.check.choose(current, action.option)
         if advance.outcome is not None:
             state.pop(CHECK_KEY, None)  # answers are kept only while the check runs
             return self._outcome_reply(advance.outcome)
@@ -354,11 +359,12 @@ class Brain:
         nonce, depth = current["nonce"], self.check.depth(current)
         total = len(self.content.doctor_check.steps)
         rows: list[tuple[Button, ...]] = [
-            (Button(opt.label, f"c:{nonce}:{depth}:{i}"),) for i, opt in enumerate(step.options)
+            (Button.of(opt.label, CheckAnswer(nonce, depth, i)),)
+            for i, opt in enumerate(step.options)
         ]
         b = self.content.buttons
-        nav = [Button(b["back"], f"b:{nonce}:{depth}")] if depth > 0 else []
-        nav.append(Button(b["cancel"], f"x:{nonce}"))
+        nav = [Button.of(b["back"], CheckBack(nonce, depth))] if depth > 0 else []
+        nav.append(Button.of(b["cancel"], CheckCancel(nonce)))
         rows.append(tuple(nav))
         sections = []
         if intro:
@@ -379,7 +385,10 @@ class Brain:
                 Section(self.content.check_ui["outcome_footer"]),
             ),
             "check-outcome",
-            ((Button(b["restart"], "d"),), (Button(b["topics"], "t"), Button(b["menu"], "m"))),
+            (
+                (Button.of(b["restart"], StartCheck()),),
+                (Button.of(b["topics"], Topics()), Button.of(b["menu"], Menu())),
+            ),
             footer=self.content.disclaimer,
             entry=outcome.id,
             edit=True,

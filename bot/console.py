@@ -11,7 +11,7 @@ from bot.replies import Button, Reply
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 
 
-def render(reply: Reply) -> tuple[str, list[Button]]:
+def _for_console(reply: Reply) -> tuple[str, list[Button]]:
     """Plain text of a reply plus its buttons as a numbered list."""
     buttons = reply.flat_buttons
     lines = [reply.text] if reply.sections else []
@@ -32,7 +32,7 @@ def chat(brain: Brain, read: Callable[[str], str] = input, out: TextIO | None = 
     state: dict[str, Any] = {}
     say("Console chat (no TELEGRAM_BOT_TOKEN set). Type a question, a number to press a")
     say("button, /start, /topics, /doctor, /cancel, /help, /about, or /quit to leave.\n")
-    text, buttons = render(brain.welcome(state))
+    text, buttons = _for_console(brain.welcome(state))
     say(text)
     commands: dict[str, Callable[[], Reply]] = {
         "/start": lambda: brain.welcome(state),
@@ -57,7 +57,7 @@ def chat(brain: Brain, read: Callable[[str], str] = input, out: TextIO | None = 
             reply = commands[line.split(" ", 1)[0].lower()]()
         else:
             reply = brain.on_text(state, line)
-        text, shown = render(reply)
+        text, shown = _for_console(reply)
         if reply.sections:  # a toast alone (a 👍) leaves the last buttons usable
             buttons = shown
         say("\nbot> " + text)

@@ -44,7 +44,8 @@ from bot.content import Content, Thresholds
 from bot.evidence import WordEvidence, most_likely
 from bot.text import MAX_READ_CHARS, MEMO_SIZE, STOP_WORDS, Lexicon, allowed_typos, words
 
-Outcome = Literal["answer", "clarify", "fallback"]
+# What the matcher decides for a message (bot.content.Outcome is a check outcome).
+Decision = Literal["answer", "clarify", "fallback"]
 OUT_OF_SCOPE = "out-of-scope"
 
 # Weight of a message word the FAQ does not know at all, relative to the IDF
@@ -119,7 +120,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    outcome: Outcome
+    outcome: Decision
     score: float
     candidates: tuple[Candidate, ...]
 

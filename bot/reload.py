@@ -15,7 +15,7 @@ class ReloadResult:
     error: str | None = None
 
 
-def _signature(*paths: str | Path | None) -> tuple[tuple[int, int] | None, ...]:
+def _stamps(*paths: str | Path | None) -> tuple[tuple[int, int] | None, ...]:
     """When and how big each file is: faq.yaml and the phrasings file it names."""
     marks: list[tuple[int, int] | None] = []
     for path in paths:
@@ -31,7 +31,7 @@ class ContentReloader:
     def __init__(self, path: Path, content: Content) -> None:
         self.path = path
         self.content = content
-        self._seen = _signature(path, content.phrasings_path)
+        self._seen = _stamps(path, content.phrasings_path)
 
     def poll(self, force: bool = False) -> ReloadResult | None:
         """Reload when the file changed (or when forced); None when there is nothing new.
@@ -39,7 +39,7 @@ class ContentReloader:
         A file that fails validation is reported once per change, and the
         content that was serving stays.
         """
-        signature = _signature(self.path, self.content.phrasings_path)
+        signature = _stamps(self.path, self.content.phrasings_path)
         if not force and signature == self._seen:
             return None
         self._seen = signature

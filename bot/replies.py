@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Telegram's limit for callback data, in bytes.
-MAX_BUTTON_DATA_BYTES = 64
+from bot.callbacks import MAX_CALLBACK_DATA_BYTES as MAX_BUTTON_DATA_BYTES
+from bot.callbacks import Action, decode
+
+# MAX_BUTTON_DATA_BYTES: Telegram's limit, owned by bot/callbacks.py.
+__all__ = ["MAX_BUTTON_DATA_BYTES", "Button", "Reply", "Section"]
 
 
 @dataclass(frozen=True)
 class Button:
+    """A button with its callback data (bot/callbacks.py: what pressing it does)."""
+
     label: str
     data: str
 
     def __post_init__(self) -> None:
-        size = len(self.data.encode("utf-8"))
-        if not self.label or not 0 < size <= MAX_BUTTON_DATA_BYTES:
-            raise ValueError(f"invalid button {self.label!r} with {size}-byte data")
+        if not self.label or decode(self.data) is None:
+            raise ValueError(f"invalid button {self.label!r} with data {self.data!r}")
+
+    @classmethod
+    def of(cls, label: str, action: Action) -> Button:
+        """The button that does `action`."""
+        return cls(label, action.encode())
 
 
 @dataclass(frozen=True)

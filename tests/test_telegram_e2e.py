@@ -339,6 +339,13 @@ async def test_every_path_of_the_doctor_check(
             b = content.buttons
             assert message.button_texts == [b["restart"], b["topics"], b["menu"]]
             assert CHECK_KEY not in app.user_data[USER]  # answers are not kept
+    # Every message and every edit is HTML without a link preview card (the
+    # Application's Defaults, set once in build_application).
+    sent = server.calls("sendMessage") + server.calls("editMessageText")
+    assert len(server.calls("editMessageText")) > 0
+    for params in sent:
+        assert params.get("parse_mode") == "HTML"
+        assert params.get("link_preview_options") == {"is_disabled": True}
 
 
 @pytest.mark.asyncio

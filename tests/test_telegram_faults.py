@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from bot.telegram.app import FaqApplication
 from bot.telegram.health import check_health
 from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BOT_BLOCKED, CHAT_NOT_FOUND, FakeBotAPI
-from tests.test_telegram_e2e import Chat, running
+from tests.test_telegram_e2e import Chat, running, stored_user_data
 
 USER = 7301
 OTHER = 7302
@@ -60,6 +61,19 @@ def faults(server: FakeBotAPI) -> list[tuple[str, int]]:
     return seen
 
 
+async def wait_until_stored(
+    server: FakeBotAPI, data_dir: Path, condition: Callable[[dict[int, Any]], bool]
+) -> None:
+    """Wait until the state file on disk (not just memory) satisfies `condition`."""
+    state = data_dir / "state.pickle"
+    await asyncio.to_thread(
+        server.wait_until,
+        lambda: state.exists() and condition(stored_user_data(state)),
+        WAIT,
+        "the state file never got there",
+    )
+
+
 def warnings_and_worse(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno >= logging.WARNING]
 
@@ -82,27 +96,38 @@ async def test_flood_limit_429_delays_the_reply_and_keeps_it(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("status", [500, 502])
+@pytest.mark.parametrize(
+    ("status", "proxy_page"),
+    [(500, False), (502, False), (502, True)],
+    ids=["500", "502", "502-html-from-a-proxy"],
+)
 async def test_server_errors_are_retried(
     server: FakeBotAPI,
     content: Content,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     status: int,
+    proxy_page: bool,
 ) -> None:
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)
     alice = Chat(server, USER, USER)
     async with serving(server, content, tmp_path / "data"):
-        server.inject("sendMessage", status)
+        server.inject("sendMessage", status, proxy_page=proxy_page)
         waited = await ask(alice)
         assert waited < 3.0
         [reply] = alice.messages()
         assert content.by_id["foods"].answer in reply.text
         assert len(server.calls("sendMessage")) == 2
     assert faults(server) == [("sendMessage", status)]
+    # One WARNING line for a transient failure: no traceback, no HTML page.
     [retry] = warnings_and_worse(caplog)
+    assert retry.levelno == logging.WARNING
     assert "Telegram sendMessage failed" in retry.getMessage()
     assert "retry 1 of 2" in retry.getMessage()
+    assert retry.exc_info is None
+    assert retry.exc_text is None
+    assert "\n" not in retry.getMessage()
+    assert all("<html" not in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.asyncio
@@ -164,6 +189,7 @@ async def test_a_user_who_blocked_the_bot_is_logged_once_and_not_retried(
     async with serving(server, content, tmp_path / "data") as app:
         await ask(alice, "/doctor")
         assert CHECK_KEY in app.user_data[USER]
+        await wait_until_stored(server, tmp_path / "data", lambda users: USER in users)
         server.block_user(USER)
         caplog.clear()
         alice.send(f"{SECRET_WORDS[0]} magnesium {SECRET_WORDS[1]}")
@@ -171,7 +197,10 @@ async def test_a_user_who_blocked_the_bot_is_logged_once_and_not_retried(
         await asyncio.sleep(1.0)
         assert len(server.calls("sendMessage")) == 2  # /doctor's reply, and one try
         assert len(alice.messages()) == 1
-        assert USER not in app.user_data or not app.user_data[USER]  # check deleted
+        assert USER not in app.user_data or not app.user_data[USER]  # check deleted ...
+        await wait_until_stored(
+            server, tmp_path / "data", lambda users: USER not in users
+        )  # ... on disk
         assert server.pending_updates == []
         await ask(bob)  # everyone else is served
     assert faults(server) == [("sendMessage", 403)]
@@ -214,6 +243,7 @@ async def test_blocking_the_bot_deletes_the_check_in_progress(
     async with serving(server, content, tmp_path / "data") as app:
         await ask(alice, "/doctor")
         assert app.user_data[USER]
+        await wait_until_stored(server, tmp_path / "data", lambda users: USER in users)
         user = {"id": USER, "is_bot": False, "first_name": "Ann"}
         bot = {"id": server.bot_id, "is_bot": True, "first_name": "Bot", "username": "b"}
         server.send_update(
@@ -229,6 +259,8 @@ async def test_blocking_the_bot_deletes_the_check_in_progress(
         )
         await asyncio.to_thread(server.wait_idle, WAIT)
         assert not app.user_data.get(USER)
+        # Off the disk while the bot runs, not only at the next periodic write.
+        await wait_until_stored(server, tmp_path / "data", lambda users: USER not in users)
     assert "a user blocked the bot" in caplog.text
 
 

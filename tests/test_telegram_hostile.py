@@ -154,6 +154,14 @@ async def test_hundreds_of_odd_messages_and_forged_buttons(
             user = rng.choice(users)
             server.send_message(odd_message(rng), user_id=user, first_name=_script_text(rng, 5))
             sent[user] += 1
+        # Every reply (a busy machine can pause the bot longer than wait_idle's quiet
+        # time), then quiet, then not one reply too many.
+        await asyncio.to_thread(
+            server.wait_until,
+            lambda: all(len(server.bot_messages(u)) >= sent[u] for u in users),
+            WAIT,
+            "some messages got no reply",
+        )
         await asyncio.to_thread(server.wait_idle, WAIT)
         for user in users:
             assert len(server.bot_messages(user)) == sent[user], user  # one reply each
@@ -168,6 +176,12 @@ async def test_hundreds_of_odd_messages_and_forged_buttons(
             user = rng.choice(users)
             message = rng.choice(server.bot_messages(user))
             queries.append(server.press_button(message.message_id, user, data, user))
+        await asyncio.to_thread(
+            server.wait_until,
+            lambda: set(queries) <= set(server.answered_callbacks),
+            WAIT,
+            "some button presses were not answered",
+        )
         await asyncio.to_thread(server.wait_idle, WAIT)
         answered = server.answered_callbacks
         assert len(queries) > FORGED_PRESSES // 2
@@ -179,6 +193,12 @@ async def test_hundreds_of_odd_messages_and_forged_buttons(
             server.inline_query(odd_message(rng)[:256], user_id=rng.choice(users))
             for _ in range(INLINE_QUERIES)
         ]
+        await asyncio.to_thread(
+            server.wait_until,
+            lambda: set(inline) <= set(server.inline_answers),
+            WAIT,
+            "some inline queries were not answered",
+        )
         await asyncio.to_thread(server.wait_idle, WAIT)
         answers = server.inline_answers
         assert set(inline) <= set(answers)

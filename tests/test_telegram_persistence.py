@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from telegram import Bot
+from telegram.ext import PicklePersistence
 
 from bot.content import Content
-from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.persistence import USER_DATA_ONLY, UserDataPersistence
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotAPI
 from tests.test_telegram_e2e import Chat
 from tests.test_telegram_faults import serving
@@ -76,3 +77,49 @@ async def test_a_damaged_state_file_is_moved_aside_and_the_bot_starts(
     [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert "could not be read" in line
     assert "state.pickle.damaged" in line
+
+
+class _Runs:
+    """What a malicious pickle looks like: unpickling it calls a function."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("this ran while loading the state file",))
+
+
+@pytest.mark.asyncio
+async def test_a_state_file_that_would_run_code_is_treated_as_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "state.pickle"
+    path.write_bytes(pickle.dumps({"user_data": {USER: {"check": _Runs()}}}))
+    caplog.set_level(logging.WARNING)
+    assert await UserDataPersistence(path).get_user_data() == {}
+    assert "this ran" not in capsys.readouterr().out
+    assert (tmp_path / "state.pickle.damaged").exists()
+    assert "could not be read" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_checks_saved_by_the_previous_version_survive_the_upgrade(tmp_path: Path) -> None:
+    """Earlier releases stored state with PTB's PicklePersistence (one file)."""
+    path = tmp_path / "state.pickle"
+    check = {"check": {"nonce": "abcdef", "path": ["emergency-signs", "heart"]}}
+    old = PicklePersistence(path, store_data=USER_DATA_ONLY, single_file=True, on_flush=True)
+    old.set_bot(Bot(DEFAULT_TOKEN))
+    await old.get_user_data()
+    await old.update_user_data(USER, check)
+    await old.flush()
+    assert await UserDataPersistence(path).get_user_data() == {USER: check}
+
+
+@pytest.mark.asyncio
+async def test_many_users_answering_at_once_all_reach_the_disk(tmp_path: Path) -> None:
+    path = tmp_path / "state.pickle"
+    store = UserDataPersistence(path)
+    await store.get_user_data()
+    checks = {user: {"check": {"nonce": "abcdef", "path": ["a"] * user}} for user in range(1, 51)}
+    await asyncio.gather(*(store.update_user_data(user, data) for user, data in checks.items()))
+    assert _load(path)["user_data"] == checks
+    # ... and so do the ends of their checks.
+    await asyncio.gather(*(store.update_user_data(user, {}) for user in checks))
+    assert _load(path)["user_data"] == {}

@@ -64,33 +64,34 @@ async def test_no_health_answers_are_kept_after_the_check_or_forget(
         outcome = await _run_check(chat, content)
         assert outcome.button_texts[0] == content.buttons["restart"]
         assert not app.user_data.get(USER)
-    # Nothing to keep, so nothing was written at all.
-    assert not (data / "state.pickle").exists()
+    # Each step was on disk while the check ran; its end left nothing behind.
+    raw, stored = _pickle(data)
+    assert stored["user_data"] == {}
+    assert not any(step.encode() in raw for step in step_ids)
 
-    async with serving(server, content, data) as app:
+    # Checked while the bot runs: the file changes with the check, not at shutdown.
+    async with serving(server, content, data):
         await _run_check(chat, content, last=1)
-        await app.update_persistence()  # saved mid-check, as the 30-second job would
-        assert list(_pickle(data)[1]["user_data"]) == [USER]
+        assert list(_pickle(data)[1]["user_data"]) == [USER]  # on disk at once
         outcome = await chat.press(
             await chat.say("/doctor"),
             content.doctor_check.steps["emergency-signs"].options[0].label,  # "Yes": an outcome
         )
         assert outcome.button_texts[0] == content.buttons["restart"]
-    raw, stored = _pickle(data)
-    assert stored["user_data"] == {}  # the completed check left nothing behind
-    assert not any(step.encode() in raw for step in step_ids)
+        raw, stored = _pickle(data)
+        assert stored["user_data"] == {}  # the completed check left nothing behind
+        assert not any(step.encode() in raw for step in step_ids)
 
-    async with serving(server, content, data) as app:
+    async with serving(server, content, data):
         await _run_check(chat, content, last=2)
-        await app.update_persistence()  # as the 30-second job would
         _, midway = _pickle(data)
         assert list(midway["user_data"]) == [USER]  # kept while the check runs ...
         await chat.say("/forget")
-    raw, stored = _pickle(data)
-    assert stored["user_data"] == {}  # ... and gone after /forget
-    assert not any(step.encode() in raw for step in step_ids)
-    assert b"nonce" not in raw
-    assert b"path" not in raw
+        raw, stored = _pickle(data)
+        assert stored["user_data"] == {}  # ... and off the disk once the bot says so
+        assert not any(step.encode() in raw for step in step_ids)
+        assert b"nonce" not in raw
+        assert b"path" not in raw
 
     dump = _events_dump(data)
     assert str(USER) not in dump

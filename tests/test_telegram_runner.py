@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,44 +243,72 @@ def _check_continues(server: FakeBotAPI, content: Content, stale: BotMessage) ->
     return second
 
 
-def test_a_kill_mid_check_never_leaves_a_stuck_conversation(
+def _stored(state: Path) -> dict[int, dict[str, Any]]:
+    """The state file's user data: {user id: {"check": {"nonce": ..., "path": [...]}}}."""
+    with state.open("rb") as f:
+        users: dict[int, dict[str, Any]] = pickle.load(f)["user_data"]
+    return users
+
+
+def test_kill_9_right_after_an_answer_loses_nothing_and_after_forget_keeps_nothing(
     server: FakeBotAPI, tmp_path: Path, content: Content
 ) -> None:
     state = tmp_path / "data" / "state.pickle"
-    no = content.doctor_check.steps["emergency-signs"].options[-1].label
+    steps = content.doctor_check.steps
+    no = steps["emergency-signs"].options[-1].label
 
-    # 1. Killed before the first save (every 30 s): the check is lost entirely.
+    # 1. An answer, then kill -9 as soon as the bot has shown the next step.
     proc = faqbot(server, tmp_path, server.token)
     server.send_message("/doctor", user_id=USER)
     [check] = server.wait_for_messages(USER, 1, timeout=20)
     step2 = _press_and_wait(server, check, no)
+    assert steps["heart"].question.splitlines()[0] in step2.text
     stop(proc, signal.SIGKILL)
-    assert not state.exists()
+    assert len(_stored(state)[USER]["check"]["path"]) == 2
 
-    # 2. After the restart her step-2 buttons are explained as expired; she starts again
-    #    and the check moves on. SIGTERM saves it (two steps deep).
+    # 2. After the restart the next button continues where she was: step 3, not "expired".
     proc = faqbot(server, tmp_path, server.token)
-    step2 = _check_continues(server, content, step2)
-    _, err = stop(proc)
-    assert proc.returncode == 0, err
-    with state.open("rb") as f:
-        assert len(pickle.load(f)["user_data"][USER]["check"]["path"]) == 2
+    step3 = _press_and_wait(server, step2, steps["heart"].options[-1].label)
+    assert steps["associated"].question.splitlines()[0] in step3.text
+    assert content.ui["expired"] not in step3.text
 
-    # 3. One more step, then killed: the file still says step 2 (stale).
-    proc = faqbot(server, tmp_path, server.token)
-    step3 = _press_and_wait(server, step2, content.doctor_check.steps["heart"].options[-1].label)
-    assert content.doctor_check.steps["associated"].question.splitlines()[0] in step3.text
+    # 3. /forget, then kill -9 as soon as the bot has said it is done: the check is gone.
+    count = len(server.bot_messages(USER))
+    server.send_message("/forget", user_id=USER)
+    [*_, forgotten] = server.wait_for_messages(USER, count + 1, timeout=20)
+    assert forgotten.text == content.ui["forgotten"]
     stop(proc, signal.SIGKILL)
-    with state.open("rb") as f:
-        assert len(pickle.load(f)["user_data"][USER]["check"]["path"]) == 2
+    assert _stored(state) == {}
 
-    # 4. Pressing a step-3 button with the step-2 state: "expired" + menu, never stuck.
+    # 4. Restarted, her old step-3 buttons are "expired" + the menu; a new check runs.
     proc = faqbot(server, tmp_path, server.token)
     _check_continues(server, content, step3)
     _, err = stop(proc)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert not [e for e in server.errors if e[0] != "getUpdates"]
+
+
+def test_a_proxy_error_page_while_polling_is_one_warning_line(
+    server: FakeBotAPI, tmp_path: Path
+) -> None:
+    """nginx answering getUpdates with its HTML 502 page, twice: one WARNING line
+    naming the status, no traceback, no HTML; then polling recovers and replies flow."""
+    server.inject("getUpdates", 502, proxy_page=True, times=2)
+    proc = faqbot(server, tmp_path, server.token)
+    try:
+        server.send_message(QUESTION, user_id=USER)
+        server.wait_for_messages(USER, 1, timeout=30)
+        server.wait_idle()
+    finally:
+        _, err = stop(proc)
+    assert proc.returncode == 0, err
+    [trouble] = [line for line in err.splitlines() if " WARNING " in line or " ERROR " in line]
+    assert " WARNING " in trouble
+    assert "polling Telegram failed (Bad Gateway (502)); retrying" in trouble
+    assert RECOVERED_MESSAGE in err
+    assert "Traceback" not in err
+    assert "<html" not in err.lower()
 
 
 def test_a_second_poller_is_named_in_one_log_line(server: FakeBotAPI, tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -15,6 +17,8 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
+    ExtBot,
     InlineQueryHandler,
     JobQueue,
     MessageHandler,
@@ -30,15 +34,18 @@ from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
 from bot.telegram.health import HeartbeatRequest, PollingMonitor
 from bot.telegram.persistence import UserDataPersistence
-from bot.telegram.replybot import ReplyBot
-from bot.telegram.request import AiohttpRequest
-from bot.telegram.resilience import PerUserUpdateProcessor, RetryingRateLimiter
+from bot.telegram.resilience import (
+    FLOOD_RETRIES,
+    PerUserUpdateProcessor,
+    QuietRequest,
+    RetryingRateLimiter,
+)
 
 log = logging.getLogger(__name__)
 
-# ReplyBot is an ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
+# ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
 FaqApplication = Application[
-    ReplyBot,
+    ExtBot[int],
     ContextTypes.DEFAULT_TYPE,
     dict[Any, Any],
     dict[Any, Any],
@@ -49,14 +56,13 @@ FaqApplication = Application[
 # How often faq.yaml is checked for changes, and old events deleted.
 RELOAD_POLL_SECONDS = 5.0
 PURGE_INTERVAL_SECONDS = 3600.0
-# Retries of a request Telegram answered with 429 (flood limit), after its retry_after.
-FLOOD_RETRIES = 3
-# The rate limiter build_application installs: PTB's AIORateLimiter plus bounded retries
-# of 5xx/network failures (bench/e2e.py swaps it by this name).
-AIORateLimiter = RetryingRateLimiter
 # Connecting to Telegram's servers; read, write and pool waits use REQUEST_TIMEOUT.
 CONNECT_TIMEOUT_SECONDS = 5.0
-# How often changed user_data is written to disk (and always on shutdown).
+# Every message is HTML without link previews (render.py writes the HTML).
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
+# PTB's periodic write of user_data: a backstop only, handlers write each change at once.
 PERSISTENCE_INTERVAL_SECONDS = 30.0
 # Messages in a private chat that are not text: the bot can only read text.
 NOT_TEXT = (
@@ -124,23 +130,21 @@ def build_application(
         write_timeout=timeout,
         pool_timeout=timeout,
     )
-    requests = AiohttpRequest(
+    requests = QuietRequest(
         connect_timeout=connect,
         read_timeout=timeout,
         write_timeout=timeout,
         pool_timeout=timeout,
     )
-    bot = ReplyBot(
-        settings.token,
-        base_url=base_url,
-        base_file_url=base_file_url,
-        request=requests,
-        get_updates_request=polls,
-        rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES),
-    )
     app = (
         ApplicationBuilder()
-        .bot(bot)
+        .token(settings.token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .request(requests)
+        .get_updates_request(polls)
+        .rate_limiter(RetryingRateLimiter(max_retries=FLOOD_RETRIES))
+        .defaults(DEFAULTS)
         .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(post_init)

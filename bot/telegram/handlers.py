@@ -1,12 +1,15 @@
 """Thin async PTB callbacks: read the update, ask the brain, send what it says.
 
-Per-user state is `context.user_data` (kept by PTB's persistence); the brain
-stores in it only the doctor check in progress. No callback logs what a user
+Per-user state is `context.user_data` (kept by persistence.py); the brain
+stores in it only the doctor check in progress. A callback that changed it
+writes it to disk before replying (save_now, forget_user), so what the person
+sees never runs ahead of what survives a crash. No callback logs what a user
 wrote. Which update reaches which callback is decided in app.py.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import sqlite3
@@ -27,18 +30,19 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.brain import Brain, State
+from bot.callbacks import Feedback, decode
 from bot.content import Entry
 from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
 from bot.telegram.render import render, render_text
-from bot.telegram.replybot import NO_PREVIEW, ReplyBot
+from bot.telegram.resilience import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,8 @@ def _is_not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
 
 
-def _shorten(text: str, limit: int) -> str:
+def _one_line(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters (an inline result's description)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -102,7 +107,9 @@ class Handlers:
             log.warning("could not record feedback: %s", error)
 
     async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
+        before = self._snapshot(context)
         reply = self.brain.on_text(self._state(context), text)
+        await self._save_if_changed(update, context, before)
         self._record(reply, text)
         await self._reply(update, context, reply)
 
@@ -112,6 +119,19 @@ class Handlers:
     def _state(context: Context) -> State:
         data = context.user_data
         return data if data is not None else {}
+
+    # -- durable state: a check's progress is on disk before the reply shows it ----
+
+    @staticmethod
+    def _snapshot(context: Context) -> dict[Any, Any]:
+        """A copy of the user's state, to tell afterwards whether the brain changed it."""
+        return copy.deepcopy(dict(context.user_data or {}))
+
+    async def _save_if_changed(
+        self, update: Update, context: Context, before: dict[Any, Any]
+    ) -> None:
+        if dict(context.user_data or {}) != before:
+            await save_now(update, context)
 
     def _simple(self, kind: str, text: str) -> Reply:
         """A text from faq.yaml with the menu buttons."""
@@ -126,10 +146,7 @@ class Handlers:
         self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
     ) -> None:
         text, markup = render(self._for_chat(reply, chat))
-        bot: object = context.bot  # ContextTypes.DEFAULT_TYPE types it ExtBot[None]
-        if not isinstance(bot, ReplyBot):
-            raise TypeError(f"expected the ReplyBot of build_application, got {type(bot).__name__}")
-        await bot.send_reply(
+        await context.bot.send_message(
             chat.id,
             text,
             reply_markup=markup,
@@ -154,7 +171,10 @@ class Handlers:
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an optional deep-link payload (an entry id or "check")."""
         payload = context.args[0] if context.args else None
-        await self._reply(update, context, self.brain.welcome(self._state(context), payload))
+        before = self._snapshot(context)
+        reply = self.brain.welcome(self._state(context), payload)
+        await self._save_if_changed(update, context, before)
+        await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
         await self._reply(update, context, self.brain.menu())
@@ -169,10 +189,15 @@ class Handlers:
         await self._reply(update, context, self.brain.topics())
 
     async def doctor(self, update: Update, context: Context) -> None:
-        await self._reply(update, context, self.brain.start_check(self._state(context)))
+        reply = self.brain.start_check(self._state(context))
+        await save_now(update, context)
+        await self._reply(update, context, reply)
 
     async def cancel(self, update: Update, context: Context) -> None:
-        await self._reply(update, context, self.brain.cancel_check(self._state(context)))
+        before = self._snapshot(context)
+        reply = self.brain.cancel_check(self._state(context))
+        await self._save_if_changed(update, context, before)
+        await self._reply(update, context, reply)
 
     def privacy_text(self) -> str:
         """/privacy, saying exactly what this deployment keeps."""
@@ -186,12 +211,13 @@ class Handlers:
         await self._reply(update, context, self._simple("privacy", self.privacy_text()))
 
     async def forget(self, update: Update, context: Context) -> None:
-        """/forget: delete everything kept about the user, in memory and on disk."""
+        """/forget: delete everything kept about the user, in memory and on disk
+        (on disk before the bot says it is done)."""
         if context.user_data is not None:
             context.user_data.clear()
         user = update.effective_user
         if user is not None:
-            context.application.drop_user_data(user.id)
+            await forget_user(context, user.id)
         await self._reply(update, context, self._simple("forgotten", self.ui["forgotten"]))
 
     async def ask(self, update: Update, context: Context) -> None:
@@ -263,7 +289,7 @@ class Handlers:
         for admin in sorted(self.admins):
             try:
                 await context.bot.send_message(
-                    admin, render_text(Reply((Section(text),), "reload")), parse_mode=ParseMode.HTML
+                    admin, render_text(Reply((Section(text),), "reload"))
                 )
             except TelegramError as error:
                 log.warning("could not tell admin about the reload: %s", error)
@@ -322,7 +348,9 @@ class Handlers:
             return
         state = self._state(context)
         data = query.data
+        before = self._snapshot(context)
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
+        await self._save_if_changed(update, context, before)
         toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
         await self._answer(query, toast)
         message = query.message
@@ -337,12 +365,7 @@ class Handlers:
         if reply.edit and isinstance(message, Message):
             try:
                 text, markup = render(self._for_chat(reply, message.chat))
-                await query.edit_message_text(
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=NO_PREVIEW,
-                )
+                await query.edit_message_text(text, reply_markup=markup)
                 return
             except BadRequest as error:
                 if _is_not_modified(error):
@@ -357,7 +380,7 @@ class Handlers:
         if markup is None:
             return
         rows = [
-            [b for b in row if not str(b.callback_data or "").startswith("f:")]
+            [b for b in row if not isinstance(decode(str(b.callback_data or "")), Feedback)]
             for row in markup.inline_keyboard
         ]
         kept = [row for row in rows if row]
@@ -384,7 +407,7 @@ class Handlers:
         status = change.new_chat_member.status
         if change.chat.type == ChatType.PRIVATE:
             if status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
-                context.application.drop_user_data(change.from_user.id)
+                await forget_user(context, change.from_user.id)
                 log.info("a user blocked the bot; their check in progress (if any) was deleted")
         elif status in {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}:
             log.info("the bot was removed from a group")
@@ -430,7 +453,7 @@ class Handlers:
                     "emergency",
                     self.ui["inline_emergency_title"],
                     self._message_content(reply),
-                    description=_shorten(content.emergency.message, INLINE_DESCRIPTION_CHARS),
+                    description=_one_line(content.emergency.message, INLINE_DESCRIPTION_CHARS),
                 )
             ]
         if reply.kind in {"answer", "clarify"} and reply.candidates:
@@ -443,14 +466,28 @@ class Handlers:
             entry.id,
             entry.question,
             self._message_content(self.brain.entry_reply(entry)),
-            description=_shorten(entry.answer, INLINE_DESCRIPTION_CHARS),
+            description=_one_line(entry.answer, INLINE_DESCRIPTION_CHARS),
         )
 
     @staticmethod
     def _message_content(reply: Reply) -> InputTextMessageContent:
-        return InputTextMessageContent(
-            render_text(reply), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-        )
+        return InputTextMessageContent(render_text(reply))
+
+
+# -- durable state --------------------------------------------------------------
+
+
+async def save_now(update: Update, context: Context) -> None:
+    """Write the user's state to disk now (persistence.py writes only what changed)."""
+    if update.effective_user is not None:
+        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+    await context.application.update_persistence()
+
+
+async def forget_user(context: Context, user_id: int) -> None:
+    """Delete the user's state in memory and on disk, before anything is said about it."""
+    context.application.drop_user_data(user_id)
+    await context.application.update_persistence()
 
 
 # -- errors -------------------------------------------------------------------
@@ -487,10 +524,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         user = update.effective_user if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE and user is not None:
-            context.application.drop_user_data(user.id)  # a check nobody can continue
+            await forget_user(context, user.id)  # a check nobody can continue
     elif isinstance(error, RetryAfter):
         log.warning("%s: Telegram's flood limit still hit after retries; reply dropped", where)
     elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        log.warning("%s: network problem talking to Telegram, gave up: %s", where, error.message)
+        log.warning(
+            "%s: network problem talking to Telegram, gave up: %s", where, describe_failure(error)
+        )
     else:
         log.error("%s: unhandled %s", where, type(error).__name__, exc_info=error)

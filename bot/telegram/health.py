@@ -24,8 +24,7 @@ from telegram.error import Conflict, TelegramError
 from telegram.request import RequestData
 
 from bot.config import HEALTH_PATH, Settings
-from bot.telegram.logging_setup import redact
-from bot.telegram.request import AiohttpRequest
+from bot.telegram.resilience import QuietRequest, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ class PollingMonitor:
         if kind == "conflict":
             log.error(CONFLICT_MESSAGE)
         else:
-            log.warning("polling Telegram failed (%s); retrying", redact(str(error)))
+            log.warning("polling Telegram failed (%s); retrying", describe_failure(error))
 
     def stopped(self) -> None:
         """The bot stopped cleanly: no heartbeat until it polls again."""
@@ -89,7 +88,7 @@ class PollingMonitor:
             self._write_failed = True
 
 
-class HeartbeatRequest(AiohttpRequest):
+class HeartbeatRequest(QuietRequest):
     """The request object for getUpdates: reports each successful call to the monitor."""
 
     def __init__(self, monitor: PollingMonitor, **kwargs: Any) -> None:
@@ -101,10 +100,10 @@ class HeartbeatRequest(AiohttpRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: Any = AiohttpRequest.DEFAULT_NONE,
-        write_timeout: Any = AiohttpRequest.DEFAULT_NONE,
-        connect_timeout: Any = AiohttpRequest.DEFAULT_NONE,
-        pool_timeout: Any = AiohttpRequest.DEFAULT_NONE,
+        read_timeout: Any = QuietRequest.DEFAULT_NONE,
+        write_timeout: Any = QuietRequest.DEFAULT_NONE,
+        connect_timeout: Any = QuietRequest.DEFAULT_NONE,
+        pool_timeout: Any = QuietRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         code, payload = await super().do_request(
             url,

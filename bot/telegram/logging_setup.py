@@ -1,7 +1,7 @@
 """Logging for the Telegram bot: no bot tokens and no user text in the logs.
 
 * httpx/httpcore log every request URL, and PTB puts the token in the URL: they
-  are kept at WARNING, and so is aiohttp (the bot's HTTP client, request.py).
+  are kept at WARNING.
 * PTB logs whole updates and request parameters at DEBUG; its loggers are kept
   at INFO or above whatever LOG_LEVEL says, so what users write is never logged
   (DEBUG applies to the bot's own loggers, which never log user text either).
@@ -21,7 +21,7 @@ from telegram.error import InvalidToken
 
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{35}")
 REDACTED = "<redacted-token>"
-QUIET_LOGGERS = ("aiohttp", "httpx", "httpcore", "apscheduler")
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")
 # Loggers that would print update contents below INFO.
 NEVER_DEBUG_LOGGERS = ("telegram",)
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

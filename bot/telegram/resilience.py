@@ -9,6 +9,11 @@ RetryingRateLimiter
     request that timed out may have reached Telegram, so a retried reply can
     on rare occasions arrive twice; that is preferred to losing it.
 
+QuietRequest
+    PTB's HTTPXRequest, except that an answer that is not JSON (a proxy's HTML
+    error page) is not logged at ERROR with its whole body by PTB: the failure
+    is described in one WARNING line by whoever retries it.
+
 PerUserUpdateProcessor
     Updates of different users are handled concurrently, each user's one at a
     time and in order (the doctor check is per-user state). A send that hangs
@@ -19,13 +24,17 @@ PerUserUpdateProcessor
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.request import HTTPXRequest
+
+from bot.telegram.logging_setup import redact
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +46,37 @@ FLOOD_RETRIES = 3
 NETWORK_ATTEMPTS = 3
 # Pause before the first retry; doubled before each further one.
 FIRST_BACKOFF_SECONDS = 0.5
+# Start-up retries of getMe, deleteWebhook and setWebhook on network trouble (with
+# growing pauses, about two minutes in all); a rejected token is not retried.
+BOOTSTRAP_RETRIES = 10
 # Updates handled at the same time (of different users).
 MAX_CONCURRENT_UPDATES = 4
+# PTB appends an answer that is not JSON (a proxy's HTML error page) after this text
+# of its exception; tests/test_telegram_faults.py notices if the wording changes.
+_UNPARSED_BODY = ". Parsing the server response"
+# A failure is described in at most this many characters in a log line.
+FAILURE_CHARS = 200
+
+
+def describe_failure(error: TelegramError) -> str:
+    """What went wrong, in one short line: without the body of an answer that was not
+    JSON (a 502 page from a proxy is HTML, and says nothing the status does not)."""
+    text = " ".join(redact(error.message).split(_UNPARSED_BODY, 1)[0].split())
+    return text if len(text) <= FAILURE_CHARS else text[: FAILURE_CHARS - 1] + "…"
+
+
+class QuietRequest(HTTPXRequest):
+    # parse_json_payload is BaseRequest's documented hook for custom JSON decoding.
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """The answer's JSON object; TelegramError (not logged) if it is not one."""
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as error:
+            raise TelegramError("Invalid server response") from error
+        if not isinstance(data, dict):
+            raise TelegramError("Invalid server response")
+        return data
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -77,7 +115,7 @@ class RetryingRateLimiter(AIORateLimiter):
                 log.warning(
                     "Telegram %s failed (%s); retry %d of %d in %.1f s",
                     endpoint,
-                    error.message,
+                    describe_failure(error),
                     attempt,
                     self.attempts - 1,
                     pause,
@@ -118,11 +156,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             self._holders[owner] -= 1
             if not self._holders[owner]:
                 del self._holders[owner], self._locks[owner]
-
-    @property
-    def busy_users(self) -> int:
-        """Users with an update in progress or waiting."""
-        return len(self._locks)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

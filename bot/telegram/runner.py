@@ -15,13 +15,11 @@ from bot.config import Settings
 from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
 from bot.telegram.health import POLL_TIMEOUT, PollingMonitor
-from bot.telegram.logging_setup import redact, setup_logging
+from bot.telegram.logging_setup import setup_logging
+from bot.telegram.resilience import BOOTSTRAP_RETRIES, describe_failure
 
 log = logging.getLogger(__name__)
 
-# Start-up retries of getMe/deleteWebhook on network trouble (with growing pauses,
-# about two minutes in all); a rejected token is not retried.
-BOOTSTRAP_RETRIES = 10
 INVALID_TOKEN_MESSAGE = "faqbot: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)"  # noqa: S105
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
@@ -60,7 +58,9 @@ def run_telegram(settings: Settings, content: Content) -> int:
         print(INVALID_TOKEN_MESSAGE, file=sys.stderr)
         return 1
     except TelegramError as error:
-        print(f"faqbot: could not start the Telegram bot: {redact(str(error))}", file=sys.stderr)
+        print(
+            f"faqbot: could not start the Telegram bot: {describe_failure(error)}", file=sys.stderr
+        )
         return 1
     except OSError as error:  # e.g. the webhook port is taken
         print(f"faqbot: could not start the Telegram bot: {error}", file=sys.stderr)

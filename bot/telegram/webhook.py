@@ -31,14 +31,13 @@ from tornado.httpserver import HTTPServer
 
 from bot.config import HEALTH_PATH, Settings
 from bot.telegram.app import FaqApplication
+from bot.telegram.resilience import BOOTSTRAP_RETRIES, describe_failure
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 # Telegram's updates are a few kB; anything bigger is not from Telegram.
 MAX_BODY_BYTES = 1 << 20
-# Start-up retries of getMe and setWebhook on network trouble (growing pauses).
-BOOTSTRAP_RETRIES = 10
 
 T = TypeVar("T")
 
@@ -166,7 +165,7 @@ async def _with_retries(
         except (NetworkError, TimedOut, RetryAfter) as error:
             if attempt == retries:
                 raise
-            log.warning("%s failed (%s); retrying in %.0f s", what, error.message, pause)
+            log.warning("%s failed (%s); retrying in %.0f s", what, describe_failure(error), pause)
         try:
             await asyncio.wait_for(stop.wait(), pause)
         except TimeoutError:

@@ -24,6 +24,11 @@ errors, hanging requests, blocked users and a competing poller (409).
 
 Deliberate differences from Telegram:
 
+* Only the methods the bot calls exist (getMe, getUpdates, setWebhook,
+  deleteWebhook, sendMessage, editMessageText, editMessageReplyMarkup,
+  answerCallbackQuery, answerInlineQuery, setMyCommands); any other method is
+  404 "Not Found", so a bot that starts calling something new fails its tests
+  until the fake learns that method's rules.
 * HTML is validated a little more strictly than Telegram does: a bare ``&`` and
   named entities other than ``&lt; &gt; &amp; &quot;`` are rejected (Telegram
   shows them literally), because they reveal text that was not escaped.
@@ -79,6 +84,13 @@ DEFAULT_USER_ID: Final = 1001
 # Telegram's descriptions of the errors tests are most likely to assert on.
 UNAUTHORIZED: Final = "Unauthorized"
 NOT_FOUND: Final = "Not Found"
+JSON: Final = "application/json"
+# What nginx sends when the upstream fails: HTML, not the Bot API's JSON.
+PROXY_PAGE: Final = (
+    "<html>\r\n<head><title>{status} {description}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {description}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
 CHAT_NOT_FOUND: Final = "Bad Request: chat not found"
 TEXT_EMPTY: Final = "Bad Request: message text is empty"
 TEXT_TOO_LONG: Final = "Bad Request: message is too long"
@@ -92,7 +104,6 @@ MARKUP_UNPARSABLE: Final = "Bad Request: can't parse reply keyboard markup JSON 
 INLINE_KEYBOARD_EXPECTED: Final = "Bad Request: inline keyboard expected"
 EDIT_NOT_FOUND: Final = "Bad Request: message to edit not found"
 CANT_BE_EDITED: Final = "Bad Request: message can't be edited"
-DELETE_NOT_FOUND: Final = "Bad Request: message to delete not found"
 REPLY_NOT_FOUND: Final = "Bad Request: message to be replied not found"
 MESSAGE_NOT_MODIFIED: Final = (
     "Bad Request: message is not modified: specified new message content and reply markup"
@@ -125,28 +136,10 @@ MAX_INLINE_RESULTS: Final = 50
 MAX_INLINE_RESULT_ID_BYTES: Final = 64
 MAX_INLINE_QUERY_LENGTH: Final = 256
 MAX_COMMANDS: Final = 100
-MAX_DESCRIPTION_LENGTH: Final = 512
-MAX_SHORT_DESCRIPTION_LENGTH: Final = 120
-MAX_BOT_NAME_LENGTH: Final = 64
 MAX_BUTTONS: Final = 100
 
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _LEADING_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@([A-Za-z0-9_]{1,64}))?(?![A-Za-z0-9_@])")
-_CHAT_ACTIONS: Final = frozenset(
-    {
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
-)
 _INLINE_BUTTON_ACTIONS: Final = (
     "callback_data",
     "url",
@@ -183,10 +176,6 @@ _STRING_PARAMS: Final = frozenset(
         "inline_query_id",
         "inline_message_id",
         "url",
-        "action",
-        "description",
-        "short_description",
-        "name",
         "language_code",
         "next_offset",
         "switch_pm_text",
@@ -231,11 +220,19 @@ _JSON_PARAMS: Final = frozenset(
 class _APIError(Exception):
     """An error response of the Bot API."""
 
-    def __init__(self, status: int, description: str, parameters: JSONDict | None = None):
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        parameters: JSONDict | None = None,
+        page: str | None = None,
+    ):
         super().__init__(description)
         self.status = status
         self.description = description
         self.parameters = parameters
+        # An HTML page sent instead of the JSON body (a proxy's error page).
+        self.page = page
 
     def body(self) -> JSONDict:
         body: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
@@ -479,7 +476,6 @@ class BotMessage:
     date: int
     reply_to_message_id: int | None = None
     edit_date: int | None = None
-    deleted: bool = False
     history: list[str] = field(default_factory=list)
     """Earlier plain texts, oldest first, one per edit that changed the text."""
     params: JSONDict = field(default_factory=dict)
@@ -520,6 +516,7 @@ class _Fault:
     hang_seconds: float
     remaining: int
     description: str | None
+    proxy_page: bool = False
 
 
 @dataclass
@@ -594,10 +591,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length > 0 else b""
         content_type = self.headers.get("Content-Type") or ""
         status, payload = api._handle(self.path, content_type, body)
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        if isinstance(payload, str):
+            data, media_type = payload.encode("utf-8"), "text/html"
+        else:
+            data, media_type = json.dumps(payload, ensure_ascii=False).encode("utf-8"), JSON
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", media_type)
             self.send_header("Content-Length", str(len(data)))
             if api._is_stopping():
                 self.send_header("Connection", "close")
@@ -661,7 +661,6 @@ class FakeBotAPI:
         self._user_messages: dict[tuple[int, int], JSONDict] = {}
         self._bot_messages: dict[int, list[BotMessage]] = {}
         self._bot_index: dict[tuple[int, int], BotMessage] = {}
-        self._deleted: set[tuple[int, int]] = set()
         self._blocked: set[int] = set()
 
         # queries
@@ -673,10 +672,6 @@ class FakeBotAPI:
 
         # bot settings
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
-        self._descriptions: dict[str, str] = {}
-        self._short_descriptions: dict[str, str] = {}
-        self._names: dict[str, str] = {}
-        self._menu_buttons: dict[int | None, JSONDict] = {}
 
         # recording
         self._requests: list[tuple[str, JSONDict]] = []
@@ -690,28 +685,12 @@ class FakeBotAPI:
             ("getUpdates", self._api_get_updates),
             ("setWebhook", self._api_set_webhook),
             ("deleteWebhook", self._api_delete_webhook),
-            ("getWebhookInfo", self._api_get_webhook_info),
-            ("logOut", self._api_true),
-            ("close", self._api_true),
             ("sendMessage", self._api_send_message),
             ("editMessageText", self._api_edit_message_text),
             ("editMessageReplyMarkup", self._api_edit_message_reply_markup),
-            ("deleteMessage", self._api_delete_message),
-            ("deleteMessages", self._api_delete_messages),
-            ("sendChatAction", self._api_send_chat_action),
             ("answerCallbackQuery", self._api_answer_callback_query),
             ("answerInlineQuery", self._api_answer_inline_query),
             ("setMyCommands", self._api_set_my_commands),
-            ("deleteMyCommands", self._api_delete_my_commands),
-            ("getMyCommands", self._api_get_my_commands),
-            ("setMyDescription", self._api_set_my_description),
-            ("getMyDescription", self._api_get_my_description),
-            ("setMyShortDescription", self._api_set_my_short_description),
-            ("getMyShortDescription", self._api_get_my_short_description),
-            ("setMyName", self._api_set_my_name),
-            ("getMyName", self._api_get_my_name),
-            ("setChatMenuButton", self._api_set_chat_menu_button),
-            ("getChatMenuButton", self._api_get_chat_menu_button),
         ]
         # Telegram treats method names case-insensitively.
         self._methods: dict[str, tuple[str, _Handler]] = {
@@ -901,8 +880,8 @@ class FakeBotAPI:
         """A user presses an inline button with ``data`` under a message; returns the query id.
 
         The message is the stored bot message when there is one (with its current text
-        and keyboard), otherwise a forged one. ``inaccessible=True`` (or a deleted
-        message) sends it the way Telegram does for messages the bot can no longer see.
+        and keyboard), otherwise a forged one. ``inaccessible=True`` sends it the way
+        Telegram does for messages the bot can no longer see.
         ``user_id`` defaults to ``chat_id`` for private chats.
         """
         if user_id is None:
@@ -920,7 +899,7 @@ class FakeBotAPI:
                 )
             record = self._bot_index.get((chat_id, message_id))
             message: JSONDict
-            if inaccessible or (chat_id, message_id) in self._deleted:
+            if inaccessible:
                 message = {"chat": dict(chat), "message_id": message_id, "date": 0}
             elif record is not None:
                 message = self._message_json(record)
@@ -949,18 +928,12 @@ class FakeBotAPI:
         in the chat that has one; returns the callback query id."""
         with self._cond:
             for record in reversed(self._bot_messages.get(chat_id, [])):
-                if record.deleted:
-                    continue
                 for button in record.buttons:
                     if button.get("text") == button_text and "callback_data" in button:
                         return self.press_button(
                             record.message_id, chat_id, button["callback_data"], user_id
                         )
-            seen = [
-                record.button_texts
-                for record in self._bot_messages.get(chat_id, [])
-                if not record.deleted
-            ]
+            seen = [record.button_texts for record in self._bot_messages.get(chat_id, [])]
         raise AssertionError(
             f"no callback button {button_text!r} in chat {chat_id}; buttons seen: {seen!r}"
         )
@@ -1006,6 +979,7 @@ class FakeBotAPI:
         hang_seconds: float = 0.0,
         times: int = 1,
         description: str | None = None,
+        proxy_page: bool = False,
     ) -> None:
         """Make the next ``times`` calls of ``method`` ("*" for any) fail or hang.
 
@@ -1013,7 +987,8 @@ class FakeBotAPI:
         ``parameters.retry_after`` (``retry_after`` defaults to 1); other statuses answer
         with ``description`` or the status' usual text. ``hang_seconds`` delays the call
         (then it fails with ``status`` if given, else is served normally); stop() cuts
-        the delay short.
+        the delay short. ``proxy_page`` answers an HTML error page instead of JSON, as a
+        reverse proxy in front of the Bot API does (nginx's "502 Bad Gateway").
         """
         if status is None and hang_seconds <= 0:
             raise ValueError("inject() needs a status or hang_seconds")
@@ -1024,7 +999,9 @@ class FakeBotAPI:
         entry = self._methods.get(method.lower())
         name = entry[0] if entry is not None and method != "*" else method
         with self._cond:
-            self._faults.append(_Fault(name, status, retry_after, hang_seconds, times, description))
+            self._faults.append(
+                _Fault(name, status, retry_after, hang_seconds, times, description, proxy_page)
+            )
 
     def clear_faults(self) -> None:
         with self._cond:
@@ -1078,20 +1055,10 @@ class FakeBotAPI:
             self._requests.clear()
             self._errors.clear()
 
-    def bot_messages(self, chat_id: int, *, include_deleted: bool = False) -> list[BotMessage]:
+    def bot_messages(self, chat_id: int) -> list[BotMessage]:
         """Snapshots of the bot's messages in a chat, oldest first."""
         with self._cond:
-            return [
-                copy.deepcopy(record)
-                for record in self._bot_messages.get(chat_id, [])
-                if include_deleted or not record.deleted
-            ]
-
-    def last_bot_message(self, chat_id: int) -> BotMessage:
-        messages = self.bot_messages(chat_id)
-        if not messages:
-            raise AssertionError(f"the bot has no messages in chat {chat_id}")
-        return messages[-1]
+            return copy.deepcopy(self._bot_messages.get(chat_id, []))
 
     @property
     def answered_callbacks(self) -> dict[str, JSONDict]:
@@ -1115,17 +1082,6 @@ class FakeBotAPI:
     ) -> list[JSONDict]:
         with self._cond:
             return copy.deepcopy(self._commands.get(self._scope_key(scope, language_code), []))
-
-    @property
-    def descriptions(self) -> dict[str, str]:
-        """language code ("" = default) -> description set with setMyDescription."""
-        with self._cond:
-            return dict(self._descriptions)
-
-    @property
-    def short_descriptions(self) -> dict[str, str]:
-        with self._cond:
-            return dict(self._short_descriptions)
 
     @property
     def pending_updates(self) -> list[JSONDict]:
@@ -1167,10 +1123,7 @@ class FakeBotAPI:
     def wait_for_messages(
         self, chat_id: int, count: int = 1, timeout: float = 5.0
     ) -> list[BotMessage]:
-        """Return the chat's bot messages once the bot has sent at least ``count`` there.
-
-        Counts every message sent, so the list includes deleted ones (``deleted=True``).
-        """
+        """Return the chat's bot messages once the bot has sent at least ``count`` there."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while len(self._bot_messages.get(chat_id, [])) < count:
@@ -1406,7 +1359,8 @@ class FakeBotAPI:
     # internals: HTTP request handling
     # ----------------------------------------------------------------------------------
 
-    def _handle(self, raw_path: str, content_type: str, body: bytes) -> tuple[int, JSONDict]:
+    def _handle(self, raw_path: str, content_type: str, body: bytes) -> tuple[int, JSONDict | str]:
+        """(status, JSON body, or an HTML page as a proxy would send it)."""
         split = urlsplit(raw_path)
         match = re.fullmatch(r"/bot([^/]*)/([^/]*)", split.path)
         if match is None:
@@ -1456,7 +1410,7 @@ class FakeBotAPI:
         except _APIError as error:
             with self._cond:
                 self._record_error(name, params, error)
-            return error.status, error.body()
+            return error.status, error.page or error.body()
         except Exception as exception:  # a bug in the fake: report it, don't hang the bot
             failure = _APIError(500, f"Internal Server Error: {exception!r}")
             with self._cond:
@@ -1503,7 +1457,11 @@ class FakeBotAPI:
             502: "Bad Gateway",
         }.get(status, "Error")
         parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
-        return _APIError(status, fault.description or default, parameters)
+        description = fault.description or default
+        page = (
+            PROXY_PAGE.format(status=status, description=description) if fault.proxy_page else None
+        )
+        return _APIError(status, description, parameters, page)
 
     def _parse_params(self, query: str, content_type: str, body: bytes) -> JSONDict:
         params: JSONDict = {}
@@ -1512,7 +1470,7 @@ class FakeBotAPI:
         if not body:
             return params
         media_type = content_type.split(";", 1)[0].strip().lower()
-        if media_type == "application/json":
+        if media_type == JSON:
             try:
                 data = json.loads(body)
             except ValueError:
@@ -1626,8 +1584,6 @@ class FakeBotAPI:
 
     def _message_exists(self, chat_id: int, message_id: int) -> bool:
         key = (chat_id, message_id)
-        if key in self._deleted:
-            return False
         return key in self._bot_index or key in self._user_messages
 
     def _reply_to(self, chat_id: int, params: JSONDict) -> int | None:
@@ -1669,9 +1625,6 @@ class FakeBotAPI:
     # ----------------------------------------------------------------------------------
     # Bot API methods (called with the lock held)
     # ----------------------------------------------------------------------------------
-
-    def _api_true(self, params: JSONDict) -> bool:
-        return True
 
     def _api_get_me(self, params: JSONDict) -> JSONDict:
         return {
@@ -1756,13 +1709,6 @@ class FakeBotAPI:
             True, "Webhook was deleted" if had_webhook else "Webhook is already deleted"
         )
 
-    def _api_get_webhook_info(self, params: JSONDict) -> JSONDict:
-        return {
-            "url": self._webhook_url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
-
     def _api_send_message(self, params: JSONDict) -> JSONDict:
         chat_id = self._chat_id(params, sending=True)
         text, entities, mode = self._text(
@@ -1822,37 +1768,6 @@ class FakeBotAPI:
         record.edit_date = _now()
         self._cond.notify_all()
         return self._message_json(record)
-
-    def _delete(self, chat_id: int, message_id: Any) -> bool:
-        if not isinstance(message_id, int) or not self._message_exists(chat_id, message_id):
-            return False
-        self._deleted.add((chat_id, message_id))
-        record = self._bot_index.get((chat_id, message_id))
-        if record is not None:
-            record.deleted = True
-        self._cond.notify_all()
-        return True
-
-    def _api_delete_message(self, params: JSONDict) -> bool:
-        chat_id = self._chat_id(params)
-        if not self._delete(chat_id, params.get("message_id")):
-            raise _bad_request(DELETE_NOT_FOUND)
-        return True
-
-    def _api_delete_messages(self, params: JSONDict) -> bool:
-        chat_id = self._chat_id(params)
-        message_ids = params.get("message_ids")
-        if not isinstance(message_ids, list) or not 1 <= len(message_ids) <= 100:
-            raise _bad_request("Bad Request: message_ids must contain 1-100 identifiers")
-        for message_id in message_ids:
-            self._delete(chat_id, message_id)
-        return True
-
-    def _api_send_chat_action(self, params: JSONDict) -> bool:
-        self._chat_id(params, sending=True)
-        if params.get("action") not in _CHAT_ACTIONS:
-            raise _bad_request("Bad Request: wrong parameter action in request")
-        return True
 
     def _api_answer_callback_query(self, params: JSONDict) -> bool:
         query_id = str(params.get("callback_query_id") or "")
@@ -1939,66 +1854,6 @@ class FakeBotAPI:
             self._commands.pop(key, None)
         self._cond.notify_all()
         return True
-
-    def _api_delete_my_commands(self, params: JSONDict) -> bool:
-        self._commands.pop(self._command_scope(params), None)
-        self._cond.notify_all()
-        return True
-
-    def _api_get_my_commands(self, params: JSONDict) -> list[JSONDict]:
-        return copy.deepcopy(self._commands.get(self._command_scope(params), []))
-
-    def _set_text_setting(
-        self, store: dict[str, str], params: JSONDict, key: str, limit: int
-    ) -> bool:
-        value = str(params.get(key) or "")
-        if len(value) > limit:
-            raise _bad_request(f"Bad Request: {key.replace('_', ' ')} is too long")
-        language = str(params.get("language_code") or "")
-        if value:
-            store[language] = value
-        else:
-            store.pop(language, None)
-        self._cond.notify_all()
-        return True
-
-    def _api_set_my_description(self, params: JSONDict) -> bool:
-        return self._set_text_setting(
-            self._descriptions, params, "description", MAX_DESCRIPTION_LENGTH
-        )
-
-    def _api_get_my_description(self, params: JSONDict) -> JSONDict:
-        language = str(params.get("language_code") or "")
-        return {"description": self._descriptions.get(language, "")}
-
-    def _api_set_my_short_description(self, params: JSONDict) -> bool:
-        return self._set_text_setting(
-            self._short_descriptions, params, "short_description", MAX_SHORT_DESCRIPTION_LENGTH
-        )
-
-    def _api_get_my_short_description(self, params: JSONDict) -> JSONDict:
-        language = str(params.get("language_code") or "")
-        return {"short_description": self._short_descriptions.get(language, "")}
-
-    def _api_set_my_name(self, params: JSONDict) -> bool:
-        return self._set_text_setting(self._names, params, "name", MAX_BOT_NAME_LENGTH)
-
-    def _api_get_my_name(self, params: JSONDict) -> JSONDict:
-        language = str(params.get("language_code") or "")
-        return {"name": self._names.get(language, self.bot_first_name)}
-
-    def _api_set_chat_menu_button(self, params: JSONDict) -> bool:
-        chat_id = self._chat_id(params) if params.get("chat_id") is not None else None
-        button = params.get("menu_button") or {"type": "default"}
-        if not isinstance(button, dict) or "type" not in button:
-            raise _bad_request("Bad Request: can't parse menu button JSON object")
-        self._menu_buttons[chat_id] = copy.deepcopy(button)
-        return True
-
-    def _api_get_chat_menu_button(self, params: JSONDict) -> JSONDict:
-        chat_id = self._chat_id(params) if params.get("chat_id") is not None else None
-        default = self._menu_buttons.get(None, {"type": "commands"})
-        return copy.deepcopy(self._menu_buttons.get(chat_id, default))
 
 
 # --------------------------------------------------------------------------------------
