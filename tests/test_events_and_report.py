@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -69,6 +70,20 @@ def test_retention_deletes_old_rows(tmp_path: Path, brain: Brain) -> None:
     assert store.purge(now=NOW) == 2
     assert [r.text for r in store.questions(0, NOW)] == ["recent"]
     assert len(store.feedback_rows(0, NOW)) == 1
+
+
+def test_the_start_up_purge_logs_its_count(
+    tmp_path: Path, brain: Brain, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = store_at(tmp_path, retention=30)
+    store.record(brain.on_text({}, "zzz qqq"), "old", now=time.time() - 31 * DAY)
+    store.feedback("foods", "up", now=time.time() - 40 * DAY)
+    store.close()
+    with caplog.at_level(logging.INFO, logger="bot.events"):
+        store_at(tmp_path, retention=30).close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "deleted 2 events past the retention period"
+    ]
 
 
 def test_bad_votes_and_retention_are_refused(tmp_path: Path) -> None:
