@@ -220,7 +220,9 @@ async def test_start_deep_links_and_command_menu(
             ("/about", content.source.more_info),
             ("/topics", content.ui["topics_intro"]),
             ("/privacy", first_line(content.ui["privacy"])),
-            ("/nonsense", first_line(content.ui["how_to_ask"])),
+            ("/nonsense", content.ui["unknown_command"]),
+            ("/cancel", content.check_ui["cancelled"]),  # the check the deep link opened
+            ("/cancel", content.ui["nothing_to_cancel"]),
         ]:
             assert text in (await chat.say(command)).text
 
@@ -252,7 +254,7 @@ async def test_question_answer_clarify_fallback_and_emergency(
         clarify = await chat.say(vague)
         assert content.ui["clarify_intro"] in clarify.text
         candidates = brain.on_text({}, vague).candidates
-        questions = [content.by_id[i].question for i in candidates]
+        questions = [content.by_id[i].short for i in candidates]
         assert clarify.button_texts == [*questions, b["none_of_these"]]
         picked = await chat.press(clarify, questions[0])
         assert content.by_id[candidates[0]].answer in picked.text
@@ -391,7 +393,7 @@ async def test_back_cancel_stale_and_double_taps(
         restart = await chat.press(stale, b["doctor_check"])
         assert first_line(first.question) in restart.text
         assert content.check_ui["cancelled"] in (await chat.say("/cancel")).text
-        assert first_line(content.ui["welcome"]) in (await chat.say("/cancel")).text
+        assert content.ui["nothing_to_cancel"] in (await chat.say("/cancel")).text
 
 
 @pytest.mark.asyncio

@@ -269,8 +269,9 @@ class Handlers:
                 log.warning("could not tell admin about the reload: %s", error)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        """A command the bot does not know, in a private chat: how to ask."""
-        await self._reply(update, context, self.brain.help())
+        """A command the bot does not know (or an admin command from someone else),
+        in a private chat: say so briefly, with the menu."""
+        await self._reply(update, context, self.brain.unknown_command())
 
     # -- messages -----------------------------------------------------------
 
