@@ -39,6 +39,7 @@ from bot.replies import Reply, Section
 from bot.report import build_report, format_report
 from bot.telegram.render import render, render_text
 from bot.telegram.replybot import NO_PREVIEW, ReplyBot
+from bot.telegram.votes import MessageKey, VotedMessages
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class Handlers:
         self.events = events
         self.admins = admins
         self.reloader = reloader
+        self.voted = VotedMessages()
 
     @property
     def ui(self) -> Mapping[str, str]:
@@ -154,7 +156,10 @@ class Handlers:
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an optional deep-link payload (an entry id or "check")."""
         payload = context.args[0] if context.args else None
-        await self._reply(update, context, self.brain.welcome(self._state(context), payload))
+        reply = self.brain.welcome(self._state(context), payload)
+        if reply.kind == "answer":
+            self._record(reply, "")  # a deep link to an entry counts as an answer
+        await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
         await self._reply(update, context, self.brain.menu())
@@ -324,13 +329,27 @@ class Handlers:
         state = self._state(context)
         data = query.data
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
-        toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
-        await self._answer(query, toast)
         message = query.message
         if reply.kind in {"feedback-up", "feedback-down"}:
+            key: MessageKey = (
+                (message.chat.id, message.message_id)
+                if message is not None
+                else query.inline_message_id or query.id
+            )
+            if not self.voted.first_vote(key):
+                # A second tap (often before the first vote's edit landed): thank
+                # again, count nothing, send nothing.
+                await self._answer(query, self.ui["feedback_already"])
+                return
+            await self._answer(query, reply.toast)
             self._vote(reply)
             if isinstance(message, Message):
                 await self._drop_feedback_buttons(query, message)
+        else:
+            toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
+            await self._answer(query, toast)
+            if reply.kind == "answer":
+                self._record(reply, "")  # an answer opened by a button counts as one
         if message is None or not reply.sections:
             return  # inline-mode message (no chat to write to), or a toast is all there is
         if reply.kind == "expired" and message.chat.type != ChatType.PRIVATE:
