@@ -5,6 +5,7 @@ bot's profile, the doctor check's message closing when left."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,60 @@ async def test_answers_opened_from_buttons_and_deep_links_count_as_answers(
     assert answered[1:3] == [related.id, "daily-amount"]
     assert answered[-1] == "supplements"
     assert [r.outcome for r in rows].count("clarify") == 1
+
+
+def _private(**fields: object) -> dict[str, object]:
+    return {
+        "from": {"id": USER, "is_bot": False, "first_name": "Ann"},
+        "chat": {"id": USER, "type": "private", "first_name": "Ann"},
+        "date": int(time.time()),
+        **fields,
+    }
+
+
+PHOTO = [{"file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90}]
+RED_FLAG = "my face is drooping on one side and my lip twitches"
+
+
+@pytest.mark.asyncio
+async def test_captions_edits_and_forwards_go_through_the_same_brain(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    emergency = content.emergency.message
+    foods = content.by_id["foods"].answer
+    async with running(server, content, state_file):
+
+        async def reply_to(update: dict[str, object]) -> str:
+            before = chat.snapshot()
+            server.send_update(update)
+            return (await chat.change(before)).text
+
+        assert foods in await reply_to(
+            {"message": _private(photo=PHOTO, caption="magnesium foods?")}
+        )
+        assert emergency in await reply_to({"message": _private(photo=PHOTO, caption=RED_FLAG)})
+        document = {"file_id": "d1", "file_unique_id": "du1", "file_name": "labs.pdf"}
+        assert emergency in await reply_to(
+            {"message": _private(document=document, caption=RED_FLAG)}
+        )
+        # A photo without a caption is still "I can only read text".
+        assert await reply_to({"message": _private(photo=PHOTO)}) == content.ui["unsupported"]
+
+        # Edits: the edited text is answered; a red flag added in an edit wins.
+        before = chat.snapshot()
+        sent = chat.send("which foods have magnesium")
+        assert foods in (await chat.change(before)).text
+        edit = _private(
+            message_id=sent["message"]["message_id"], edit_date=int(time.time()), text=RED_FLAG
+        )
+        assert emergency in await reply_to({"edited_message": edit})
+
+        forwarded = _private(
+            text="can low magnesium cause lip twitching",
+            forward_origin={"type": "hidden_user", "sender_user_name": "Bob", "date": 1},
+        )
+        assert content.by_id["cause"].answer in await reply_to({"message": forwarded})
+        # During the check a red flag in a caption still gets the emergency advice first.
+        await chat.say("/doctor")
+        assert emergency in await reply_to({"message": _private(photo=PHOTO, caption=RED_FLAG)})

@@ -281,18 +281,26 @@ class Handlers:
     # -- messages -----------------------------------------------------------
 
     async def private_text(self, update: Update, context: Context) -> None:
-        """Free text in a private chat is a question."""
+        """Free text in a private chat is a question: a new, edited or forwarded
+        message, or the caption of a photo, video or file."""
         message = update.effective_message
-        if message is None or message.text is None:
+        if message is None:
+            return
+        text = message.text or message.caption
+        if text is None:
             return
         if message.via_bot is not None and message.via_bot.id == context.bot.id:
             return  # an inline answer the user posted here: not a question
-        await self._ask_brain(update, context, message.text)
+        await self._ask_brain(update, context, text)
 
     async def group_text(self, update: Update, context: Context) -> None:
-        """In groups only replies to the bot and @mentions of it are questions."""
+        """In groups only replies to the bot and @mentions of it are questions
+        (in a message's text or a caption, new or edited)."""
         message = update.effective_message
-        if message is None or message.text is None:
+        if message is None:
+            return
+        text = message.text or message.caption
+        if text is None:
             return
         if message.via_bot is not None and message.via_bot.id == context.bot.id:
             return
@@ -304,13 +312,14 @@ class Handlers:
         )
         username = context.bot.username
         mention = f"@{username}".lower()
-        mentioned = any(
-            value.lower() == mention
-            for value in message.parse_entities([MessageEntity.MENTION]).values()
+        mentions = (
+            message.parse_entities([MessageEntity.MENTION])
+            if message.text is not None
+            else message.parse_caption_entities([MessageEntity.MENTION])
         )
+        mentioned = any(value.lower() == mention for value in mentions.values())
         if not (to_bot or mentioned):
             return  # chatter between people
-        text = message.text
         if mentioned:
             text = re.sub(re.escape(mention) + r"\b", " ", text, flags=re.IGNORECASE)
         await self._ask_brain(update, context, text)
