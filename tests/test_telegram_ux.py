@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.test_telegram_e2e import WAIT, Chat, running
 from tests.test_telegram_operator import _events
 
 USER = 7201
+ADMIN = 9201
 
 
 @pytest.fixture
@@ -137,3 +139,25 @@ async def test_captions_edits_and_forwards_go_through_the_same_brain(
         # During the check a red flag in a caption still gets the emergency advice first.
         await chat.say("/doctor")
         assert emergency in await reply_to({"message": _private(photo=PHOTO, caption=RED_FLAG)})
+
+
+@pytest.mark.asyncio
+async def test_stats_takes_a_period_and_strangers_get_unknown_command(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
+    async with running(server, content, state_file, admin_user_ids=frozenset({ADMIN})):
+        await user.say("magnesium for sleep?")
+        stranger = await user.say("/stats")
+        assert stranger.text == content.ui["unknown_command"]
+        month = await admin.say("/stats 30")
+        first = month.text.splitlines()[0]
+        since, until = (
+            datetime.strptime(d, "%Y-%m-%d %H:%M UTC")
+            for d in first[7:].split(": ")[0].split(" .. ")
+        )
+        assert (until - since).days == 30
+        assert "magnesium for sleep?" in month.text
+        for bad in ("/stats abc", "/stats 0", "/stats 7 8", "/stats -3"):
+            usage = await admin.say(bad)
+            assert usage.text.startswith("Usage: /stats [days]"), bad

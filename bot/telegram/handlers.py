@@ -49,8 +49,9 @@ Context = ContextTypes.DEFAULT_TYPE
 INLINE_START_PAYLOAD = "inline"
 INLINE_CACHE_SECONDS = 60
 INLINE_DESCRIPTION_CHARS = 100
-# /stats covers this many days.
+# /stats covers this many days unless told otherwise (/stats 30), at most MAX_STATS_DAYS.
 STATS_DAYS = 7
+MAX_STATS_DAYS = 3660
 # Reply kinds that explain how to use the bot; in groups they get the group hint.
 HOW_TO_KINDS = frozenset({"menu", "help"})
 
@@ -62,6 +63,16 @@ def _is_not_modified(error: BadRequest) -> bool:
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _stats_days(args: list[str] | None) -> int | None:
+    """The period of /stats [days]; None for anything but one whole number in range."""
+    if not args:
+        return STATS_DAYS
+    if len(args) != 1 or not args[0].isdecimal() or len(args[0]) > 5:
+        return None
+    days = int(args[0])
+    return days if 1 <= days <= MAX_STATS_DAYS else None
 
 
 class Handlers:
@@ -221,15 +232,20 @@ class Handlers:
         return user is not None and user.id in self.admins
 
     async def stats(self, update: Update, context: Context) -> None:
-        """/stats (admins): the operator's report for the last 7 days."""
+        """/stats [days] (admins): the operator's report for the last 7 (or `days`) days."""
         if not self._is_admin(update):
             await self.unknown_command(update, context)
             return
+        days = _stats_days(context.args)
         if self.events is None:
             text = "Statistics are switched off (EVENTS_ENABLED=false)."
+        elif days is None:
+            text = f"Usage: /stats [days], a whole number from 1 to {MAX_STATS_DAYS} (default {STATS_DAYS})."
         else:
             now = time.time()
-            summary = build_report(self.events, self.brain.matcher, now - STATS_DAYS * 86400, now)
+            summary = build_report(
+                self.events, self.brain.matcher, self.brain.content, now - days * 86400, now
+            )
             text = format_report(summary, limit=10)
         await self._reply(update, context, Reply((Section(text),), "stats"))
 
