@@ -5,6 +5,7 @@ bot's profile, the doctor check's message closing when left."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import datetime
 from pathlib import Path
@@ -161,3 +162,32 @@ async def test_stats_takes_a_period_and_strangers_get_unknown_command(
         for bad in ("/stats abc", "/stats 0", "/stats 7 8", "/stats -3"):
             usage = await admin.say(bad)
             assert usage.text.startswith("Usage: /stats [days]"), bad
+
+
+@pytest.mark.asyncio
+async def test_the_bot_sets_its_description_from_faq_yaml(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    async with running(server, content, state_file):
+        pass
+    assert server.descriptions == {"": content.profile["description"]}
+    assert server.short_descriptions == {"": content.profile["short_description"]}
+    for text in content.profile.values():
+        assert "not a doctor" in text.lower()
+        assert all(number in text for number in ("999", "112", "911"))
+
+
+@pytest.mark.asyncio
+async def test_a_failing_description_is_one_warning_and_the_bot_runs_on(
+    server: FakeBotAPI, content: Content, state_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.inject("setMyDescription", 400, times=1)
+    chat = Chat(server, USER, USER)
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.profile"):
+        async with running(server, content, state_file):
+            answer = await chat.say("which foods have magnesium?")
+            assert content.by_id["foods"].answer in answer.text
+        server.clear_records()  # the refused call was the test's own doing
+    warnings = [r for r in caplog.records if r.name == "bot.telegram.profile"]
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING

@@ -30,6 +30,7 @@ from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
 from bot.telegram.health import HeartbeatRequest, PollingMonitor
 from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.profile import publish_profile
 from bot.telegram.replybot import ReplyBot
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.resilience import PerUserUpdateProcessor, RetryingRateLimiter
@@ -112,6 +113,7 @@ def build_application(
 
     async def post_init(application: FaqApplication) -> None:
         await publish_commands(application.bot, content)
+        await publish_profile(application.bot, content)
 
     monitor = monitor or PollingMonitor(settings.heartbeat_file)
     timeout = settings.request_timeout
