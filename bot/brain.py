@@ -351,6 +351,10 @@ class Brain:
     def in_check(self, state: State) -> bool:
         return self._check_state(state) is not None
 
+    def leave_check(self, state: State) -> None:
+        """The person went elsewhere (/start, /topics, /menu): the check ends."""
+        state.pop(CHECK_KEY, None)
+
     def start_check(self, state: State, edit: bool = False) -> Reply:
         state[CHECK_KEY] = self.check.begin()
         return self._check_step_reply(state, nudge=False, edit=edit, intro=True)

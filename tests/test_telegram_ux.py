@@ -191,3 +191,45 @@ async def test_a_failing_description_is_one_warning_and_the_bot_runs_on(
     warnings = [r for r in caplog.records if r.name == "bot.telegram.profile"]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
+
+
+@pytest.mark.asyncio
+async def test_one_live_copy_of_the_check_and_leaving_it_closes_its_message(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    closed = content.ui["check_closed"]
+
+    def shown(message_id: int) -> tuple[str, list[str]]:
+        (message,) = [m for m in chat.messages() if m.message_id == message_id]
+        return message.text, message.button_texts
+
+    async def settled() -> None:
+        await asyncio.to_thread(server.wait_idle, WAIT)
+
+    async with running(server, content, state_file):
+        for leave in ("/start", "/topics", "/doctor", "/menu"):
+            check = await chat.say("/doctor")
+            await settled()  # (after the /doctor leave: a new /doctor closes that one)
+            nudge = await chat.say("which foods have magnesium")
+            assert content.check_ui["nudge"] in nudge.text
+            await settled()
+            # Typing made a new copy: only that one has buttons.
+            assert shown(check.message_id)[1] == []
+            assert shown(nudge.message_id)[1] == check.button_texts
+            await chat.say(leave)
+            await settled()
+            assert shown(nudge.message_id) == (closed, []), leave
+        # Finishing a check through its buttons closes nothing: the outcome stays.
+        live = await chat.say("/doctor")
+        flow = content.doctor_check
+        message = live
+        while message.button_texts[-1] == content.buttons["cancel"]:
+            step = next(
+                s for s in flow.steps.values() if s.question.splitlines()[0] in message.text
+            )
+            message = await chat.press(message, step.options[-1].label)
+        await settled()
+        assert message.message_id == live.message_id
+        assert shown(live.message_id)[0] == message.text != closed
+        assert message.text.startswith(tuple(o.title for o in flow.outcomes.values()))

@@ -31,7 +31,7 @@ from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit, Par
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.brain import Brain, State
+from bot.brain import CHECK_KEY, Brain, State
 from bot.content import Entry
 from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
@@ -52,6 +52,9 @@ INLINE_DESCRIPTION_CHARS = 100
 # /stats covers this many days unless told otherwise (/stats 30), at most MAX_STATS_DAYS.
 STATS_DAYS = 7
 MAX_STATS_DAYS = 3660
+# Where the doctor check's message is remembered while the check runs (its chat,
+# message id and the check's nonce), so that leaving the check can close it.
+CHECK_MESSAGE_KEY = "check_message"
 # Reply kinds that explain how to use the bot; in groups they get the group hint.
 HOW_TO_KINDS = frozenset({"menu", "help"})
 
@@ -137,22 +140,33 @@ class Handlers:
 
     async def _send(
         self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
-    ) -> None:
+    ) -> int | None:
+        """Send `reply`; the new message's id for a doctor-check step, else None."""
         text, markup = render(self._for_chat(reply, chat))
+        reply_parameters = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
+        if reply.kind == "check":
+            # The check's message is remembered (to close it later), so its id is
+            # needed: send_message, which parses Telegram's answer; checks are rare.
+            sent = await context.bot.send_message(
+                chat.id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+                reply_parameters=reply_parameters,
+            )
+            log.debug("sent a check step")
+            return sent.message_id
         bot: object = context.bot  # ContextTypes.DEFAULT_TYPE types it ExtBot[None]
         if not isinstance(bot, ReplyBot):
             raise TypeError(f"expected the ReplyBot of build_application, got {type(bot).__name__}")
-        await bot.send_reply(
-            chat.id,
-            text,
-            reply_markup=markup,
-            reply_parameters=(
-                ReplyParameters(reply_to, allow_sending_without_reply=True)
-                if reply_to is not None
-                else None
-            ),
-        )
+        await bot.send_reply(chat.id, text, reply_markup=markup, reply_parameters=reply_parameters)
         log.debug("sent a %s reply (entry %s)", reply.kind, reply.entry)
+        return None
 
     async def _reply(self, update: Update, context: Context, reply: Reply) -> None:
         """Answer the message of `update`: in groups as a reply to it."""
@@ -160,19 +174,58 @@ class Handlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-        await self._send(context, chat, reply, reply_to)
+        sent = await self._send(context, chat, reply, reply_to)
+        await self._one_live_check(context, chat.id, sent)
+
+    async def _one_live_check(
+        self, context: Context, chat_id: int, sent: int | None, edited: int | None = None
+    ) -> None:
+        """Keep one live copy of the doctor check: after a new copy of the step
+        (`sent`) the old one loses its buttons; once the check was left or
+        restarted, the old message says it was closed. `edited`: the message a
+        button press just edited (an outcome or a next step: nothing to close)."""
+        state = self._state(context)
+        ref = state.get(CHECK_MESSAGE_KEY)
+        current = state.get(CHECK_KEY)
+        nonce = current.get("nonce") if isinstance(current, dict) else None
+        if isinstance(ref, dict) and ref.get("message") != edited:
+            if nonce is not None and nonce == ref.get("nonce"):
+                if sent is not None:
+                    await self._close_check_message(context, ref, None)
+            else:
+                await self._close_check_message(context, ref, self.ui["check_closed"])
+        if nonce is None:
+            state.pop(CHECK_MESSAGE_KEY, None)
+        elif sent is not None:
+            state[CHECK_MESSAGE_KEY] = {"nonce": nonce, "chat": chat_id, "message": sent}
+
+    @staticmethod
+    async def _close_check_message(context: Context, ref: dict[str, Any], text: str | None) -> None:
+        """Remove an old check message's buttons, and with `text` replace what it says."""
+        chat_id, message_id = ref.get("chat"), ref.get("message")
+        if not isinstance(chat_id, int) or not isinstance(message_id, int):
+            return
+        try:
+            if text is None:
+                await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            else:
+                await context.bot.edit_message_text(text, chat_id, message_id)  # plain text
+        except BadRequest as error:  # deleted, too old, already closed: nothing to do
+            log.info("could not close an old check message (%s)", error.message)
 
     # -- commands -----------------------------------------------------------
 
     async def start(self, update: Update, context: Context) -> None:
         """/start, with an optional deep-link payload (an entry id or "check")."""
         payload = context.args[0] if context.args else None
+        self.brain.leave_check(self._state(context))
         reply = self.brain.welcome(self._state(context), payload)
         if reply.kind == "answer":
             self._record(reply, "")  # a deep link to an entry counts as an answer
         await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
+        self.brain.leave_check(self._state(context))
         await self._reply(update, context, self.brain.menu())
 
     async def help(self, update: Update, context: Context) -> None:
@@ -182,6 +235,7 @@ class Handlers:
         await self._reply(update, context, self.brain.about())
 
     async def topics(self, update: Update, context: Context) -> None:
+        self.brain.leave_check(self._state(context))
         await self._reply(update, context, self.brain.topics())
 
     async def doctor(self, update: Update, context: Context) -> None:
@@ -388,12 +442,14 @@ class Handlers:
                     reply_markup=markup,
                     link_preview_options=NO_PREVIEW,
                 )
+                await self._one_live_check(context, message.chat.id, None, message.message_id)
                 return
             except BadRequest as error:
                 if _is_not_modified(error):
                     return  # a double tap: the message already shows this
                 log.info("could not edit the message (%s); sending a new one", error.message)
-        await self._send(context, message.chat, replace(reply, edit=False))
+        sent = await self._send(context, message.chat, replace(reply, edit=False))
+        await self._one_live_check(context, message.chat.id, sent)
 
     @staticmethod
     async def _drop_feedback_buttons(query: CallbackQuery, message: Message) -> None:
