@@ -174,30 +174,43 @@ class Handlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
+        stale = self._stale_check_message(context, new_copy=reply.kind == "check")
         sent = await self._send(context, chat, reply, reply_to)
-        await self._one_live_check(context, chat.id, sent)
+        self._remember_check_message(context, chat.id, sent)
+        if stale is not None:
+            await self._close_check_message(context, *stale)
 
-    async def _one_live_check(
-        self, context: Context, chat_id: int, sent: int | None, edited: int | None = None
-    ) -> None:
-        """Keep one live copy of the doctor check: after a new copy of the step
-        (`sent`) the old one loses its buttons; once the check was left or
-        restarted, the old message says it was closed. `edited`: the message a
-        button press just edited (an outcome or a next step: nothing to close)."""
+    def _stale_check_message(
+        self, context: Context, new_copy: bool, edited: int | None = None
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """One live copy of the doctor check: the old check message to close now,
+        with the text to put in it (None: only its buttons go). A new copy of
+        the same step (`new_copy`) makes the old one lose its buttons; leaving or
+        restarting the check makes it say it was closed. `edited` is the message
+        a button press is editing (a next step or the outcome: nothing to close).
+        Once the check has ended its message is forgotten here, at once."""
         state = self._state(context)
         ref = state.get(CHECK_MESSAGE_KEY)
         current = state.get(CHECK_KEY)
         nonce = current.get("nonce") if isinstance(current, dict) else None
-        if isinstance(ref, dict) and ref.get("message") != edited:
-            if nonce is not None and nonce == ref.get("nonce"):
-                if sent is not None:
-                    await self._close_check_message(context, ref, None)
-            else:
-                await self._close_check_message(context, ref, self.ui["check_closed"])
         if nonce is None:
             state.pop(CHECK_MESSAGE_KEY, None)
-        elif sent is not None:
-            state[CHECK_MESSAGE_KEY] = {"nonce": nonce, "chat": chat_id, "message": sent}
+        if not isinstance(ref, dict) or ref.get("message") == edited:
+            return None
+        if nonce is not None and nonce == ref.get("nonce"):
+            return (ref, None) if new_copy else None
+        return ref, self.ui["check_closed"]
+
+    def _remember_check_message(self, context: Context, chat_id: int, sent: int | None) -> None:
+        """After a new check message was sent: it is the one to close later."""
+        state = self._state(context)
+        current = state.get(CHECK_KEY)
+        if sent is not None and isinstance(current, dict):
+            state[CHECK_MESSAGE_KEY] = {
+                "nonce": current.get("nonce"),
+                "chat": chat_id,
+                "message": sent,
+            }
 
     @staticmethod
     async def _close_check_message(context: Context, ref: dict[str, Any], text: str | None) -> None:
@@ -433,6 +446,9 @@ class Handlers:
             return  # inline-mode message (no chat to write to), or a toast is all there is
         if reply.kind == "expired" and message.chat.type != ChatType.PRIVATE:
             return  # someone else's or an old button in a group: the toast says it, quietly
+        stale = self._stale_check_message(
+            context, new_copy=reply.kind == "check", edited=message.message_id
+        )
         if reply.edit and isinstance(message, Message):
             try:
                 text, markup = render(self._for_chat(reply, message.chat))
@@ -442,14 +458,17 @@ class Handlers:
                     reply_markup=markup,
                     link_preview_options=NO_PREVIEW,
                 )
-                await self._one_live_check(context, message.chat.id, None, message.message_id)
+                if stale is not None:
+                    await self._close_check_message(context, *stale)
                 return
             except BadRequest as error:
                 if _is_not_modified(error):
                     return  # a double tap: the message already shows this
                 log.info("could not edit the message (%s); sending a new one", error.message)
         sent = await self._send(context, message.chat, replace(reply, edit=False))
-        await self._one_live_check(context, message.chat.id, sent)
+        self._remember_check_message(context, message.chat.id, sent)
+        if stale is not None:
+            await self._close_check_message(context, *stale)
 
     @staticmethod
     async def _drop_feedback_buttons(query: CallbackQuery, message: Message) -> None:
