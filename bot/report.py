@@ -86,31 +86,41 @@ def _cosine(a: Vector, b: Vector) -> float:
 def _average_linkage(vectors: list[Vector], threshold: float) -> list[list[int]]:
     """Agglomerative clustering: merge the two clusters with the highest average
     pairwise similarity while it is at least `threshold`. Ties go to the lowest
-    indices, so for sorted input the result does not depend on arrival order."""
-    clusters: dict[int, list[int]] = {i: [i] for i in range(len(vectors))}
-    sim: dict[tuple[int, int], float] = {}
-    heap: list[tuple[float, int, int]] = []
+    ids, so for sorted input the result does not depend on arrival order.
+
+    Cluster similarities are updated with the Lance-Williams formula for the
+    average (sim(A+B, C) = (|A| sim(A, C) + |B| sim(B, C)) / (|A| + |B|)), so a
+    merge costs one pass over the clusters, not over their members' pairs."""
+    members: dict[int, list[int]] = {i: [i] for i in range(len(vectors))}
+    sim: dict[int, dict[int, float]] = {i: {} for i in range(len(vectors))}
     for i in range(len(vectors)):
         for j in range(i + 1, len(vectors)):
             s = _cosine(vectors[i], vectors[j])
             if s > 0:
-                sim[i, j] = s
-                if s >= threshold:
-                    heap.append((-s, i, j))
+                sim[i][j] = sim[j][i] = s
+    heap = [
+        (-s, i, j) for i, row in sim.items() for j, s in row.items() if i < j and s >= threshold
+    ]
     heapq.heapify(heap)
     next_id = len(vectors)
     while heap:
         _, a, b = heapq.heappop(heap)
-        if a not in clusters or b not in clusters:
+        if a not in members or b not in members:
             continue  # one of them was merged already
-        merged = clusters.pop(a) + clusters.pop(b)
-        for c, others in clusters.items():
-            total = sum(sim.get((min(x, y), max(x, y)), 0.0) for x in merged for y in others)
-            if total / (len(merged) * len(others)) >= threshold:
-                heapq.heappush(heap, (-total / (len(merged) * len(others)), c, next_id))
-        clusters[next_id] = merged
+        size_a, size_b = len(members[a]), len(members[b])
+        row_a, row_b = sim.pop(a), sim.pop(b)
+        row: dict[int, float] = {}
+        for c in sorted((set(row_a) | set(row_b)) - {a, b}):
+            s = (size_a * row_a.get(c, 0.0) + size_b * row_b.get(c, 0.0)) / (size_a + size_b)
+            sim[c].pop(a, None)
+            sim[c].pop(b, None)
+            row[c] = sim[c][next_id] = s
+            if s >= threshold:
+                heapq.heappush(heap, (-s, c, next_id))
+        sim[next_id] = row
+        members[next_id] = members.pop(a) + members.pop(b)
         next_id += 1
-    return sorted(sorted(c) for c in clusters.values())
+    return sorted(sorted(c) for c in members.values())
 
 
 def group_unanswered(texts: list[str], matcher: Matcher, content: Content) -> list[UnansweredGroup]:
