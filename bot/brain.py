@@ -101,7 +101,7 @@ class Brain:
         reply = self._small_talk_reply(normalized, exact=True)
         if reply is None:
             analysis = self.matcher.analyse(text)
-            reply = self._matched_reply(analysis, asks_two_questions(text))
+            reply = self._matched_reply(analysis, text)
             if reply.kind != "answer":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         if len(text) > MAX_READ_CHARS:
@@ -129,15 +129,15 @@ class Brain:
         buttons = self._menu_buttons() if item.id == "greeting" else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 
-    def _matched_reply(self, analysis: Analysis, asked_more: bool = True) -> Reply:
-        """The decision as a reply; `asked_more`: the message holds a second
-        question, so further answers are introduced as "You also asked"."""
+    def _matched_reply(self, analysis: Analysis, text: str) -> Reply:
+        """The decision for the message `text` as a reply."""
         match = analysis.match
         ids = tuple(c.entry_id for c in match.candidates)
         if match.outcome == "answer" and match.entry_id is not None:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
-            reply = self.entry_reply(entry, also, asked_more)
+            # Further answers are "You also asked" only if the message asks twice.
+            reply = self.entry_reply(entry, also, bool(also) and asks_two_questions(text))
             return Reply(
                 reply.sections,
                 "answer",

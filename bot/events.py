@@ -2,7 +2,8 @@
 
 What is kept, by design and nothing more:
 - for every question: the hour it was asked, the outcome (answer, clarify,
-  fallback, emergency, smalltalk), the entry answered and the match score;
+  fallback, emergency, smalltalk), the entry answered and the match score; an
+  answer opened from a button or a deep link counts as an answer (score 100);
 - the message text ONLY for fallbacks and clarifications, so that the
   operator can see what went unanswered and add phrasings;
 - 👍 / 👎 feedback per entry, with the hour.
