@@ -10,6 +10,7 @@ Buttons carry the actions of bot/callbacks.py; `on_button` decodes them there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import MutableMapping
 from dataclasses import replace
 from typing import Any
@@ -48,6 +49,33 @@ SMALL_TALK_FILLER = ("so", "much", "very", "a", "lot", "you", "bot", "again", "a
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
 
+# Words that open a question ("wat", "shud": people type on phones).
+QUESTION_WORDS = frozenset(
+    "what wat wot whats how when why where which who can could cud does do did is are "
+    "was will would should shud may might any".split()
+)
+_CLAUSES = re.compile(r"(?<=[?!.;,\n])")
+_JOINERS = re.compile(r"\b(?:and|also|plus|n|or)\b|\+", re.IGNORECASE)
+# A question word this early in a part opens a question ("at what point ...").
+QUESTION_WORD_WITHIN = 3
+
+
+def asks_two_questions(text: str) -> bool:
+    """Whether a message holds at least two questions: parts (between punctuation,
+    "and", "also" ...) that open with a question word, or a "?" ending a clause
+    that has none ("coffee bad for twitch? also should i take mg")."""
+    asked = 0
+    for clause in _CLAUSES.split(text):
+        opened = sum(
+            1
+            for part in _JOINERS.split(clause)
+            if QUESTION_WORDS.intersection(part.lower().split()[:QUESTION_WORD_WITHIN])
+        )
+        has_words = any(c.isalnum() for c in clause)
+        asked += opened or (has_words and clause.rstrip().endswith("?"))
+    return asked >= 2
+
+
 class Brain:
     def __init__(self, content: Content) -> None:
         self.content = content
@@ -80,7 +108,7 @@ class Brain:
         reply = self._small_talk_reply(normalized, exact=True)
         if reply is None:
             analysis = self.matcher.analyse(text)
-            reply = self._matched_reply(analysis)
+            reply = self._matched_reply(analysis, text)
             if reply.kind != "answer":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         if len(text) > MAX_READ_CHARS:
@@ -103,16 +131,20 @@ class Brain:
                 item = self._small_talk[best]
         if item is None:
             return None
-        buttons = self._menu_buttons() if item.id in {"greeting", "help"} else ()
+        if item.id == "help":  # typed "help" gets what /help gets
+            return replace(self.help(), kind="smalltalk")
+        buttons = self._menu_buttons() if item.id == "greeting" else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 
-    def _matched_reply(self, analysis: Analysis) -> Reply:
+    def _matched_reply(self, analysis: Analysis, text: str) -> Reply:
+        """The decision for the message `text` as a reply."""
         match = analysis.match
         ids = tuple(c.entry_id for c in match.candidates)
         if match.outcome == "answer" and match.entry_id is not None:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
-            reply = self.entry_reply(entry, also)
+            # Further answers are "You also asked" only if the message asks twice.
+            reply = self.entry_reply(entry, also, bool(also) and asks_two_questions(text))
             return Reply(
                 reply.sections,
                 "answer",
@@ -123,7 +155,8 @@ class Brain:
                 (entry.id, *(e.id for e in also)),
             )
         if match.outcome == "clarify":
-            rows = [(Button.of(self.content.by_id[i].question, ShowEntry(i)),) for i in ids]
+            # The entry's short label, as everywhere else: full questions get cut off on phones.
+            rows = [(Button.of(self.content.by_id[i].short, ShowEntry(i)),) for i in ids]
             rows.append((Button.of(self.content.buttons["none_of_these"], NoneOfThese()),))
             return Reply(
                 (Section(self.content.ui["clarify_intro"]),),
@@ -143,19 +176,24 @@ class Brain:
 
     # -- content replies ----------------------------------------------------
 
-    def entry_reply(self, entry: Entry, also: list[Entry] | None = None) -> Reply:
+    def entry_reply(
+        self, entry: Entry, also: list[Entry] | None = None, asked_more: bool = True
+    ) -> Reply:
         if also:
-            return self._entry_reply(entry, also)
+            return self._entry_reply(entry, also, asked_more)
         # Replies are immutable: an entry's own answer is built once.
         reply = self._entry_replies.get(entry.id)
         if reply is None:
             reply = self._entry_replies[entry.id] = self._entry_reply(entry, [])
         return reply
 
-    def _entry_reply(self, entry: Entry, also: list[Entry]) -> Reply:
+    def _entry_reply(self, entry: Entry, also: list[Entry], asked_more: bool = True) -> Reply:
         sections = [Section(entry.answer, entry.question)]
         if also:
-            sections.append(Section(self.content.ui["also_asked"]))
+            # "You also asked" only to someone who did; otherwise the extra answer
+            # came from context they gave ("my dad barely eats ... could it be ...?").
+            header = "also_asked" if asked_more else "also_related"
+            sections.append(Section(self.content.ui[header]))
             sections.extend(Section(e.answer, e.question) for e in also)
         shown = {entry.id, *(e.id for e in also)}
         rows: list[tuple[Button, ...]] = [
@@ -171,13 +209,8 @@ class Brain:
                 Button.of(b["not_helpful"], Feedback(entry.id, helpful=False)),
             ),
         )
-        if entry.offer_check or any(e.offer_check for e in also):
-            rows.insert(0, (Button.of(b["doctor_check"], StartCheck()),))
-            rows.append((Button.of(b["topics"], Topics()),))
-        else:
-            rows.append(
-                (Button.of(b["topics"], Topics()), Button.of(b["doctor_check"], StartCheck()))
-            )
+        # The check sits in the same place under every answer, so people find it.
+        rows.append((Button.of(b["topics"], Topics()), Button.of(b["doctor_check"], StartCheck())))
         return Reply(
             tuple(sections),
             "answer",
@@ -255,6 +288,11 @@ class Brain:
     def _simple(self, kind: str, text: str, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
         return Reply((Section(text),), kind, buttons)
 
+    def unknown_command(self) -> Reply:
+        return self._simple(
+            "unknown-command", self.content.ui["unknown_command"], self._menu_buttons()
+        )
+
     def expired(self) -> Reply:
         return self._simple("expired", self.content.ui["expired"], self._menu_buttons())
 
@@ -322,13 +360,20 @@ class Brain:
     def in_check(self, state: State) -> bool:
         return self._check_state(state) is not None
 
+    def leave_check(self, state: State) -> None:
+        """The person went elsewhere (/start, /topics, /menu): the check ends."""
+        state.pop(CHECK_KEY, None)
+
     def start_check(self, state: State, edit: bool = False) -> Reply:
         state[CHECK_KEY] = self.check.begin()
         return self._check_step_reply(state, nudge=False, edit=edit, intro=True)
 
     def cancel_check(self, state: State, edit: bool = False) -> Reply:
-        had_check = state.pop(CHECK_KEY, None) is not None
-        text = self.content.check_ui["cancelled"] if had_check else self.content.ui["welcome"]
+        if state.pop(CHECK_KEY, None) is None:
+            return self._simple(
+                "nothing-to-cancel", self.content.ui["nothing_to_cancel"], self._menu_buttons()
+            )
+        text = self.content.check_ui["cancelled"]
         return Reply((Section(text),), "check-cancelled", self._menu_buttons(), edit=edit)
 
     def _check_button(self, state: State, action: CheckAnswer | CheckBack | CheckCancel) -> Reply:

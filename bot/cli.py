@@ -188,7 +188,7 @@ def _report(brain: Brain, settings: Settings, args: argparse.Namespace, out: Tex
     until = args.until if args.until is not None else time.time()
     since = args.since if args.since is not None else until - args.days * 86400
     store = EventStore(path, settings.events_retention_days)
-    result = report.build_report(store, brain.matcher, since, until)
+    result = report.build_report(store, brain.matcher, brain.content, since, until)
     print(report.format_report(result), file=out)
     if args.html:
         report.write_html(result, args.html)

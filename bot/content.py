@@ -135,6 +135,8 @@ class Content:
     commands: Mapping[str, str] = field(default_factory=dict)
     # The file holding the matcher's training phrasings (faq.yaml's `phrasings:`), if any.
     phrasings_path: str | None = None
+    # The bot's Telegram profile: description and short_description.
+    profile: Mapping[str, str] = field(default_factory=dict)
     by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -435,6 +437,7 @@ UI_TEXTS = (
     "empty",
     "too_long_note",
     "also_asked",
+    "also_related",
     "emergency_continue",
     "privacy",
     "forgotten",
@@ -447,10 +450,15 @@ UI_TEXTS = (
     "privacy_stats_on",
     "privacy_stats_off",
     "error",
+    "nothing_to_cancel",
+    "unknown_command",
+    "feedback_already",
+    "check_closed",
 )
 # Texts that Telegram shows in small places, and their length limits.
 UI_MAX_CHARS = {
     "feedback_thanks": 200,
+    "feedback_already": 200,
     "expired_short": 200,
     "inline_open_bot": 64,
     "inline_emergency_title": 100,
@@ -605,9 +613,13 @@ TOP_KEYS = {
     "out_of_scope",
     "examples",
     "phrasings",
+    "profile",
 }
 # What the phrasings file (faq.yaml's `phrasings:`) may hold.
 PHRASINGS_KEYS = {"examples", "out_of_scope"}
+# The bot's profile texts and Telegram's limits for them (setMyDescription,
+# setMyShortDescription).
+PROFILE_MAX_CHARS = {"description": 512, "short_description": 120}
 
 
 def parse_content(
@@ -641,6 +653,11 @@ def parse_content(
     doctor_check = _doctor_check(ck, top.get("doctor_check"))
     where = f"{phrasings_file}, " if phrasings_file else ""
     out_of_scope = ck.text_list(top, "out_of_scope", f"{where}top level", required=False)
+    raw_profile = ck.mapping(top.get("profile"), "profile")
+    ck.unknown_keys(raw_profile, set(PROFILE_MAX_CHARS), "profile")
+    profile = {
+        k: ck.text(raw_profile, k, "profile", max_len=n) for k, n in PROFILE_MAX_CHARS.items()
+    }
     entries = _with_examples(ck, entries, top.get("examples", {}), f"{where}examples")
     if ck.problems:
         raise ContentError(path, ck.problems)
@@ -659,6 +676,7 @@ def parse_content(
         doctor_check=doctor_check,
         commands=commands,
         out_of_scope=out_of_scope,
+        profile=profile,
     )
 
 

@@ -2,7 +2,8 @@
 
 What is kept, by design and nothing more:
 - for every question: the hour it was asked, the outcome (answer, clarify,
-  fallback, emergency, smalltalk), the entry answered and the match score;
+  fallback, emergency, smalltalk), the entry answered and the match score; an
+  answer opened from a button or a deep link counts as an answer (score 100);
 - the message text ONLY for fallbacks and clarifications, so that the
   operator can see what went unanswered and add phrasings;
 - 👍 / 👎 feedback per entry, with the hour.
@@ -13,6 +14,7 @@ than the retention period are deleted.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.replies import Reply
+
+log = logging.getLogger(__name__)
 
 # Outcomes worth counting; menus, topics and the like are navigation, not questions.
 QUESTION_OUTCOMES = frozenset({"answer", "clarify", "fallback", "emergency", "smalltalk"})
@@ -86,7 +90,9 @@ class EventStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         with self._connect() as db:
             db.executescript(SCHEMA)
-        self.purge()
+        gone = self.purge()
+        if gone:  # the same line as the hourly purge (telegram/app.py)
+            log.info("deleted %d events past the retention period", gone)
 
     def close(self) -> None:
         with self._lock:

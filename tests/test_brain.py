@@ -213,3 +213,67 @@ def test_a_large_faq_pages_its_topics_within_telegrams_button_limit(content: Con
     assert len(big.on_text({}, "zzz qqq").flat_buttons) <= 100
     assert big.on_button({}, "t:99999").kind == "expired"
     assert big.on_button({}, "t:9999").kind == "topics"
+
+
+def test_did_you_mean_buttons_use_the_entries_short_labels(brain: Brain, content: Content) -> None:
+    reply = ask(brain, "twitch")
+    assert reply.kind == "clarify"
+    labels = reply.button_labels[: len(reply.candidates)]
+    assert labels == [content.by_id[c].short for c in reply.candidates]
+    # One label per entry wherever it appears: topics and follow-ups too.
+    topics = {b.data: b.label for b in brain.topics().flat_buttons}
+    for entry in content.entries:
+        for button in brain.entry_reply(entry).flat_buttons:
+            if button.data.startswith("e:"):
+                assert button.label == topics[button.data]
+
+
+def test_typed_help_and_the_help_command_say_the_same(brain: Brain) -> None:
+    typed = ask(brain, "help")
+    assert typed.text == brain.help().text
+    assert typed.buttons == brain.help().buttons
+
+
+def test_cancel_outside_a_check_says_there_is_nothing_to_cancel(
+    brain: Brain, content: Content
+) -> None:
+    reply = brain.cancel_check({})
+    assert reply.text == content.ui["nothing_to_cancel"]
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    assert brain.cancel_check(state).text == content.check_ui["cancelled"]
+
+
+def test_you_also_asked_only_when_a_second_question_was_asked(
+    brain: Brain, content: Content
+) -> None:
+    two = ask(brain, "which foods have magnesium? and how much magnesium do i need a day")
+    assert content.ui["also_asked"] in two.text
+    one = ask(
+        brain,
+        "I look after my elderly dad, his bottom lip has started twitching and he "
+        "barely eats these days. Could that be from low magnesium?",
+    )
+    assert one.kind == "answer"
+    assert content.ui["also_asked"] not in one.text
+    assert content.ui["also_related"] in one.text  # the extra answer, introduced honestly
+
+
+def test_the_check_button_is_told_apart_and_sits_in_one_place(
+    brain: Brain, content: Content
+) -> None:
+    check = content.buttons["doctor_check"]
+    assert check != content.by_id["see-doctor"].short
+    assert "should i see a doctor" not in check.lower()
+    places = set()
+    for entry in content.entries:
+        rows = brain.entry_reply(entry).buttons
+        places.add(
+            next(
+                (i - len(rows), j)
+                for i, row in enumerate(rows)
+                for j, b in enumerate(row)
+                if b.data == "d"
+            )
+        )
+    assert places == {(-1, 1)}  # the last row, after the topics button

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import random
 import sqlite3
 import subprocess
 import sys
@@ -71,6 +73,20 @@ def test_retention_deletes_old_rows(tmp_path: Path, brain: Brain) -> None:
     assert len(store.feedback_rows(0, NOW)) == 1
 
 
+def test_the_start_up_purge_logs_its_count(
+    tmp_path: Path, brain: Brain, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = store_at(tmp_path, retention=30)
+    store.record(brain.on_text({}, "zzz qqq"), "old", now=time.time() - 31 * DAY)
+    store.feedback("foods", "up", now=time.time() - 40 * DAY)
+    store.close()
+    with caplog.at_level(logging.INFO, logger="bot.events"):
+        store_at(tmp_path, retention=30).close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "deleted 2 events past the retention period"
+    ]
+
+
 def test_bad_votes_and_retention_are_refused(tmp_path: Path) -> None:
     store = store_at(tmp_path)
     with pytest.raises(ValueError, match="vote"):
@@ -102,7 +118,7 @@ def test_unanswered_questions_are_grouped_by_similarity(tmp_path: Path, brain: B
     store.feedback("foods", "down", now=NOW)
     store.feedback("foods", "down", now=NOW)
     store.feedback("cause", "up", now=NOW)
-    result = report.build_report(store, brain.matcher, NOW - DAY, NOW + 1)
+    result = report.build_report(store, brain.matcher, brain.content, NOW - DAY, NOW + 1)
     assert result.unanswered[0].count == len(sleep)
     assert len(result.unanswered) == 1 + len(other)
     assert result.top_entries == [("foods", 1)]
@@ -110,6 +126,64 @@ def test_unanswered_questions_are_grouped_by_similarity(tmp_path: Path, brain: B
     text = report.format_report(result)
     assert "Questions by outcome" in text
     assert f"{len(sleep):4d}  " in text
+    # Every wording of a group is shown, not "+11 other wordings".
+    assert all(repr(t) in text for t in sleep)
+    # An entry with only 👍 is listed too.
+    assert "   0 👎    1 👍  cause" in text
+
+
+NEAR_TOPIC = [
+    "magnesium for sleep",
+    "magnesium for sleep",
+    "magnesium for sleep",
+    "does magnesium help me sleep",
+    "magnesium before sleep",
+    "is magnesium good for my hair",
+    "can magnesium make my hair grow",
+    "will magnesium help insomnia",
+    "magnesium for insomnia",
+    "best football team",
+]
+
+
+def _groups(texts: list[str], brain: Brain) -> list[set[str]]:
+    return [
+        {t for t, _ in g.wordings}
+        for g in report.group_unanswered(texts, brain.matcher, brain.content)
+    ]
+
+
+def test_unanswered_groups_are_by_what_is_asked_whatever_the_order(brain: Brain) -> None:
+    groups = _groups(NEAR_TOPIC, brain)
+    sleep = next(g for g in groups if "magnesium for sleep" in g)
+    assert sleep == {
+        "magnesium for sleep",
+        "does magnesium help me sleep",
+        "magnesium before sleep",
+    }
+    assert {"is magnesium good for my hair", "can magnesium make my hair grow"} in groups
+    assert {"will magnesium help insomnia", "magnesium for insomnia"} in groups
+    for seed in range(5):
+        shuffled = NEAR_TOPIC[:]
+        random.Random(seed).shuffle(shuffled)
+        assert _groups(shuffled, brain) == groups
+
+
+def test_the_text_report_says_why_the_closest_entry_is_closest(
+    tmp_path: Path, brain: Brain
+) -> None:
+    store = store_at(tmp_path)
+    for text in NEAR_TOPIC:
+        store.record(brain.on_text({}, text), text, now=NOW)
+    result = report.build_report(store, brain.matcher, brain.content, NOW - DAY, NOW + 1)
+    sleep = result.unanswered[0]
+    assert (sleep.example, sleep.count) == ("magnesium for sleep", 5)
+    assert sleep.wordings[0] == ("magnesium for sleep", 3)
+    assert sleep.closest is not None
+    assert sleep.shared  # e.g. "magnesium": the words it has in common with the entry
+    text = report.format_report(result)
+    assert f"{sleep.closest} ({sleep.closest_score:.0f}), shares: {', '.join(sleep.shared)}" in text
+    assert "  3x 'magnesium for sleep'" in text
 
 
 def test_report_command_prints_and_writes_html_and_png(tmp_path: Path, brain: Brain) -> None:
@@ -184,3 +258,23 @@ def test_feedback_buttons_under_every_answer(brain: Brain) -> None:
     assert "t" not in {b.data for b in down.flat_buttons}  # the topics themselves are offered
     assert "e:foods" in {b.data for b in down.flat_buttons}
     assert brain.on_button({}, "f:nope:up").kind == "expired"
+
+
+def test_the_html_has_a_title_and_lists_feedback_most_thumbs_down_first(
+    tmp_path: Path, brain: Brain
+) -> None:
+    store = store_at(tmp_path)
+    for entry, vote in [
+        ("foods", "up"),
+        ("cause", "down"),
+        ("cause", "down"),
+        ("symptoms", "down"),
+    ]:
+        store.feedback(entry, vote, now=NOW)
+    result = report.build_report(store, brain.matcher, brain.content, NOW - DAY, NOW + 1)
+    page = tmp_path / "r.html"
+    report.write_html(result, page)
+    html = page.read_text(encoding="utf-8")
+    assert "<title>FAQ bot report: " in html
+    feedback = html[html.index("most 👎 first") :]
+    assert feedback.index("cause") < feedback.index("symptoms") < feedback.index("foods")

@@ -41,7 +41,7 @@ def test_reload_picks_up_a_good_change_and_refuses_a_bad_one(tmp_path: Path) -> 
     assert not bad.ok
     assert bad.error is not None
     assert "duplicate id" in bad.error
-    assert str(path) in bad.error
+    assert str(tmp_path) not in bad.error  # the file's name, not the server's path
     # The last good content still serves, and answers keep coming.
     assert bad.content.by_id["foods"].short == "Magnesium-rich foods"
     assert Brain(bad.content).on_text({}, "which foods have magnesium").entry == "foods"
@@ -79,3 +79,44 @@ def test_a_change_to_the_phrasings_file_alone_is_reloaded(tmp_path: Path) -> Non
     assert not bad.ok
     assert bad.error is not None
     assert "faq-phrasings.yaml, examples, entry 'nosuch': unknown entry id" in bad.error
+
+
+def _refusal(tmp_path: Path, old: str, new: str) -> list[str]:
+    path = tmp_path / "faq.yaml"
+    shutil.copy(FAQ, path)
+    shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
+    reloader = ContentReloader(path, load_content(path))
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = reloader.poll(force=True)
+    assert result is not None
+    assert not result.ok
+    assert result.error is not None
+    return result.error.splitlines()
+
+
+def _line_of(text: str) -> int:
+    return FAQ.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_a_refused_reload_names_file_line_entry_and_field_once_per_problem(
+    tmp_path: Path,
+) -> None:
+    short = '    short: "When to see a doctor"'
+    lines = _refusal(tmp_path, short, "    short: 12")
+    entries = [e.id for e in load_content(FAQ).entries]
+    number = entries.index("see-doctor") + 1  # counted from 1
+    assert lines == [
+        f"faq.yaml, line {_line_of(short)}: entry {number} "
+        "(id 'see-doctor'), field 'short': must be a non-empty string, got int"
+    ]
+
+
+def test_broken_yaml_is_one_line_with_line_and_column_not_carets(tmp_path: Path) -> None:
+    old = '  expired: "This button has expired. Here is the menu again."'
+    lines = _refusal(tmp_path, old, old.replace('"This button', '"This" x "button'))
+    assert len(lines) == 1
+    assert lines[0].startswith(f"faq.yaml, line {_line_of(old)}, column ")
+    assert "not valid YAML" in lines[0]
+    assert "^" not in lines[0]

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
 from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.telegram.handlers import CHECK_MESSAGE_KEY
 from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BotMessage, FakeBotAPI
 
@@ -210,6 +211,14 @@ async def test_start_deep_links_and_command_menu(
 
         unknown = await chat.say("/start no-such-thing")
         assert first_line(content.ui["welcome"]) in unknown.text
+        # /start left the check: its message says so and has no buttons left.
+        await chat.wait(
+            lambda: (
+                [m.text for m in chat.messages() if m.message_id == check.message_id]
+                == [content.ui["check_closed"]]
+            ),
+            "the old check message stays open",
+        )
 
         assert [c["command"] for c in server.commands] == list(PRIVATE_COMMANDS)
         group = server.commands_for({"type": "all_group_chats"})
@@ -220,7 +229,8 @@ async def test_start_deep_links_and_command_menu(
             ("/about", content.source.more_info),
             ("/topics", content.ui["topics_intro"]),
             ("/privacy", first_line(content.ui["privacy"])),
-            ("/nonsense", first_line(content.ui["how_to_ask"])),
+            ("/nonsense", content.ui["unknown_command"]),
+            ("/cancel", content.ui["nothing_to_cancel"]),
         ]:
             assert text in (await chat.say(command)).text
 
@@ -252,7 +262,7 @@ async def test_question_answer_clarify_fallback_and_emergency(
         clarify = await chat.say(vague)
         assert content.ui["clarify_intro"] in clarify.text
         candidates = brain.on_text({}, vague).candidates
-        questions = [content.by_id[i].question for i in candidates]
+        questions = [content.by_id[i].short for i in candidates]
         assert clarify.button_texts == [*questions, b["none_of_these"]]
         picked = await chat.press(clarify, questions[0])
         assert content.by_id[candidates[0]].answer in picked.text
@@ -377,13 +387,21 @@ async def test_back_cancel_stale_and_double_taps(
         assert content.ui["expired"] in again.text
         assert again.message_id != check.message_id
 
-        # Free text during the check: a nudge with the current step's buttons.
+        # Free text during the check: a nudge with the current step's buttons, and
+        # the old copy loses its buttons (one live copy of the question).
         nudge = await chat.say("what foods have magnesium")
         assert content.check_ui["nudge"] in nudge.text
         assert first_line(second.question) in nudge.text
+        await chat.wait(
+            lambda: (
+                [m.button_texts for m in chat.messages() if m.message_id == check.message_id]
+                == [[]]
+            ),
+            "the old copy of the question keeps its buttons",
+        )
 
-        cancelled = await chat.press(step2, b["cancel"])
-        assert cancelled.message_id == check.message_id
+        cancelled = await chat.press(nudge, b["cancel"])
+        assert cancelled.message_id == nudge.message_id
         assert content.check_ui["cancelled"] in cancelled.text
         assert cancelled.button_texts == menu_labels(content)
 
@@ -398,7 +416,8 @@ async def test_back_cancel_stale_and_double_taps(
         restart = await chat.press(stale, b["doctor_check"])
         assert first_line(first.question) in restart.text
         assert content.check_ui["cancelled"] in (await chat.say("/cancel")).text
-        assert first_line(content.ui["welcome"]) in (await chat.say("/cancel")).text
+        await asyncio.to_thread(server.wait_idle, WAIT)  # the left check's message closes
+        assert content.ui["nothing_to_cancel"] in (await chat.say("/cancel")).text
 
 
 @pytest.mark.asyncio
@@ -414,7 +433,7 @@ async def test_the_check_survives_a_restart_and_leaves_nothing_behind(
     # Stopped: the file holds this user's check in progress and nothing else.
     stored = stored_user_data(state_file)
     assert list(stored) == [USER]
-    assert list(stored[USER]) == [CHECK_KEY]
+    assert set(stored[USER]) == {CHECK_KEY, CHECK_MESSAGE_KEY}  # the check and its message
     assert len(stored[USER][CHECK_KEY]["path"]) == 2
 
     async with running(server, content, state_file):
@@ -580,7 +599,9 @@ async def test_non_text_edits_and_forged_buttons(
 
         edited = _raw_message("text", "which foods have magnesium")["message"]
         edited.update(message_id=sent["message"]["message_id"], edit_date=int(time.time()))
-        await chat.silence(lambda: server.send_update({"edited_message": edited}))
+        before = chat.snapshot()
+        server.send_update({"edited_message": edited})  # an edit is answered like a message
+        assert content.by_id["foods"].answer in (await chat.change(before)).text
 
         for data in ["c:ffffff:0:0", "e:no-such-entry", "zzz", "b:abc:x", "x:"]:
             reply, answer = await chat.press_data(4242, data)

@@ -73,8 +73,10 @@ async def test_no_health_answers_are_kept_after_the_check_or_forget(
     async with serving(server, content, data):
         await _run_check(chat, content, last=1)
         assert list(_pickle(data)[1]["user_data"]) == [USER]  # on disk at once
+        restarted = await chat.say("/doctor")
+        await asyncio.to_thread(server.wait_idle, WAIT)  # the left check's message closes
         outcome = await chat.press(
-            await chat.say("/doctor"),
+            restarted,
             content.doctor_check.steps["emergency-signs"].options[0].label,  # "Yes": an outcome
         )
         assert outcome.button_texts[0] == content.buttons["restart"]

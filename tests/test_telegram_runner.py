@@ -129,7 +129,7 @@ def test_sigterm_stops_cleanly_and_saves_the_check(server: FakeBotAPI, tmp_path:
     with (tmp_path / "data" / "state.pickle").open("rb") as f:
         stored = pickle.load(f)
     assert list(stored["user_data"]) == [USER]
-    assert list(stored["user_data"][USER]) == ["check"]
+    assert set(stored["user_data"][USER]) == {"check", "check_message"}  # and its message
     # Even at LOG_LEVEL=DEBUG: no token and nothing the user wrote.
     assert server.token not in out + err
     assert server.token.split(":")[1] not in out + err

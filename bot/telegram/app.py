@@ -34,6 +34,7 @@ from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
 from bot.telegram.health import HeartbeatRequest, PollingMonitor
 from bot.telegram.persistence import UserDataPersistence
+from bot.telegram.profile import publish_profile
 from bot.telegram.resilience import (
     FLOOD_RETRIES,
     PerUserUpdateProcessor,
@@ -118,6 +119,7 @@ def build_application(
 
     async def post_init(application: FaqApplication) -> None:
         await publish_commands(application.bot, content)
+        await publish_profile(application.bot, content)
 
     monitor = monitor or PollingMonitor(settings.heartbeat_file)
     timeout = settings.request_timeout
@@ -151,10 +153,15 @@ def build_application(
         .build()
     )
 
-    # New messages only: edited messages and channel posts get no reply.
+    # Commands only in new messages; questions in new and edited ones (an edit is
+    # answered like a new message). Channel posts get no reply.
     new = filters.UpdateType.MESSAGE
+    new_or_edited = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     private = filters.ChatType.PRIVATE & new
-    groups = filters.ChatType.GROUPS & new
+    private_any = filters.ChatType.PRIVATE & new_or_edited
+    groups_any = filters.ChatType.GROUPS & new_or_edited
+    # Media whose caption is the question (a photo of a label: "is this enough magnesium?").
+    captioned = filters.CAPTION & (filters.PHOTO | filters.VIDEO | filters.Document.ALL)
     commands = {
         "start": handlers.start,
         "menu": handlers.menu,
@@ -173,8 +180,12 @@ def build_application(
         [
             *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
-            MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.private_text),
-            MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_text),
+            MessageHandler(
+                private_any & (filters.TEXT | captioned) & ~filters.COMMAND, handlers.private_text
+            ),
+            MessageHandler(
+                groups_any & (filters.TEXT | captioned) & ~filters.COMMAND, handlers.group_text
+            ),
             MessageHandler(private & NOT_TEXT, handlers.unsupported),
             CallbackQueryHandler(handlers.button),
             InlineQueryHandler(handlers.inline),

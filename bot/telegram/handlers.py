@@ -34,7 +34,7 @@ from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.brain import Brain, State
+from bot.brain import CHECK_KEY, Brain, State
 from bot.callbacks import Feedback, decode
 from bot.content import Entry
 from bot.events import EventStore
@@ -43,6 +43,7 @@ from bot.replies import Reply, Section
 from bot.report import build_report, format_report
 from bot.telegram.render import render, render_text
 from bot.telegram.resilience import describe_failure
+from bot.telegram.votes import MessageKey, VotedMessages
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,12 @@ Context = ContextTypes.DEFAULT_TYPE
 INLINE_START_PAYLOAD = "inline"
 INLINE_CACHE_SECONDS = 60
 INLINE_DESCRIPTION_CHARS = 100
-# /stats covers this many days.
+# /stats covers this many days unless told otherwise (/stats 30), at most MAX_STATS_DAYS.
 STATS_DAYS = 7
+MAX_STATS_DAYS = 3660
+# Where the doctor check's message is remembered while the check runs (its chat,
+# message id and the check's nonce), so that leaving the check can close it.
+CHECK_MESSAGE_KEY = "check_message"
 # Reply kinds that explain how to use the bot; in groups they get the group hint.
 HOW_TO_KINDS = frozenset({"menu", "help"})
 
@@ -66,6 +71,16 @@ def _one_line(text: str, limit: int) -> str:
     """`text` on one line, cut to `limit` characters (an inline result's description)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _stats_days(args: list[str] | None) -> int | None:
+    """The period of /stats [days]; None for anything but one whole number in range."""
+    if not args:
+        return STATS_DAYS
+    if len(args) != 1 or not args[0].isdecimal() or len(args[0]) > 5:
+        return None
+    days = int(args[0])
+    return days if 1 <= days <= MAX_STATS_DAYS else None
 
 
 class Handlers:
@@ -82,6 +97,7 @@ class Handlers:
         self.events = events
         self.admins = admins
         self.reloader = reloader
+        self.voted = VotedMessages()
 
     @property
     def ui(self) -> Mapping[str, str]:
@@ -144,19 +160,20 @@ class Handlers:
 
     async def _send(
         self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
-    ) -> None:
+    ) -> int | None:
+        """Send `reply`; the new message's id for a doctor-check step, else None."""
         text, markup = render(self._for_chat(reply, chat))
-        await context.bot.send_message(
-            chat.id,
-            text,
-            reply_markup=markup,
-            reply_parameters=(
-                ReplyParameters(reply_to, allow_sending_without_reply=True)
-                if reply_to is not None
-                else None
-            ),
+        reply_parameters = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
+        sent = await context.bot.send_message(
+            chat.id, text, reply_markup=markup, reply_parameters=reply_parameters
         )
         log.debug("sent a %s reply (entry %s)", reply.kind, reply.entry)
+        # The check's message is remembered (to close it later), so its id is needed.
+        return sent.message_id if reply.kind == "check" else None
 
     async def _reply(self, update: Update, context: Context, reply: Reply) -> None:
         """Answer the message of `update`: in groups as a reply to it."""
@@ -164,7 +181,58 @@ class Handlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-        await self._send(context, chat, reply, reply_to)
+        stale = self._stale_check_message(context, new_copy=reply.kind == "check")
+        await save_now(update, context)  # an ended check's message reference goes too
+        sent = await self._send(context, chat, reply, reply_to)
+        self._remember_check_message(context, chat.id, sent)
+        if stale is not None:
+            await self._close_check_message(context, *stale)
+
+    def _stale_check_message(
+        self, context: Context, new_copy: bool, edited: int | None = None
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """One live copy of the doctor check: the old check message to close now,
+        with the text to put in it (None: only its buttons go). A new copy of
+        the same step (`new_copy`) makes the old one lose its buttons; leaving or
+        restarting the check makes it say it was closed. `edited` is the message
+        a button press is editing (a next step or the outcome: nothing to close).
+        Once the check has ended its message is forgotten here, at once."""
+        state = self._state(context)
+        ref = state.get(CHECK_MESSAGE_KEY)
+        current = state.get(CHECK_KEY)
+        nonce = current.get("nonce") if isinstance(current, dict) else None
+        if nonce is None:
+            state.pop(CHECK_MESSAGE_KEY, None)
+        if not isinstance(ref, dict) or ref.get("message") == edited:
+            return None
+        if nonce is not None and nonce == ref.get("nonce"):
+            return (ref, None) if new_copy else None
+        return ref, self.ui["check_closed"]
+
+    def _remember_check_message(self, context: Context, chat_id: int, sent: int | None) -> None:
+        """After a new check message was sent: it is the one to close later."""
+        state = self._state(context)
+        current = state.get(CHECK_KEY)
+        if sent is not None and isinstance(current, dict):
+            state[CHECK_MESSAGE_KEY] = {
+                "nonce": current.get("nonce"),
+                "chat": chat_id,
+                "message": sent,
+            }
+
+    @staticmethod
+    async def _close_check_message(context: Context, ref: dict[str, Any], text: str | None) -> None:
+        """Remove an old check message's buttons, and with `text` replace what it says."""
+        chat_id, message_id = ref.get("chat"), ref.get("message")
+        if not isinstance(chat_id, int) or not isinstance(message_id, int):
+            return
+        try:
+            if text is None:
+                await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            else:
+                await context.bot.edit_message_text(text, chat_id, message_id)  # plain text
+        except BadRequest as error:  # deleted, too old, already closed: nothing to do
+            log.info("could not close an old check message (%s)", error.message)
 
     # -- commands -----------------------------------------------------------
 
@@ -172,11 +240,15 @@ class Handlers:
         """/start, with an optional deep-link payload (an entry id or "check")."""
         payload = context.args[0] if context.args else None
         before = self._snapshot(context)
+        self.brain.leave_check(self._state(context))
         reply = self.brain.welcome(self._state(context), payload)
         await self._save_if_changed(update, context, before)
+        if reply.kind == "answer":
+            self._record(reply, "")  # a deep link to an entry counts as an answer
         await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
+        self.brain.leave_check(self._state(context))
         await self._reply(update, context, self.brain.menu())
 
     async def help(self, update: Update, context: Context) -> None:
@@ -186,6 +258,7 @@ class Handlers:
         await self._reply(update, context, self.brain.about())
 
     async def topics(self, update: Update, context: Context) -> None:
+        self.brain.leave_check(self._state(context))
         await self._reply(update, context, self.brain.topics())
 
     async def doctor(self, update: Update, context: Context) -> None:
@@ -242,15 +315,20 @@ class Handlers:
         return user is not None and user.id in self.admins
 
     async def stats(self, update: Update, context: Context) -> None:
-        """/stats (admins): the operator's report for the last 7 days."""
+        """/stats [days] (admins): the operator's report for the last 7 (or `days`) days."""
         if not self._is_admin(update):
             await self.unknown_command(update, context)
             return
+        days = _stats_days(context.args)
         if self.events is None:
             text = "Statistics are switched off (EVENTS_ENABLED=false)."
+        elif days is None:
+            text = f"Usage: /stats [days], a whole number from 1 to {MAX_STATS_DAYS} (default {STATS_DAYS})."
         else:
             now = time.time()
-            summary = build_report(self.events, self.brain.matcher, now - STATS_DAYS * 86400, now)
+            summary = build_report(
+                self.events, self.brain.matcher, self.brain.content, now - days * 86400, now
+            )
             text = format_report(summary, limit=10)
         await self._reply(update, context, Reply((Section(text),), "stats"))
 
@@ -295,24 +373,33 @@ class Handlers:
                 log.warning("could not tell admin about the reload: %s", error)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        """A command the bot does not know, in a private chat: how to ask."""
-        await self._reply(update, context, self.brain.help())
+        """A command the bot does not know (or an admin command from someone else),
+        in a private chat: say so briefly, with the menu."""
+        await self._reply(update, context, self.brain.unknown_command())
 
     # -- messages -----------------------------------------------------------
 
     async def private_text(self, update: Update, context: Context) -> None:
-        """Free text in a private chat is a question."""
+        """Free text in a private chat is a question: a new, edited or forwarded
+        message, or the caption of a photo, video or file."""
         message = update.effective_message
-        if message is None or message.text is None:
+        if message is None:
+            return
+        text = message.text or message.caption
+        if text is None:
             return
         if message.via_bot is not None and message.via_bot.id == context.bot.id:
             return  # an inline answer the user posted here: not a question
-        await self._ask_brain(update, context, message.text)
+        await self._ask_brain(update, context, text)
 
     async def group_text(self, update: Update, context: Context) -> None:
-        """In groups only replies to the bot and @mentions of it are questions."""
+        """In groups only replies to the bot and @mentions of it are questions
+        (in a message's text or a caption, new or edited)."""
         message = update.effective_message
-        if message is None or message.text is None:
+        if message is None:
+            return
+        text = message.text or message.caption
+        if text is None:
             return
         if message.via_bot is not None and message.via_bot.id == context.bot.id:
             return
@@ -324,13 +411,14 @@ class Handlers:
         )
         username = context.bot.username
         mention = f"@{username}".lower()
-        mentioned = any(
-            value.lower() == mention
-            for value in message.parse_entities([MessageEntity.MENTION]).values()
+        mentions = (
+            message.parse_entities([MessageEntity.MENTION])
+            if message.text is not None
+            else message.parse_caption_entities([MessageEntity.MENTION])
         )
+        mentioned = any(value.lower() == mention for value in mentions.values())
         if not (to_bot or mentioned):
             return  # chatter between people
-        text = message.text
         if mentioned:
             text = re.sub(re.escape(mention) + r"\b", " ", text, flags=re.IGNORECASE)
         await self._ask_brain(update, context, text)
@@ -351,27 +439,50 @@ class Handlers:
         before = self._snapshot(context)
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
         await self._save_if_changed(update, context, before)
-        toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
-        await self._answer(query, toast)
         message = query.message
         if reply.kind in {"feedback-up", "feedback-down"}:
+            key: MessageKey = (
+                (message.chat.id, message.message_id)
+                if message is not None
+                else query.inline_message_id or query.id
+            )
+            if not self.voted.first_vote(key):
+                # A second tap (often before the first vote's edit landed): thank
+                # again, count nothing, send nothing.
+                await self._answer(query, self.ui["feedback_already"])
+                return
+            await self._answer(query, reply.toast)
             self._vote(reply)
             if isinstance(message, Message):
                 await self._drop_feedback_buttons(query, message)
+        else:
+            toast = self.ui["expired_short"] if reply.kind == "expired" else reply.toast
+            await self._answer(query, toast)
+            if reply.kind == "answer":
+                self._record(reply, "")  # an answer opened by a button counts as one
         if message is None or not reply.sections:
             return  # inline-mode message (no chat to write to), or a toast is all there is
         if reply.kind == "expired" and message.chat.type != ChatType.PRIVATE:
             return  # someone else's or an old button in a group: the toast says it, quietly
+        stale = self._stale_check_message(
+            context, new_copy=reply.kind == "check", edited=message.message_id
+        )
+        await save_now(update, context)  # an ended check's message reference goes too
         if reply.edit and isinstance(message, Message):
             try:
                 text, markup = render(self._for_chat(reply, message.chat))
                 await query.edit_message_text(text, reply_markup=markup)
+                if stale is not None:
+                    await self._close_check_message(context, *stale)
                 return
             except BadRequest as error:
                 if _is_not_modified(error):
                     return  # a double tap: the message already shows this
                 log.info("could not edit the message (%s); sending a new one", error.message)
-        await self._send(context, message.chat, replace(reply, edit=False))
+        sent = await self._send(context, message.chat, replace(reply, edit=False))
+        self._remember_check_message(context, message.chat.id, sent)
+        if stale is not None:
+            await self._close_check_message(context, *stale)
 
     @staticmethod
     async def _drop_feedback_buttons(query: CallbackQuery, message: Message) -> None:

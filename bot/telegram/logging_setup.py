@@ -19,7 +19,10 @@ from typing import Any
 
 from telegram.error import InvalidToken
 
-TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{35}")
+# A bot token: the bot's numeric id, a colon, then the secret. Telegram's secrets are
+# 35 characters today, but other servers (and future tokens) differ, so any length
+# from 8 counts; shorter ones would catch times like "10:30" and ports.
+TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{8,}")
 REDACTED = "<redacted-token>"
 QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")
 # Loggers that would print update contents below INFO.

@@ -26,7 +26,8 @@ Deliberate differences from Telegram:
 
 * Only the methods the bot calls exist (getMe, getUpdates, setWebhook,
   deleteWebhook, sendMessage, editMessageText, editMessageReplyMarkup,
-  answerCallbackQuery, answerInlineQuery, setMyCommands); any other method is
+  answerCallbackQuery, answerInlineQuery, setMyCommands, setMyDescription,
+  setMyShortDescription); any other method is
   404 "Not Found", so a bot that starts calling something new fails its tests
   until the fake learns that method's rules.
 * HTML is validated a little more strictly than Telegram does: a bare ``&`` and
@@ -137,6 +138,8 @@ MAX_INLINE_RESULT_ID_BYTES: Final = 64
 MAX_INLINE_QUERY_LENGTH: Final = 256
 MAX_COMMANDS: Final = 100
 MAX_BUTTONS: Final = 100
+MAX_DESCRIPTION_LENGTH: Final = 512
+MAX_SHORT_DESCRIPTION_LENGTH: Final = 120
 
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _LEADING_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@([A-Za-z0-9_]{1,64}))?(?![A-Za-z0-9_@])")
@@ -672,6 +675,8 @@ class FakeBotAPI:
 
         # bot settings
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self._descriptions: dict[str, str] = {}
+        self._short_descriptions: dict[str, str] = {}
 
         # recording
         self._requests: list[tuple[str, JSONDict]] = []
@@ -691,6 +696,8 @@ class FakeBotAPI:
             ("answerCallbackQuery", self._api_answer_callback_query),
             ("answerInlineQuery", self._api_answer_inline_query),
             ("setMyCommands", self._api_set_my_commands),
+            ("setMyDescription", self._api_set_my_description),
+            ("setMyShortDescription", self._api_set_my_short_description),
         ]
         # Telegram treats method names case-insensitively.
         self._methods: dict[str, tuple[str, _Handler]] = {
@@ -1071,6 +1078,17 @@ class FakeBotAPI:
         """inline query id -> params of its answerInlineQuery (results parsed)."""
         with self._cond:
             return copy.deepcopy(self._inline_answers)
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        """language code ("" = default) -> description set with setMyDescription."""
+        with self._cond:
+            return dict(self._descriptions)
+
+    @property
+    def short_descriptions(self) -> dict[str, str]:
+        with self._cond:
+            return dict(self._short_descriptions)
 
     @property
     def commands(self) -> list[JSONDict]:
@@ -1829,6 +1847,30 @@ class FakeBotAPI:
             if scope["type"] in ("chat", "chat_administrators", "chat_member"):
                 self._chat_id(scope)
         return self._scope_key(scope, params.get("language_code"))
+
+    def _set_text_setting(
+        self, store: dict[str, str], params: JSONDict, key: str, limit: int
+    ) -> bool:
+        value = str(params.get(key) or "")
+        if len(value) > limit:
+            raise _bad_request(f"Bad Request: {key.replace('_', ' ')} is too long")
+        language = str(params.get("language_code") or "")
+        if value:
+            store[language] = value
+        else:
+            store.pop(language, None)
+        self._cond.notify_all()
+        return True
+
+    def _api_set_my_description(self, params: JSONDict) -> bool:
+        return self._set_text_setting(
+            self._descriptions, params, "description", MAX_DESCRIPTION_LENGTH
+        )
+
+    def _api_set_my_short_description(self, params: JSONDict) -> bool:
+        return self._set_text_setting(
+            self._short_descriptions, params, "short_description", MAX_SHORT_DESCRIPTION_LENGTH
+        )
 
     def _api_set_my_commands(self, params: JSONDict) -> bool:
         commands = params.get("commands")

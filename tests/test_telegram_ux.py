@@ -1,0 +1,235 @@
+"""End to end, what people and the operator notice: one vote per answer, answers
+opened from buttons counted, captions and edits answered like messages, the
+bot's profile, the doctor check's message closing when left."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.content import Content
+from tests.fake_bot_api import FakeBotAPI
+from tests.test_telegram_e2e import WAIT, Chat, running
+from tests.test_telegram_operator import _events
+
+USER = 7201
+ADMIN = 9201
+
+
+@pytest.fixture
+def state_file(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "state.pickle"
+
+
+async def _double_tap(server: FakeBotAPI, chat: Chat, message_id: int, data: str) -> list[str]:
+    """Two taps on one button, the second sent before the bot handled the first;
+    the texts of the two button answers."""
+    queries = [server.press_button(message_id, chat.chat_id, data, chat.user_id) for _ in (1, 2)]
+    answers = [await asyncio.to_thread(server.wait_for_callback_answer, q, WAIT) for q in queries]
+    return [a.get("text", "") for a in answers]
+
+
+@pytest.mark.asyncio
+async def test_a_double_tap_on_a_vote_counts_once_and_is_answered_politely(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    b, ui = content.buttons, content.ui
+    async with running(server, content, state_file):
+        up = await chat.say("which foods have magnesium?")
+        texts = await _double_tap(
+            server, chat, up.message_id, up.button(b["helpful"])["callback_data"]
+        )
+        assert texts == [ui["feedback_thanks"], ui["feedback_already"]]
+
+        down = await chat.say("how much magnesium a day")
+        texts = await _double_tap(
+            server, chat, down.message_id, down.button(b["not_helpful"])["callback_data"]
+        )
+        assert texts == [ui["feedback_thanks"], ui["feedback_already"]]
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        follow_ups = [m for m in chat.messages() if ui["feedback_down"] in m.text]
+        assert len(follow_ups) == 1
+    # (the server fixture checks that no request was refused: no "message is not modified")
+    votes = sorted((r.entry, r.vote) for r in _events(state_file).feedback_rows())
+    assert votes == [("daily-amount", "down"), ("foods", "up")]
+
+
+@pytest.mark.asyncio
+async def test_answers_opened_from_buttons_and_deep_links_count_as_answers(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    b = content.buttons
+    foods = content.by_id["foods"]
+    async with running(server, content, state_file):
+        answer = await chat.say("which foods have magnesium?")  # typed: 1
+        related = content.by_id[foods.related[0]]
+        await chat.press(answer, related.short)  # a follow-up: 2
+        topics = await chat.say("/topics")
+        await chat.press(topics, content.by_id["daily-amount"].short)  # a topic: 3
+        clarify = await chat.say("twitch")
+        assert clarify.button_texts[-1] == b["none_of_these"]
+        await chat.press(clarify, clarify.button_texts[0])  # "Did you mean": 4
+        await chat.say("/start supplements")  # a deep link: 5
+    rows = _events(state_file).questions()
+    answered = [r.entry for r in rows if r.outcome == "answer"]
+    assert len(answered) == 5
+    assert answered[1:3] == [related.id, "daily-amount"]
+    assert answered[-1] == "supplements"
+    assert [r.outcome for r in rows].count("clarify") == 1
+
+
+def _private(**fields: object) -> dict[str, object]:
+    return {
+        "from": {"id": USER, "is_bot": False, "first_name": "Ann"},
+        "chat": {"id": USER, "type": "private", "first_name": "Ann"},
+        "date": int(time.time()),
+        **fields,
+    }
+
+
+PHOTO = [{"file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90}]
+RED_FLAG = "my face is drooping on one side and my lip twitches"
+
+
+@pytest.mark.asyncio
+async def test_captions_edits_and_forwards_go_through_the_same_brain(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    emergency = content.emergency.message
+    foods = content.by_id["foods"].answer
+    async with running(server, content, state_file):
+
+        async def reply_to(update: dict[str, object]) -> str:
+            before = chat.snapshot()
+            server.send_update(update)
+            return (await chat.change(before)).text
+
+        assert foods in await reply_to(
+            {"message": _private(photo=PHOTO, caption="magnesium foods?")}
+        )
+        assert emergency in await reply_to({"message": _private(photo=PHOTO, caption=RED_FLAG)})
+        document = {"file_id": "d1", "file_unique_id": "du1", "file_name": "labs.pdf"}
+        assert emergency in await reply_to(
+            {"message": _private(document=document, caption=RED_FLAG)}
+        )
+        # A photo without a caption is still "I can only read text".
+        assert await reply_to({"message": _private(photo=PHOTO)}) == content.ui["unsupported"]
+
+        # Edits: the edited text is answered; a red flag added in an edit wins.
+        before = chat.snapshot()
+        sent = chat.send("which foods have magnesium")
+        assert foods in (await chat.change(before)).text
+        edit = _private(
+            message_id=sent["message"]["message_id"], edit_date=int(time.time()), text=RED_FLAG
+        )
+        assert emergency in await reply_to({"edited_message": edit})
+
+        forwarded = _private(
+            text="can low magnesium cause lip twitching",
+            forward_origin={"type": "hidden_user", "sender_user_name": "Bob", "date": 1},
+        )
+        assert content.by_id["cause"].answer in await reply_to({"message": forwarded})
+        # During the check a red flag in a caption still gets the emergency advice first.
+        await chat.say("/doctor")
+        assert emergency in await reply_to({"message": _private(photo=PHOTO, caption=RED_FLAG)})
+
+
+@pytest.mark.asyncio
+async def test_stats_takes_a_period_and_strangers_get_unknown_command(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
+    async with running(server, content, state_file, admin_user_ids=frozenset({ADMIN})):
+        await user.say("magnesium for sleep?")
+        stranger = await user.say("/stats")
+        assert stranger.text == content.ui["unknown_command"]
+        month = await admin.say("/stats 30")
+        first = month.text.splitlines()[0]
+        since, until = (
+            datetime.strptime(d, "%Y-%m-%d %H:%M UTC")
+            for d in first[7:].split(": ")[0].split(" .. ")
+        )
+        assert (until - since).days == 30
+        assert "magnesium for sleep?" in month.text
+        for bad in ("/stats abc", "/stats 0", "/stats 7 8", "/stats -3"):
+            usage = await admin.say(bad)
+            assert usage.text.startswith("Usage: /stats [days]"), bad
+
+
+@pytest.mark.asyncio
+async def test_the_bot_sets_its_description_from_faq_yaml(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    async with running(server, content, state_file):
+        pass
+    assert server.descriptions == {"": content.profile["description"]}
+    assert server.short_descriptions == {"": content.profile["short_description"]}
+    for text in content.profile.values():
+        assert "not a doctor" in text.lower()
+        assert all(number in text for number in ("999", "112", "911"))
+
+
+@pytest.mark.asyncio
+async def test_a_failing_description_is_one_warning_and_the_bot_runs_on(
+    server: FakeBotAPI, content: Content, state_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.inject("setMyDescription", 400, times=1)
+    chat = Chat(server, USER, USER)
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.profile"):
+        async with running(server, content, state_file):
+            answer = await chat.say("which foods have magnesium?")
+            assert content.by_id["foods"].answer in answer.text
+        server.clear_records()  # the refused call was the test's own doing
+    warnings = [r for r in caplog.records if r.name == "bot.telegram.profile"]
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING
+
+
+@pytest.mark.asyncio
+async def test_one_live_copy_of_the_check_and_leaving_it_closes_its_message(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    closed = content.ui["check_closed"]
+
+    def shown(message_id: int) -> tuple[str, list[str]]:
+        (message,) = [m for m in chat.messages() if m.message_id == message_id]
+        return message.text, message.button_texts
+
+    async def settled() -> None:
+        await asyncio.to_thread(server.wait_idle, WAIT)
+
+    async with running(server, content, state_file):
+        for leave in ("/start", "/topics", "/doctor", "/menu"):
+            check = await chat.say("/doctor")
+            await settled()  # (after the /doctor leave: a new /doctor closes that one)
+            nudge = await chat.say("which foods have magnesium")
+            assert content.check_ui["nudge"] in nudge.text
+            await settled()
+            # Typing made a new copy: only that one has buttons.
+            assert shown(check.message_id)[1] == []
+            assert shown(nudge.message_id)[1] == check.button_texts
+            await chat.say(leave)
+            await settled()
+            assert shown(nudge.message_id) == (closed, []), leave
+        # Finishing a check through its buttons closes nothing: the outcome stays.
+        live = await chat.say("/doctor")
+        flow = content.doctor_check
+        message = live
+        while message.button_texts[-1] == content.buttons["cancel"]:
+            step = next(
+                s for s in flow.steps.values() if s.question.splitlines()[0] in message.text
+            )
+            message = await chat.press(message, step.options[-1].label)
+        await settled()
+        assert message.message_id == live.message_id
+        assert shown(live.message_id)[0] == message.text != closed
+        assert message.text.startswith(tuple(o.title for o in flow.outcomes.values()))
