@@ -281,9 +281,13 @@ class EmergencyDetector:
                 if words:
                     patterns.append(_Pattern(sign.name, words))
         self._patterns = tuple(patterns)
-        self._english = frozenset(english) | STOP_WORDS
         self._words = frozenset(w for p in patterns for w in p.words)
-        self._english |= {w.text for w in self._words}
+        self._english = frozenset(english) | STOP_WORDS | {w.text for w in self._words}
+        # The patterns (by file order) each pattern word belongs to.
+        self._patterns_with: dict[_Word, list[int]] = {}
+        for i, p in enumerate(patterns):
+            for w in set(p.words):
+                self._patterns_with.setdefault(w, []).append(i)
         # The pattern words each message word matches: the same words come back.
         self._known: dict[str, frozenset[_Word]] = {}
 
@@ -299,22 +303,20 @@ class EmergencyDetector:
 
     def _occurrences(self, sentence: _Sentence) -> list[tuple[_Pattern, int, int]]:
         """Each pattern found in the sentence: (pattern, first index, last index)."""
-        hits = [self._hits(t) for t in sentence.tokens]
-        if not any(hits):
-            return []
+        where: dict[_Word, list[int]] = {}  # the places each pattern word hits
+        for j, token in enumerate(sentence.tokens):
+            for w in self._hits(token):
+                where.setdefault(w, []).append(j)
         found = []
-        for pattern in self._patterns:
-            first, rest = pattern.words[0], pattern.words[1:]
-            for i, here in enumerate(hits):
-                if first not in here:
-                    continue
-                lo, hi = max(0, i - WINDOW), i + WINDOW + 1
-                places = [
-                    next((j for j in range(lo, min(hi, len(hits))) if w in hits[j]), None)
-                    for w in rest
-                ]
-                if all(p is not None for p in places):
-                    spots = [i, *(p for p in places if p is not None)]
+        # Only patterns one of whose words hit can occur; tried in file order.
+        candidates = sorted({i for w in where for i in self._patterns_with[w]})
+        for pattern in (self._patterns[i] for i in candidates):
+            if not all(w in where for w in pattern.words):
+                continue
+            for i in where[pattern.words[0]]:
+                near = [[j for j in where[w] if abs(j - i) <= WINDOW] for w in pattern.words[1:]]
+                if all(near):
+                    spots = [i, *(places[0] for places in near)]
                     found.append((pattern, min(spots), max(spots)))
                     break
         return found
@@ -390,10 +392,11 @@ class EmergencyDetector:
         unclear: Assessment | None = None
         sentences = _sentences(text)
         for i, sentence in enumerate(sentences):
+            occurrences = self._occurrences(sentence)
             # "Can low magnesium cause fits? My son just had one": the next
             # sentence may say it is happening now.
-            now = any(self._now(s) for s in sentences[i : i + 2])
-            for pattern, start, end in self._occurrences(sentence):
+            now = bool(occurrences) and any(self._now(s) for s in sentences[i : i + 2])
+            for pattern, start, end in occurrences:
                 urgency = self._urgency(sentence, pattern, start, end, now)
                 if urgency == "emergency":
                     return Assessment(pattern.sign, "emergency")

@@ -14,6 +14,7 @@ import yaml
 
 from bot.brain import CHECK_KEY, Brain
 from bot.content import Content
+from bot.evaluation import format_report, load_labelled, run, summarize
 from bot.replies import Reply, Section
 from bot.text import MAX_READ_CHARS
 
@@ -255,3 +256,13 @@ def test_real_wording_sets_name_their_sources() -> None:
         assert all(str(i["source"]).startswith("http") for i in items)
     dev = {i["text"] for i in _items("redflags-real-dev.yaml")}
     assert not dev & {i["text"] for i in _items("redflags-real-final.yaml")}
+
+
+def test_eval_counts_calm_false_alarms(brain: Brain, content: Content) -> None:
+    ids = {e.id for e in content.entries}
+    items = load_labelled(DATA / "redflags-real-dev.yaml", ids)
+    report = summarize(run(brain, items), sorted(ids))
+    calm = [i for i in items if i.expect != "emergency"]
+    alarms = [i for i in calm if ask(brain, i.text).kind == "emergency"]
+    assert report.false_alarms == round(100.0 * len(alarms) / len(calm), 1)
+    assert "false alarms" in format_report(report, "dev")
