@@ -1,8 +1,8 @@
 """Emergency-sign detection. It runs before any matching and always wins.
 
-The whole message is read, however long. A sign's pattern (faq.yaml) occurs
-when all of its words are found within WINDOW words of each other in one
-sentence. A pattern word ending in `*` matches any word starting with it;
+The whole message is read (up to READ_CHARS: more than Telegram allows). A
+sign's pattern (faq.yaml) occurs when all of its words are found within WINDOW
+words of each other in one sentence. A pattern word ending in `*` matches any word starting with it;
 words of five letters or more tolerate one slip ("siezure", "droping"), and
 words of four letters two swapped letters ("chest pian").
 
@@ -28,7 +28,7 @@ from typing import Literal
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Emergency
-from bot.text import STOP_WORDS, normalize
+from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 # All words of a pattern must fall within this many message words of each other.
 WINDOW = 8
@@ -39,6 +39,10 @@ SWAP_MIN_LENGTH = 4
 # Message words remembered with the pattern words they match; past this many the
 # memory starts afresh rather than growing without bound.
 KNOWN_WORDS_MAX = 65536
+# Safety reads this much of a message: four times the longest message Telegram
+# lets a person send (4,096 characters), so every real message is read whole,
+# while a pasted book cannot hold the bot up.
+READ_CHARS = 16_384
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
 
@@ -241,7 +245,7 @@ _CLAUSE_BREAK = re.compile(r",|\bbut\b|\bthough\b|\bonly\b", re.IGNORECASE)
 
 
 def _normalize_all(text: str) -> str:
-    """normalize() without its length limit: safety reads every word."""
+    """normalize() without the matcher's length limit: safety reads every word."""
     return normalize(text, limit=2 * len(text) + 16)
 
 
@@ -389,6 +393,10 @@ class EmergencyDetector:
 
     def assess(self, text: str) -> Assessment | None:
         """The most urgent emergency sign the message mentions, if any."""
+        text = text[:READ_CHARS]
+        # Most messages hold no word of any pattern: one look at their distinct words.
+        if not any(self._hits(t) for t in set(_normalize_all(text).split())):
+            return None
         unclear: Assessment | None = None
         sentences = _sentences(text)
         for i, sentence in enumerate(sentences):
@@ -413,6 +421,7 @@ class EmergencyDetector:
         """Not English: mostly non-Latin letters; or (three words or more) at least a
         quarter of the words another language's common words or accented, and at
         most half English words the bot knows."""
+        text = text[:MAX_READ_CHARS]  # the language shows in the first lines
         letters = [ch for ch in text if ch.isalpha()]
         if not letters:
             return False
