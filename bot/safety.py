@@ -86,7 +86,6 @@ NOW_PHRASES = (
     "tonight",
     "today",
     "since lunch",
-    "help me",
     "please help",
     "call ambulance",
     "an ambulance",
