@@ -268,7 +268,8 @@ def test_a_kill_mid_check_never_leaves_a_stuck_conversation(
     # 3. One more step, then killed: the file still says step 2 (stale).
     proc = faqbot(server, tmp_path, server.token)
     step3 = _press_and_wait(server, step2, content.doctor_check.steps["heart"].options[-1].label)
-    assert content.doctor_check.steps["associated"].question.splitlines()[0] in step3.text
+    after_heart = content.doctor_check.steps["heart"].options[-1].next or ""
+    assert content.doctor_check.steps[after_heart].question.splitlines()[0] in step3.text
     stop(proc, signal.SIGKILL)
     with state.open("rb") as f:
         assert len(pickle.load(f)["user_data"][USER]["check"]["path"]) == 2
