@@ -51,7 +51,7 @@ NEGATIONS = frozenset(
     "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor".split()
 )
 # Words that date a sentence well in the past.
-PAST_WORDS = frozenset("ago childhood history".split())
+PAST_WORDS = frozenset("ago childhood history survivor".split())
 PAST_PHRASES = (
     "last year",
     "as a child",
@@ -62,6 +62,13 @@ PAST_PHRASES = (
     "in the past",
     "back in",
     "passed away",
+    "as a teen",
+    "as a teenager",
+    "as a baby",
+    "since my stroke",
+    "after my stroke",
+    "since the stroke",
+    "after the stroke",
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
 # Words that put a sentence in the present, whatever else it says.
@@ -104,6 +111,8 @@ CONDITION_STEMS = (
     "tia",
     "anaphyla",
 )
+# Long-term conditions: "I have epilepsy" says who the person is, not what is happening.
+LONG_TERM_STEMS = ("epilep", "palsy")
 # Words that make a sentence about a condition rather than an event.
 FRAMING_STEMS = (
     "cause",
@@ -165,10 +174,16 @@ HARMLESS = (
     ),
     _Harmless(
         ("dizz", "lighthead", "faint", "black", "head"),
-        ("stand", "stood", "getting up", "get up"),
+        ("stand", "stood", "getting up", "get up", "heat", "hot", "giving blood", "needle"),
         ("chest", "pain", "heart"),
     ),
-    _Harmless(("see",), ("dark",)),
+    # Numb from the dentist's injection: the face is expected there.
+    _Harmless(
+        ("numb", "tingl", "droop", "dead"),
+        ("dentist", "anaesthe", "anesthe", "injection", "filling"),
+        ("arm", "leg", "speech", "slur"),
+    ),
+    _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
     _Harmless(
         ("droop", "heavy", "sag"),
         ("eyelid", "lid", "eyebrow", "brow"),
@@ -377,7 +392,8 @@ class EmergencyDetector:
             return "emergency"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
-        if self._past(sentence) or (condition and framed):
+        long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
+        if self._past(sentence) or (condition and framed) or long_term:
             return "unclear"
         if not sentence.question:
             return "emergency"

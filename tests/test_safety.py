@@ -64,6 +64,12 @@ def _recall_and_false_alarms(brain: Brain, items: list[dict[str, Any]]) -> tuple
         "my heart is pounding and I'm breathless",
         "he is having a fit",
         "she keeps having seizures",
+        # Sudden swelling of the tongue (NHS anaphylaxis), seizures and collapse in UK words.
+        "my tongue is swelling up",
+        "my lips are going blue",
+        "she's fitting",
+        "he's not waking up",
+        "everything went black",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -142,6 +148,10 @@ def test_other_words_are_not_slips_of_signs(brain: Brain, message: str) -> None:
         "my foot goes numb when I sit on it",
         "I get lightheaded when I stand up quickly",
         "my eyelid droops at the end of a long day",
+        "my arm is numb from sleeping on it",
+        "I felt a bit faint after giving blood",
+        "my face feels numb after the dentist",
+        "I can't see well without my glasses",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -160,6 +170,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "does magnesium lower the risk of stroke?",
         "can low magnesium cause fits?",
         "could twitching mean I'm about to have a stroke?",
+        "I had a seizure as a teenager",
+        "my mum is a stroke survivor",
+        "I'm on medication after my stroke",
+        "I have epilepsy, is magnesium safe?",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
