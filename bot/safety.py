@@ -2,9 +2,9 @@
 
 The whole message is read (up to READ_CHARS: more than Telegram allows). A
 sign's pattern (faq.yaml) occurs when all of its words are found within WINDOW
-words of each other in one sentence. A pattern word ending in `*` matches any word starting with it;
-words of five letters or more tolerate one slip ("siezure", "droping"), and
-words of four letters two swapped letters ("chest pian").
+words of each other in one sentence. A pattern word ending in `*` matches any
+word starting with it; words of five letters or more tolerate one slip
+("siezure", "droping"), four-letter words two swapped letters ("chest pian").
 
 Each occurrence is then read in its sentence, and the message is judged by
 its most urgent one:
@@ -196,6 +196,8 @@ Urgency = Literal["emergency", "unclear"]
 
 @dataclass(frozen=True)
 class Assessment:
+    """The most urgent sign a message mentions, and how urgent it reads."""
+
     sign: str
     urgency: Urgency
 
