@@ -50,8 +50,8 @@ NEGATION_REACH = 4
 NEGATIONS = frozenset(
     "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor".split()
 )
-# Words that date a sentence well in the past.
-PAST_WORDS = frozenset("ago childhood history survivor".split())
+# Words that date a sentence well in the past, or make it a habit rather than an event.
+PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
 PAST_PHRASES = (
     "last year",
     "as a child",
@@ -257,7 +257,8 @@ class _Sentence:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
-_CLAUSE_BREAK = re.compile(r",|\bbut\b|\bthough\b|\bonly\b", re.IGNORECASE)
+# Split with the words kept ("only" is part of "smile only on one side").
+_CLAUSE_BREAK = re.compile(r"(,|\bbut\b|\bthough\b|\bonly\b)", re.IGNORECASE)
 
 
 def _normalize_all(text: str) -> str:

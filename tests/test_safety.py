@@ -52,6 +52,9 @@ def _recall_and_false_alarms(brain: Brain, items: list[dict[str, Any]]) -> tuple
         "my smile looks uneven since lunch",
         "saliva keeps running out of the left corner of my mouth",
         "half my face feels dead",
+        "food keeps falling out of one side of my mouth",
+        "my smile is only on one side now",
+        "my leg gave out and my face looks weird",
         # The other signs.
         "the worst headache I've ever had",
         "my mum is suddenly confused and doesn't know where she is",
@@ -70,6 +73,8 @@ def _recall_and_false_alarms(brain: Brain, items: list[dict[str, Any]]) -> tuple
         "she's fitting",
         "he's not waking up",
         "everything went black",
+        "half my vision is gone",
+        "he's jerking all over",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
