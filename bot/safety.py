@@ -45,11 +45,21 @@ KNOWN_WORDS_MAX = 65536
 READ_CHARS = 16_384
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
+# ...or this many when a list follows it ("no slurred speech or droopy face").
+NEGATED_LIST_REACH = 8
 
 # Negations of a sign; "cant", "wont", "couldnt" describe one instead ("cant speak").
 NEGATIONS = frozenset(
     "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor".split()
 )
+# Words after which a negation is about the person, not the sign ("I don't know
+# what is happening, my face is drooping").
+NOT_NEGATED = frozenset("know sure think understand remember idea".split())
+# "Can't talk to my doctor until Monday" is about talking to someone (unless the
+# sentence says how the speech is).
+TALK_WORDS = ("talk", "speak")
+TALK_TO = frozenset("to with".split())
+SPEECH_WORDS = ("proper", "slur", "word", "sense")
 # Words that date a sentence well in the past, or make it a habit rather than an event.
 PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
 PAST_PHRASES = (
@@ -135,6 +145,10 @@ FRAMING_STEMS = (
     "fix",
     "away",
     "describ",
+    "worr",
+    "scared",
+    "afraid",
+    "fear",
 )
 QUESTION_OPENERS = frozenset(
     "can could does do did is are will would should how what why which may might whats".split()
@@ -142,6 +156,8 @@ QUESTION_OPENERS = frozenset(
 # Words that report an event: "has my dad had a stroke?" is not a question
 # about a condition ("what is bell's palsy?").
 EVENT_WORDS = frozenset("had has having got gets getting".split())
+# Questions about people in general ("is magnesium good for people who have had a stroke").
+GENERIC_SUBJECTS = frozenset("people someone somebody anyone person those".split())
 # A question about one's own symptom ("how do I fix my drooping face?") is not
 # about a condition.
 FIRST_PERSON = frozenset("i im ive me my mine myself".split())
@@ -174,7 +190,17 @@ HARMLESS = (
     ),
     _Harmless(
         ("dizz", "lighthead", "faint", "black", "head"),
-        ("stand", "stood", "getting up", "get up", "heat", "hot", "giving blood", "needle"),
+        (
+            "stand",
+            "stood",
+            "getting up",
+            "get up",
+            "heat",
+            "hot",
+            "giving blood",
+            "needle",
+            "hungry",
+        ),
         ("chest", "pain", "heart"),
     ),
     # Numb from the dentist's injection: the face is expected there.
@@ -184,6 +210,12 @@ HARMLESS = (
         ("arm", "leg", "speech", "slur"),
     ),
     _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
+    # Out of breath from exertion.
+    _Harmless(
+        ("breath", "short"),
+        ("stairs", "climbing", "running", "exercise", "workout", "gym", "walking", "jog"),
+        ("chest", "pain", "faint", "sudden", "heart", "lips", "blue"),
+    ),
     _Harmless(
         ("droop", "heavy", "sag"),
         ("eyelid", "lid", "eyebrow", "brow"),
@@ -347,9 +379,17 @@ class EmergencyDetector:
     @staticmethod
     def _negated(sentence: _Sentence, start: int, end: int, own: frozenset[str]) -> bool:
         clause = sentence.clause_of[start]
-        for j in range(max(0, start - NEGATION_REACH), end + 1):
-            t = sentence.tokens[j]
-            if sentence.clause_of[j] == clause and t in NEGATIONS and t not in own:
+        tokens = sentence.tokens
+        for j in range(max(0, start - NEGATED_LIST_REACH), end + 1):
+            t, after = tokens[j], tokens[j + 1 : j + 2]
+            listed = j >= start - NEGATION_REACH or {"or", "nor"}.intersection(tokens[j:start])
+            if (
+                sentence.clause_of[j] == clause
+                and t in NEGATIONS
+                and t not in own
+                and listed
+                and not NOT_NEGATED.intersection(after)
+            ):
                 return True
         return False
 
@@ -391,6 +431,12 @@ class EmergencyDetector:
         own = frozenset(t for t in span if any(w.matches(t) for w in pattern.words))
         if self._negated(sentence, start, end, own) or self._harmless(sentence, span):
             return None
+        if (
+            _starts(tokens[end], TALK_WORDS)
+            and TALK_TO.intersection(tokens[end + 1 : end + 2])
+            and not any(_starts(t, SPEECH_WORDS) for t in tokens)
+        ):
+            return None
         if now:
             return "emergency"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
@@ -400,7 +446,8 @@ class EmergencyDetector:
             return "unclear"
         if not sentence.question:
             return "emergency"
-        if condition and not any(t in EVENT_WORDS for t in tokens):
+        generic = any(t in GENERIC_SUBJECTS for t in tokens)
+        if condition and (generic or not any(t in EVENT_WORDS for t in tokens)):
             return "unclear"
         personal = not condition and any(t in FIRST_PERSON for t in tokens)
         if framed and not personal:

@@ -75,6 +75,9 @@ def _recall_and_false_alarms(brain: Brain, items: list[dict[str, Any]]) -> tuple
         "everything went black",
         "half my vision is gone",
         "he's jerking all over",
+        # What only looks like a negation or like talking to someone.
+        "I don't know what is happening my face is drooping",
+        "he can't speak to me properly",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -157,6 +160,10 @@ def test_other_words_are_not_slips_of_signs(brain: Brain, message: str) -> None:
         "I felt a bit faint after giving blood",
         "my face feels numb after the dentist",
         "I can't see well without my glasses",
+        "I don't have any slurred speech or droopy face",
+        "i can't talk to my doctor until next week",
+        "I feel faint when I'm hungry",
+        "I'm short of breath after climbing stairs",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -179,6 +186,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my mum is a stroke survivor",
         "I'm on medication after my stroke",
         "I have epilepsy, is magnesium safe?",
+        "is magnesium good for people who have had a stroke",
+        "I'm worried about having a seizure",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
