@@ -34,7 +34,7 @@ from bot.content import Content, Entry, Outcome, SmallTalk, Step
 from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
-from bot.safety import EmergencyDetector
+from bot.safety import EmergencyDetector, english_words
 from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 State = MutableMapping[str, Any]
@@ -80,7 +80,7 @@ class Brain:
     def __init__(self, content: Content) -> None:
         self.content = content
         self.matcher = Matcher(content)
-        self.emergency = EmergencyDetector(content.emergency)
+        self.emergency = EmergencyDetector(content.emergency, english_words(content))
         self.check = DoctorCheckFlow(content.doctor_check)
         self._topics: dict[int, Reply] = {}
         self._entry_replies: dict[str, Reply] = {}
@@ -96,13 +96,26 @@ class Brain:
     # -- free text ----------------------------------------------------------
 
     def on_text(self, state: State, text: str) -> Reply:
+        # Safety reads the whole message first: a sign happening now gets the
+        # emergency advice; one that may not be (a past event, a question about a
+        # condition) gets the emergency line before the reply, never instead of it.
+        found = self.emergency.assess(text)
+        if found is not None and found.urgency == "emergency":
+            state.pop(CHECK_KEY, None)
+            return self._emergency_reply()
+        if self.emergency.is_foreign(text):
+            em = self.content.emergency
+            return Reply((Section(em.other_language),), "fallback", self._menu_buttons())
+        reply = self._reply_to_text(state, text)
+        if found is None:
+            return reply
+        line = Section(self.content.emergency.if_now)
+        return replace(reply, sections=(line, *reply.sections))
+
+    def _reply_to_text(self, state: State, text: str) -> Reply:
         normalized = normalize(text)
         if not normalized:
             return self._simple("empty", self.content.ui["empty"], self._menu_buttons())
-        sign = self.emergency.detect(text)
-        if sign is not None:
-            state.pop(CHECK_KEY, None)
-            return self._emergency_reply()
         if self._check_state(state) is not None:
             return self._check_step_reply(state, nudge=True, edit=False)
         reply = self._small_talk_reply(normalized, exact=True)

@@ -76,6 +76,10 @@ class Emergency:
     message: str
     signs: tuple[EmergencySign, ...]
     sources: tuple[str, ...]
+    # One line put before the answer when a sign may not be happening now.
+    if_now: str = ""
+    # The reply to a message not in English; it carries the emergency line.
+    other_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -407,7 +411,7 @@ def _small_talk(ck: _Checker, raw: Any) -> tuple[SmallTalk, ...]:
 
 def _emergency(ck: _Checker, raw: Any) -> Emergency:
     data = ck.mapping(raw, "emergency")
-    ck.unknown_keys(data, {"message", "signs", "sources"}, "emergency")
+    ck.unknown_keys(data, {"message", "if_now", "other_language", "signs", "sources"}, "emergency")
     signs: list[EmergencySign] = []
     for i, item in _items(ck, data.get("signs"), "emergency.signs"):
         where = f"emergency.signs[{i}]"
@@ -422,6 +426,8 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
         message=ck.text(data, "message", "emergency"),
         signs=tuple(signs),
         sources=ck.text_list(data, "sources", "emergency"),
+        if_now=ck.text(data, "if_now", "emergency", max_len=200),
+        other_language=ck.text(data, "other_language", "emergency", max_len=600),
     )
 
 

@@ -108,6 +108,8 @@ class Report:
     second_question_answered: float
     per_entry: dict[str, dict[str, float]] = field(default_factory=dict)
     confusions: list[dict[str, Any]] = field(default_factory=list)
+    # Messages without a red flag (in scope, off-topic, small talk) given the alarm.
+    false_alarms: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -182,6 +184,10 @@ def summarize(results: list[ItemResult], entry_ids: list[str]) -> Report:
         second_question_answered=_pct(sum(1 for r in two if r.item.also in r.candidates), len(two)),
         per_entry=per_entry,
         confusions=confusions,
+        false_alarms=_pct(
+            sum(1 for r in results if r.item.expect != "emergency" and r.outcome == "emergency"),
+            len(results) - len(red),
+        ),
     )
 
 
@@ -199,6 +205,7 @@ def format_report(report: Report, source: str) -> str:
         f"  off-topic false answer  {report.off_topic_false_answer:5.1f} %  of off-topic",
         f"  off-topic clarified     {report.off_topic_clarified:5.1f} %  of off-topic",
         f"  red-flag recall         {report.red_flag_recall:5.1f} %",
+        f"  false alarms            {report.false_alarms:5.1f} %  of messages without a red flag",
         f"  small talk right        {report.small_talk_right:5.1f} %",
         f"  second question offered {report.second_question_answered:5.1f} %  of two-question messages",
         "",

@@ -1,44 +1,251 @@
 """Emergency-sign detection. It runs before any matching and always wins.
 
-A sign's pattern matches when all of its words occur close together in the
-message. A pattern word ending in `*` matches any word starting with it;
-longer words tolerate a spelling slip ("siezure", "drooping" -> "droping").
-Stop words inside a pattern are ignored, so "pain in my chest" meets
-"pain chest".
+The whole message is read (up to READ_CHARS: more than Telegram allows). A
+sign's pattern (faq.yaml) occurs when all of its words are found within WINDOW
+words of each other in one sentence. A pattern word ending in `*` matches any
+word starting with it; words of five letters or more tolerate one slip
+("siezure", "droping"), four-letter words two swapped letters ("chest pian").
 
-Speed: which pattern words a message word matches is computed once per
-distinct word. Most message words are new on first sight and match nothing,
-so that computation only tries the few pattern words an index of their
-letters allows (see `_Candidates`) with the plain definition, `_Word.matches`.
-A message then tries only the patterns all of whose words it contains, in
-file order; one in which no word matches anything stops there.
+Each occurrence is then read in its sentence, and the message is judged by
+its most urgent one:
+  - emergency: happening now, or nothing says otherwise: emergency advice first;
+  - unclear: a past event ("had a stroke years ago"), or a question or
+    statement about a condition ("does magnesium lower the risk of stroke?"):
+    the person gets one emergency line and their answer;
+  - nothing: negated ("no arm weakness") or an everyday harmless trigger
+    ("my eyelid droops at the end of a long day").
+A message mostly not in English is told so, with the emergency line.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from bot.content import Emergency
-from bot.text import normalize
+from bot.content import Content, Emergency
+from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 # All words of a pattern must fall within this many message words of each other.
 WINDOW = 8
 # Pattern words at least this long tolerate one slip (a swap counts as one).
 SLIP_MIN_LENGTH = 5
-# Message words remembered with their hits; past this many (junk from long-running
-# use) the memory starts afresh rather than growing without bound.
+# Four-letter pattern words tolerate two letters swapped ("pian" for pain).
+SWAP_MIN_LENGTH = 4
+# Message words remembered with the pattern words they match; past this many the
+# memory starts afresh rather than growing without bound.
 KNOWN_WORDS_MAX = 65536
+# Safety reads this much of a message: four times the longest message Telegram
+# lets a person send (4,096 characters), so every real message is read whole,
+# while a pasted book cannot hold the bot up.
+READ_CHARS = 16_384
+# A negation this many words before an occurrence (same clause) negates it.
+NEGATION_REACH = 4
+# ...or this many when a list follows it ("no slurred speech or droopy face").
+NEGATED_LIST_REACH = 8
 
-_NO_HITS: frozenset[int] = frozenset()
-# Longer than any message word: the upper length bound of a stem (`word*`).
-_ANY_LENGTH = 1 << 30
+# Negations of a sign; "cant", "wont", "couldnt" describe one instead ("cant speak").
+NEGATIONS = frozenset(
+    "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor".split()
+)
+# Words after which a negation is about the person, not the sign ("I don't know
+# what is happening, my face is drooping").
+NOT_NEGATED = frozenset("know sure think understand remember idea".split())
+# "Can't talk to my doctor until Monday" is about talking to someone (unless the
+# sentence says how the speech is).
+TALK_WORDS = ("talk", "speak")
+TALK_TO = frozenset("to with".split())
+SPEECH_WORDS = ("proper", "slur", "word", "sense")
+# Words that date a sentence well in the past, or make it a habit rather than an event.
+PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
+PAST_PHRASES = (
+    "last year",
+    "as a child",
+    "as a kid",
+    "when i was",
+    "age of",
+    "used to",
+    "in the past",
+    "back in",
+    "passed away",
+    "as a teen",
+    "as a teenager",
+    "as a baby",
+    "since my stroke",
+    "after my stroke",
+    "since the stroke",
+    "after the stroke",
+)
+YEAR = re.compile(r"^(19|20)\d\d$")
+# Words that put a sentence in the present, whatever else it says.
+NOW_PHRASES = (
+    "right now",
+    "just now",
+    "just had",
+    "just started",
+    "just happened",
+    "at the moment",
+    "seconds ago",
+    "min ago",
+    "mins ago",
+    "minute ago",
+    "minutes ago",
+    "hour ago",
+    "hours ago",
+    "this morning",
+    "last night",
+    "yesterday",
+    "earlier",
+    "tonight",
+    "today",
+    "since lunch",
+    "please help",
+    "call ambulance",
+    "an ambulance",
+)
+# "having a stroke" is happening now, unless it is "if I'm having" or "about having".
+HAVING_NOT_NOW = frozenset("if whether when about".split())
+# Names of conditions (not descriptions of what someone feels or sees).
+CONDITION_STEMS = (
+    "strok",
+    "seiz",
+    "fit",
+    "epilep",
+    "convuls",
+    "palsy",
+    "attack",
+    "tia",
+    "anaphyla",
+)
+# Long-term conditions: "I have epilepsy" says who the person is, not what is happening.
+LONG_TERM_STEMS = ("epilep", "palsy")
+# Words that make a sentence about a condition rather than an event.
+FRAMING_STEMS = (
+    "cause",
+    "causing",
+    "trigger",
+    "sign",
+    "symptom",
+    "mean",
+    "risk",
+    "prevent",
+    "lower",
+    "reduc",
+    "safe",
+    "link",
+    "relat",
+    "lead",
+    "differen",
+    "know",
+    "besides",
+    "fix",
+    "away",
+    "describ",
+    "worr",
+    "scared",
+    "afraid",
+    "fear",
+)
+QUESTION_OPENERS = frozenset(
+    "can could does do did is are will would should how what why which may might whats".split()
+)
+# Words that report an event: "has my dad had a stroke?" is not a question
+# about a condition ("what is bell's palsy?").
+EVENT_WORDS = frozenset("had has having got gets getting".split())
+# Questions about people in general ("is magnesium good for people who have had a stroke").
+GENERIC_SUBJECTS = frozenset("people someone somebody anyone person those".split())
+# A question about one's own symptom ("how do I fix my drooping face?") is not
+# about a condition.
+FIRST_PERSON = frozenset("i im ive me my mine myself".split())
+# Common words of other languages written in Latin letters (none of them English).
+FOREIGN_WORDS = frozenset(
+    """
+    de la el los las es mi y que en una por para con del al su muy pero como esta
+    estoy tengo der das und ist nicht ich mein meine eine mit auf sie le les et
+    est je une des du pas avec pour mon il elle dans sur qui och het een niet ik
+    van che di sono non mio ho nao com uma meu minha eu
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class _Harmless:
+    """An everyday trigger: a sign word with a trigger word in its sentence, and
+    none of the spoilers (which make it one of the signs again)."""
+
+    signs: tuple[str, ...]
+    triggers: tuple[str, ...]
+    spoilers: tuple[str, ...] = ()
+
+
+HARMLESS = (
+    _Harmless(
+        ("numb", "tingl", "asleep", "dead", "pins"),
+        ("sit", "sat", "cross", "lying", "lie", "slept", "sleeping", "kneel"),
+        ("face", "side", "sudden", "speech", "slur"),
+    ),
+    _Harmless(
+        ("dizz", "lighthead", "faint", "black", "head"),
+        (
+            "stand",
+            "stood",
+            "getting up",
+            "get up",
+            "heat",
+            "hot",
+            "giving blood",
+            "needle",
+            "hungry",
+        ),
+        ("chest", "pain", "heart"),
+    ),
+    # Numb from the dentist's injection: the face is expected there.
+    _Harmless(
+        ("numb", "tingl", "droop", "dead"),
+        ("dentist", "anaesthe", "anesthe", "injection", "filling"),
+        ("arm", "leg", "speech", "slur"),
+    ),
+    _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
+    # Out of breath from exertion.
+    _Harmless(
+        ("breath", "short"),
+        ("stairs", "climbing", "running", "exercise", "workout", "gym", "walking", "jog"),
+        ("chest", "pain", "faint", "sudden", "heart", "lips", "blue"),
+    ),
+    _Harmless(
+        ("droop", "heavy", "sag"),
+        ("eyelid", "lid", "eyebrow", "brow"),
+        ("face", "mouth", "lip", "smile", "cheek", "side"),
+    ),
+)
+
+Urgency = Literal["emergency", "unclear"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The most urgent sign a message mentions, and how urgent it reads."""
+
+    sign: str
+    urgency: Urgency
 
 
 def _one_slip(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=1) <= 1
+
+
+def _swapped(a: str, b: str) -> bool:
+    """The same letters with two neighbours swapped ("pian", "pain")."""
+    diff = [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else []
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and (a[diff[0]], a[diff[1]]) == (b[diff[1]], b[diff[0]])
+    )
 
 
 @dataclass(frozen=True)
@@ -47,158 +254,254 @@ class _Word:
     prefix: bool
 
     def matches(self, token: str) -> bool:
-        """The definition of a hit; EmergencyDetector tries it on a few candidates."""
+        """The definition of a hit."""
+        n = len(self.text)
         if self.prefix:
             if token.startswith(self.text):
                 return True
-            # A slip inside a stem long enough that one changed letter rarely
-            # makes another word ("convlusion" for convuls*; not "sour" for slur*).
-            # A word shorter than the stem is another word ("drop", not droop*).
-            head = token[: len(self.text)]
-            return (
-                len(self.text) >= SLIP_MIN_LENGTH
-                and len(token) >= len(self.text)
-                and _one_slip(head, self.text)
-            )
-        return token == self.text or (
-            len(self.text) >= SLIP_MIN_LENGTH and _one_slip(token, self.text)
-        )
+            # A slip inside a stem long enough that one changed letter rarely makes
+            # another word ("convlusion" for convuls*; not "sour" for slur*). A word
+            # shorter than the stem is another word ("drop", not droop*).
+            head = token[:n]
+            if len(token) < n:
+                return False
+            if n >= SLIP_MIN_LENGTH:
+                return _one_slip(head, self.text)
+            return n >= SWAP_MIN_LENGTH and _swapped(head, self.text)
+        if token == self.text:
+            return True
+        if n >= SLIP_MIN_LENGTH:
+            return abs(len(token) - n) <= 1 and _one_slip(token, self.text)
+        return n >= SWAP_MIN_LENGTH and _swapped(token, self.text)
 
 
 @dataclass(frozen=True)
 class _Pattern:
     sign: str
-    words: tuple[int, ...]  # indexes into EmergencyDetector._words
+    words: tuple[_Word, ...]
 
 
-# A pattern word to try on a message word: its index, and the lengths of message
-# word it can match (a whole word: its own length, one more or one less with a slip;
-# a stem: its length or longer).
-_Candidate = tuple[int, int, int]
+@dataclass(frozen=True)
+class _Sentence:
+    tokens: tuple[str, ...]
+    clause_of: tuple[int, ...]  # each token's clause (split at commas and "but")
+    question: bool
 
 
-class _Candidates:
-    """The pattern words a message word may match, found by a few of its letters;
-    `_Word.matches` then decides. No word that matches is left out:
+_SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
+# Split with the words kept ("only" is part of "smile only on one side").
+_CLAUSE_BREAK = re.compile(r"(,|\bbut\b|\bthough\b|\bonly\b)", re.IGNORECASE)
 
-    A hit starts with the pattern word's first two letters, unless its one slip (a
-    letter changed, added or dropped, or two swapped) touches them. Such a slip lies
-    within the first three letters, so from its fourth letter on the message word is
-    the pattern word as it was: from the third letter if a letter was added, from the
-    fifth if one was dropped. A whole word `w` is then found by `w[2:]`, `w[3:]` or
-    `w[4:]` equal to the message word's `[3:]`; a stem, compared with as many letters
-    of the message word as it has (so its slip adds or drops none), by `w[3:5]`.
-    Words that may slip are long enough (SLIP_MIN_LENGTH) to have those letters.
-    """
 
-    def __init__(self, pattern_words: tuple[_Word, ...]) -> None:
-        # The first letters compared: two, unless a one-letter stem (`x*`) needs one.
-        self.head = min([2, *(len(w.text) for w in pattern_words if w.prefix)])
-        by_head: dict[str, list[_Candidate]] = {}
-        by_rest: dict[str, list[_Candidate]] = {}  # whole words with a slip
-        by_middle: dict[str, list[_Candidate]] = {}  # stems with a slip
-        for i, w in enumerate(pattern_words):
-            n = len(w.text)
-            slips = n >= SLIP_MIN_LENGTH
-            if w.prefix:
-                candidate = (i, n, _ANY_LENGTH)
-                if slips:
-                    by_middle.setdefault(w.text[3:5], []).append(candidate)
-            else:
-                candidate = (i, n - 1, n + 1) if slips else (i, n, n)
-                if slips:
-                    for rest in dict.fromkeys((w.text[2:], w.text[3:], w.text[4:])):
-                        by_rest.setdefault(rest, []).append(candidate)
-            by_head.setdefault(w.text[: self.head], []).append(candidate)
-        self.by_head = {k: tuple(v) for k, v in by_head.items()}
-        self.by_rest = {k: tuple(v) for k, v in by_rest.items()}
-        self.by_middle = {k: tuple(v) for k, v in by_middle.items()}
+def _normalize_all(text: str) -> str:
+    """normalize() without the matcher's length limit: safety reads every word."""
+    return normalize(text, limit=2 * len(text) + 16)
 
-    def of(self, token: str) -> tuple[_Candidate, ...]:
-        """Candidates for the message word (some twice, some of the wrong length)."""
-        return (
-            *self.by_head.get(token[: self.head], ()),
-            *self.by_rest.get(token[3:], ()),
-            *self.by_middle.get(token[3:5], ()),
-        )
+
+def _sentences(text: str) -> list[_Sentence]:
+    out = []
+    for raw in _SENTENCE_END.split(text):
+        tokens: list[str] = []
+        clause_of: list[int] = []
+        for c, clause in enumerate(_CLAUSE_BREAK.split(raw)):
+            words = _normalize_all(clause).split()
+            tokens += words
+            clause_of += [c] * len(words)
+        if tokens:
+            question = raw.rstrip().endswith("?") or tokens[0] in QUESTION_OPENERS
+            out.append(_Sentence(tuple(tokens), tuple(clause_of), question))
+    return out
+
+
+def _has_phrase(tokens: tuple[str, ...], phrase: str) -> bool:
+    return f" {phrase} " in f" {' '.join(tokens)} "
+
+
+def _starts(token: str, stems: Iterable[str]) -> bool:
+    return any(token.startswith(s) for s in stems)
 
 
 class EmergencyDetector:
-    def __init__(self, emergency: Emergency) -> None:
-        index: dict[_Word, int] = {}
+    def __init__(self, emergency: Emergency, english: Iterable[str] = ()) -> None:
         patterns: list[_Pattern] = []
         for sign in emergency.signs:
             for raw in sign.patterns:
-                parts = [
+                words = tuple(
                     _Word(w.rstrip("*"), w.endswith("*"))
                     for w in raw.lower().replace("'", "").split()
-                ]
-                ids = tuple(index.setdefault(p, len(index)) for p in parts if p.text)
-                if ids:
-                    patterns.append(_Pattern(sign.name, ids))
+                    if w.rstrip("*")
+                )
+                if words:
+                    patterns.append(_Pattern(sign.name, words))
         self._patterns = tuple(patterns)
-        self._words = tuple(index)
-        # The set of words each pattern needs, and the patterns by one of them: the
-        # one fewest patterns need, so that a message with a common pattern word
-        # ("cant", "face", "arm": dozens of patterns each) checks few patterns.
-        self._needs = tuple(frozenset(p.words) for p in patterns)
-        needed_by = Counter(w for needs in self._needs for w in needs)
-        self._by_rarest: dict[int, list[int]] = {}
-        for pid, needs in enumerate(self._needs):
-            rarest = min(sorted(needs), key=needed_by.__getitem__)
-            self._by_rarest.setdefault(rarest, []).append(pid)
-        self._candidates = _Candidates(self._words)
-        # The hits of each message word seen: the same words come back message after
-        # message. A plain dict, read inline by detect(), costs less per word than a
-        # call through functools.lru_cache.
-        self._known: dict[str, frozenset[int]] = {}
+        self._words = frozenset(w for p in patterns for w in p.words)
+        self._english = frozenset(english) | STOP_WORDS | {w.text for w in self._words}
+        # The patterns (by file order) each pattern word belongs to.
+        self._patterns_with: dict[_Word, list[int]] = {}
+        for i, p in enumerate(patterns):
+            for w in set(p.words):
+                self._patterns_with.setdefault(w, []).append(i)
+        # The pattern words each message word matches: the same words come back.
+        self._known: dict[str, frozenset[_Word]] = {}
 
-    def _hits(self, token: str) -> frozenset[int]:
-        """The pattern words the message word matches (computed, not remembered)."""
-        n = len(token)
-        words = self._words
-        found: set[int] = set()
-        for i, shortest, longest in self._candidates.of(token):
-            if shortest <= n <= longest and words[i].matches(token):
-                found.add(i)
-        return frozenset(found) if found else _NO_HITS
+    # -- finding patterns ----------------------------------------------------
 
-    def _learn(self, token: str) -> frozenset[int]:
-        """The hits of a word not seen yet, remembered."""
-        if len(self._known) >= KNOWN_WORDS_MAX:
-            self._known.clear()
-        hits = self._known[token] = self._hits(token)
+    def _hits(self, token: str) -> frozenset[_Word]:
+        hits = self._known.get(token)
+        if hits is None:
+            if len(self._known) >= KNOWN_WORDS_MAX:
+                self._known.clear()
+            hits = self._known[token] = frozenset(w for w in self._words if w.matches(token))
         return hits
 
-    def detect(self, text: str) -> str | None:
-        """The name of the first emergency sign the message mentions, if any."""
-        known = self._known
-        # normalize(text), as Brain.on_text has just called it: a cache hit there
-        # (words(text) passes the limit too, which makes another cache key).
-        hits = [known[t] if t in known else self._learn(t) for t in normalize(text).split()]
-        # Most messages: no word matches any pattern word.
-        if not any(hits):
-            return None
-        present = frozenset().union(*hits)
-        # Only patterns whose words all occur can match; try them in file order.
-        needs = self._needs
-        tried = sorted(
-            pid for w in present for pid in self._by_rarest.get(w, ()) if needs[pid] <= present
-        )
-        for pid in tried:
-            if self._occurs(self._patterns[pid], hits):
-                return self._patterns[pid].sign
-        return None
+    def _occurrences(self, sentence: _Sentence) -> list[tuple[_Pattern, int, int]]:
+        """Each pattern found in the sentence: (pattern, first index, last index)."""
+        where: dict[_Word, list[int]] = {}  # the places each pattern word hits
+        for j, token in enumerate(sentence.tokens):
+            for w in self._hits(token):
+                where.setdefault(w, []).append(j)
+        found = []
+        # Only patterns one of whose words hit can occur; tried in file order.
+        candidates = sorted({i for w in where for i in self._patterns_with[w]})
+        for pattern in (self._patterns[i] for i in candidates):
+            if not all(w in where for w in pattern.words):
+                continue
+            for i in where[pattern.words[0]]:
+                near = [[j for j in where[w] if abs(j - i) <= WINDOW] for w in pattern.words[1:]]
+                if all(near):
+                    spots = [i, *(places[0] for places in near)]
+                    found.append((pattern, min(spots), max(spots)))
+                    break
+        return found
+
+    # -- reading the sentence around them --------------------------------------
 
     @staticmethod
-    def _occurs(pattern: _Pattern, hits: list[frozenset[int]]) -> bool:
-        first, rest = pattern.words[0], pattern.words[1:]
-        for i, here in enumerate(hits):
-            if first not in here:
-                continue
-            # The other words each hit somewhere in the window: one union and one
-            # subset test in C rather than a generator per word and message word.
-            near = frozenset().union(*hits[max(0, i - WINDOW) : i + WINDOW + 1])
-            if near.issuperset(rest):
+    def _negated(sentence: _Sentence, start: int, end: int, own: frozenset[str]) -> bool:
+        clause = sentence.clause_of[start]
+        tokens = sentence.tokens
+        for j in range(max(0, start - NEGATED_LIST_REACH), end + 1):
+            t, after = tokens[j], tokens[j + 1 : j + 2]
+            listed = j >= start - NEGATION_REACH or {"or", "nor"}.intersection(tokens[j:start])
+            if (
+                sentence.clause_of[j] == clause
+                and t in NEGATIONS
+                and t not in own
+                and listed
+                and not NOT_NEGATED.intersection(after)
+            ):
                 return True
         return False
+
+    @staticmethod
+    def _harmless(sentence: _Sentence, occurrence: tuple[str, ...]) -> bool:
+        tokens = sentence.tokens
+        return any(
+            any(_starts(t, h.signs) for t in occurrence)
+            and (
+                any(_starts(t, h.triggers) for t in tokens)
+                or any(_has_phrase(tokens, p) for p in h.triggers if " " in p)
+            )
+            and not any(_starts(t, h.spoilers) for t in tokens)
+            for h in HARMLESS
+        )
+
+    @staticmethod
+    def _now(sentence: _Sentence) -> bool:
+        tokens = sentence.tokens
+        if any(_has_phrase(tokens, p) for p in NOW_PHRASES):
+            return True
+        return any(
+            t == "having" and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
+            for i, t in enumerate(tokens)
+        )
+
+    @staticmethod
+    def _past(sentence: _Sentence) -> bool:
+        tokens = sentence.tokens
+        return any(t in PAST_WORDS or YEAR.match(t) for t in tokens) or any(
+            _has_phrase(tokens, p) for p in PAST_PHRASES
+        )
+
+    def _urgency(
+        self, sentence: _Sentence, pattern: _Pattern, start: int, end: int, now: bool
+    ) -> Urgency | None:
+        tokens = sentence.tokens
+        span = tokens[start : end + 1]
+        own = frozenset(t for t in span if any(w.matches(t) for w in pattern.words))
+        if self._negated(sentence, start, end, own) or self._harmless(sentence, span):
+            return None
+        if (
+            _starts(tokens[end], TALK_WORDS)
+            and TALK_TO.intersection(tokens[end + 1 : end + 2])
+            and not any(_starts(t, SPEECH_WORDS) for t in tokens)
+        ):
+            return None
+        if now:
+            return "emergency"
+        condition = any(_starts(t, CONDITION_STEMS) for t in own)
+        framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
+        long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
+        if self._past(sentence) or (condition and framed) or long_term:
+            return "unclear"
+        if not sentence.question:
+            return "emergency"
+        generic = any(t in GENERIC_SUBJECTS for t in tokens)
+        if condition and (generic or not any(t in EVENT_WORDS for t in tokens)):
+            return "unclear"
+        personal = not condition and any(t in FIRST_PERSON for t in tokens)
+        if framed and not personal:
+            return "unclear"
+        return "emergency"
+
+    # -- the verdict -----------------------------------------------------------
+
+    def assess(self, text: str) -> Assessment | None:
+        """The most urgent emergency sign the message mentions, if any."""
+        text = text[:READ_CHARS]
+        # Most messages hold no word of any pattern: one look at their distinct words.
+        if not any(self._hits(t) for t in set(_normalize_all(text).split())):
+            return None
+        unclear: Assessment | None = None
+        sentences = _sentences(text)
+        for i, sentence in enumerate(sentences):
+            occurrences = self._occurrences(sentence)
+            # "Can low magnesium cause fits? My son just had one": the next
+            # sentence may say it is happening now.
+            now = bool(occurrences) and any(self._now(s) for s in sentences[i : i + 2])
+            for pattern, start, end in occurrences:
+                urgency = self._urgency(sentence, pattern, start, end, now)
+                if urgency == "emergency":
+                    return Assessment(pattern.sign, "emergency")
+                if urgency == "unclear" and unclear is None:
+                    unclear = Assessment(pattern.sign, "unclear")
+        return unclear
+
+    def detect(self, text: str) -> str | None:
+        """The emergency sign happening now that the message mentions, if any."""
+        found = self.assess(text)
+        return found.sign if found is not None and found.urgency == "emergency" else None
+
+    def is_foreign(self, text: str) -> bool:
+        """Not English: mostly non-Latin letters; or (three words or more) at least a
+        quarter of the words another language's common words or accented, and at
+        most half English words the bot knows."""
+        text = text[:MAX_READ_CHARS]  # the language shows in the first lines
+        letters = [ch for ch in text if ch.isalpha()]
+        if not letters:
+            return False
+        latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+        if latin < len(letters) / 2:
+            return True
+        tokens = [t for t in _normalize_all(text).split() if not t.isdigit()]
+        foreign = sum(1 for t in tokens if t in FOREIGN_WORDS or not t.isascii())
+        known = sum(1 for t in tokens if t in self._english)
+        return len(tokens) >= 3 and foreign >= len(tokens) / 4 and known <= len(tokens) / 2
+
+
+def english_words(content: Content) -> frozenset[str]:
+    """Every word of the FAQ's phrasings, answers and small talk: words the bot
+    knows to be English."""
+    texts = [p for e in content.entries for p in (*e.phrasings, e.answer)]
+    texts += [p for s in content.small_talk for p in s.phrases]
+    return frozenset(w for t in texts for w in _normalize_all(t).split())

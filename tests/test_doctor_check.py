@@ -40,19 +40,74 @@ def test_every_path_reaches_its_outcome_with_disclaimer(brain: Brain, content: C
     assert dispositions == {"emergency", "urgent", "see-doctor", "self-care"}
 
 
-def test_emergency_signs_come_first_and_not_sure_counts_as_yes(brain: Brain) -> None:
+def test_emergency_signs_come_first(brain: Brain) -> None:
+    reply = brain.start_check({})
+    for sign in ("face drooping", "seizure", "severe headache", "loss of sight", "swelling"):
+        assert sign in reply.text
+
+
+def test_not_sure_on_the_first_question_is_urgent_advice_with_the_emergency_line(
+    brain: Brain, content: Content
+) -> None:
+    state: dict[str, Any] = {}
+    outcome = press(brain, state, brain.start_check(state), "Not sure")
+    assert outcome.entry == "unsure"
+    assert content.doctor_check.outcomes["unsure"].disposition == "urgent"
+    assert "NHS 111" in outcome.text
+    assert "999" in outcome.text
+    assert "at once if any of those signs is happening now" in outcome.text
+
+
+def _through(brain: Brain, labels: list[str]) -> Reply:
     state: dict[str, Any] = {}
     reply = brain.start_check(state)
-    assert "face drooping" in reply.text
-    assert press(brain, state, reply, "Not sure").entry == "emergency"
+    for label in labels:
+        reply = press(brain, state, reply, label)
+    return reply
 
 
 def test_all_no_answers_lead_to_self_care(brain: Brain) -> None:
-    state: dict[str, Any] = {}
-    reply = brain.start_check(state)
-    for label in ["No", "No", "No", "Less than 2 weeks", "No", "No"]:
-        reply = press(brain, state, reply, label)
-    assert reply.entry == "self-care"
+    labels = ["No", "No", "No, I haven't fainted", "No", "No", "Less than 2 weeks", "No", "No"]
+    assert _through(brain, labels).entry == "self-care"
+
+
+def test_chest_pain_without_palpitations_is_asked_about(brain: Brain) -> None:
+    assert _through(brain, ["No", "Yes, right now"]).entry == "emergency"
+    assert _through(brain, ["No", "Yes, earlier, but it stopped"]).entry == "urgent"
+    question = brain.check.flow.steps["heart"].question
+    assert question.startswith("Have you had chest pain, or sudden breathlessness")
+
+
+def test_one_faint_with_full_recovery_is_a_doctor_soon_with_warning_signs_an_emergency(
+    brain: Brain,
+) -> None:
+    once = _through(brain, ["No", "No", "Once, none of these, fully recovered"])
+    assert once.entry == "soon-fainting"
+    assert brain.check.flow.outcomes["soon-fainting"].disposition == "see-doctor"
+    assert "999" in once.text  # what to do if it happens again with a warning sign
+    assert _through(brain, ["No", "No", "Yes, with one of these"]).entry == "emergency"
+
+
+def test_one_sided_face_weakness_is_urgent_today(brain: Brain) -> None:
+    for answer in ("Yes", "Not sure"):
+        reply = _through(brain, ["No", "No", "No, I haven't fainted", answer])
+        assert reply.entry == "urgent-face"
+        assert "today" in reply.text
+        assert "72 hours" in reply.text
+
+
+def test_every_outcome_says_concretely_what_to_do_if_it_gets_worse(content: Content) -> None:
+    for outcome in content.doctor_check.outcomes.values():
+        assert "999" in outcome.text, outcome.id
+        assert "112" in outcome.text, outcome.id
+        assert "sooner" not in outcome.text, outcome.id
+        if outcome.disposition != "emergency":
+            assert any(s in outcome.text for s in ("face", "arm", "chest", "faint")), outcome.id
+
+
+def test_every_outcome_cites_its_sources_by_address(content: Content) -> None:
+    for outcome in content.doctor_check.outcomes.values():
+        assert any("https://" in s for s in outcome.sources), outcome.id
 
 
 def test_back_returns_to_the_previous_question(brain: Brain, content: Content) -> None:

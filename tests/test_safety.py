@@ -1,226 +1,299 @@
-"""The emergency detector's indexes find exactly what its plain definition finds:
-a message word hits the pattern words `_Word.matches` says it hits, and a message
-gets the first sign, in file order, whose pattern occurs, whatever the detector
-has seen before."""
+"""Emergency signs as a worried person writes them: every red flag gets the
+emergency advice first, however it is worded or wherever it is in the message;
+a mention that is not an emergency (negated, in the past, a question about a
+condition, an everyday trigger) gets the person's answer, with one emergency
+line when it may still be happening."""
 
 from __future__ import annotations
 
-import functools
-import random
-import string
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from bot import safety
-from bot.content import Content, Emergency, EmergencySign
-from bot.safety import EmergencyDetector, _Pattern, _Word
-from bot.text import words
+from bot.brain import CHECK_KEY, Brain
+from bot.content import Content
+from bot.evaluation import format_report, load_labelled, run, summarize
+from bot.replies import Reply, Section
+from bot.text import MAX_READ_CHARS
 
 DATA = Path(__file__).resolve().parent / "data"
+NUMBERS = ("999", "112", "911")
+TELEGRAM_MAX_CHARS = 4096
 
 
-@pytest.fixture(scope="module")
-def detector(content: Content) -> EmergencyDetector:
-    return EmergencyDetector(content.emergency)
+def ask(brain: Brain, text: str) -> Reply:
+    return brain.on_text({}, text)
 
 
-def _slips(word: str, rng: random.Random) -> set[str]:
-    """The word with one letter inserted, dropped, replaced or swapped, and endings."""
-    out = set()
-    for _ in range(20):
-        i = rng.randrange(len(word) + 1)
-        ch = rng.choice(string.ascii_lowercase)
-        out |= {
-            word[:i] + ch + word[i:],
-            word[:i] + word[i + 1 :],
-            word[:i] + ch + word[i + 1 :],
-            word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :],
-        }
-    out |= {w + end for w in list(out) for end in ("s", "ing", "ed")}
-    return {w for w in out if w}
+def _items(name: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return items
 
 
-def _messages() -> list[str]:
-    texts: list[str] = []
-    for path in sorted(DATA.glob("*.yaml")):
-        texts += [str(item["text"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
-    return texts
+def _recall_and_false_alarms(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float]:
+    red = [i for i in items if i["expect"] == "emergency"]
+    calm = [i for i in items if i["expect"] != "emergency"]
+    caught = sum(ask(brain, i["text"]).kind == "emergency" for i in red)
+    alarms = sum(ask(brain, i["text"]).kind == "emergency" for i in calm)
+    return 100.0 * caught / len(red), 100.0 * alarms / max(1, len(calm))
 
 
-def test_hits_are_the_pattern_words_each_word_matches(
-    detector: EmergencyDetector, content: Content
-) -> None:
-    rng = random.Random(5)
-    tokens: set[str] = set()
-    for w in detector._words:
-        tokens |= {w.text, *_slips(w.text, rng)}
-    for entry in content.entries:
-        for text in (*entry.phrasings, entry.answer):
-            tokens.update(words(text))
-    for text in _messages():
-        tokens.update(words(text))
-    for token in sorted(tokens):
-        expected = {i for i, w in enumerate(detector._words) if w.matches(token)}
-        assert detector._hits(token) == expected, token
-
-
-def _one_edits(word: str) -> set[str]:
-    """Every single slip of the word: each letter changed (to one of its own letters,
-    "x", "1" or "é"), each letter dropped, a letter added anywhere, each pair swapped."""
-    alphabet = set(word) | {"x", "1", "é"}
-    out = {word}
-    for i in range(len(word) + 1):
-        out |= {word[:i] + ch + word[i:] for ch in alphabet}
-        if i < len(word):
-            out |= {word[:i] + ch + word[i + 1 :] for ch in alphabet}
-            out.add(word[:i] + word[i + 1 :])
-        if i + 1 < len(word):
-            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
-    return {w for w in out if w}
-
-
-def test_every_single_slip_of_a_pattern_word_finds_it_exactly_when_it_matches(
-    detector: EmergencyDetector,
-) -> None:
-    # The candidate index must never leave out a pattern word that matches; a slip
-    # at every position, in words and in stems followed by more letters, tries it.
-    for i, w in enumerate(detector._words):
-        for token in _one_edits(w.text):
-            for t in (token, token + "s", token + "ing"):
-                assert (i in detector._hits(t)) == w.matches(t), (w, t)
-
-
-def test_short_stems_and_words_are_found_as_their_definition_says() -> None:
-    # A one-letter stem makes the index compare first letters only.
-    patterns = ("x* ray", "ab", "q", "dizzy*", "faint", "numb*", "sudden* blind*")
-    detector = EmergencyDetector(Emergency("", (EmergencySign("sign", patterns),), ()))
-    tokens = {"x", "xy", "a", "ab", "abc", "q", "qq", "", *words(" ".join(patterns))}
-    for w in detector._words:
-        tokens |= {t + end for t in _one_edits(w.text) for end in ("", "s", "ness")}
-    for token in sorted(tokens):
-        expected = {i for i, w in enumerate(detector._words) if w.matches(token)}
-        assert detector._hits(token) == expected, token
-
-
-@functools.cache
-def _plain_hits(pattern_words: tuple[_Word, ...], token: str) -> frozenset[int]:
-    """Every pattern word tried on the message word (remembered: tests ask often)."""
-    return frozenset(i for i, w in enumerate(pattern_words) if w.matches(token))
-
-
-def _plain_occurs(pattern: _Pattern, hits: list[frozenset[int]]) -> bool:
-    """Each other word of the pattern hits a message word within WINDOW words of one
-    that its first word hits."""
-    first, rest = pattern.words[0], pattern.words[1:]
-    return any(
-        all(
-            any(w in h for h in hits[max(0, i - safety.WINDOW) : i + safety.WINDOW + 1])
-            for w in rest
-        )
-        for i, here in enumerate(hits)
-        if first in here
-    )
-
-
-def _plain_detect(detector: EmergencyDetector, text: str) -> str | None:
-    """Every pattern in file order, each message word against every pattern word."""
-    hits = [_plain_hits(detector._words, t) for t in words(text)]
-    pattern: _Pattern
-    for pattern in detector._patterns:
-        if _plain_occurs(pattern, hits):
-            return pattern.sign
-    return None
-
-
-def test_detect_finds_the_same_sign_as_trying_every_pattern(
-    detector: EmergencyDetector,
-) -> None:
-    texts = _messages()
-    found = 0
-    for text in texts:
-        expected = _plain_detect(detector, text)
-        assert detector.detect(text) == expected, text
-        found += expected is not None
-    assert found > 50  # the sets hold plenty of red flags
-
-
-def test_pattern_words_near_and_far_apart_match_as_their_definition_says(
-    detector: EmergencyDetector,
-) -> None:
-    # Each pattern's words with a few words between them, or about WINDOW words (the
-    # edges of the window), or many; in order and reversed, and its first word once
-    # more far away.
-    w = safety.WINDOW
-    texts = []
-    for pattern in detector._patterns:
-        parts = [detector._words[i].text for i in pattern.words]
-        for gap in (0, 2, w - 2, w - 1, w, w + 1, 2 * w):
-            between = f" {'so ' * gap}"
-            spaced = between.join(parts)
-            texts += [spaced, between.join(parts[::-1]), f"{parts[0]}{between * 2}{spaced}"]
-            texts.append(f"{parts[0]}{between}{' '.join(parts[1:])}")
-    too_far = 0
-    for text in texts:
-        expected = _plain_detect(detector, text)
-        assert detector.detect(text) == expected, text
-        too_far += expected is None
-    assert too_far > 100
-
-
-def _variants(texts: list[str], rng: random.Random) -> list[str]:
-    """Messages run together, cut short, shouted, or with punctuation between words."""
-    out = []
-    for _ in range(300):
-        a, b = rng.choice(texts), rng.choice(texts)
-        out += [f"{a} {b}", a[: rng.randrange(len(a) + 1)], b.upper(), "...".join(a.split())]
-    return out
-
-
-def test_fresh_warm_and_forgetful_detectors_answer_alike(
-    content: Content, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    texts = _messages()
-    texts = _variants(texts, random.Random(11)) + texts[::7]
-    fresh = EmergencyDetector(content.emergency)
-    expected = [_plain_detect(fresh, text) for text in texts]
-    assert [fresh.detect(text) for text in texts] == expected  # first sight
-    assert [fresh.detect(text) for text in reversed(texts)] == expected[::-1]  # all known
-    # A detector whose memory of words fills up and starts afresh, many times over.
-    monkeypatch.setattr(safety, "KNOWN_WORDS_MAX", 7)
-    forgetful = EmergencyDetector(content.emergency)
-    assert [forgetful.detect(text) for text in texts] == expected
-    assert len(forgetful._known) <= 7
-
-
-def test_the_first_sign_in_file_order_wins(detector: EmergencyDetector) -> None:
-    signs = [p.sign for p in detector._patterns]
-    assert len(set(signs)) > 1
-    # A message naming two signs gets the one listed first in faq.yaml.
-    first_of: dict[str, int] = {}
-    for i, p in enumerate(detector._patterns):
-        first_of.setdefault(p.sign, i)
-    a, b = sorted(first_of.values())[:2]
-    text_a = " ".join(detector._words[w].text for w in detector._patterns[a].words)
-    text_b = " ".join(detector._words[w].text for w in detector._patterns[b].words)
-    assert detector.detect(f"{text_b}. {text_a}") == detector._patterns[a].sign
+# -- every red flag ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("message", "sign"),
+    "message",
     [
-        ("my face is droping on one side", "face drooping"),
-        ("he had a siezure", "seizure"),
-        ("he was shaking on the floor and wouldn't respond", "seizure"),
-        ("my face went down on one side", "face drooping"),
-        ("rite arm went week and my lip wont stop", "one-sided weakness or numbness"),
-        # A word shorter than a stem is another word, not a slip of it.
-        ("my teenager can't drop off to sleep at night", None),
-        ("my lip twitches when i drop my phone", None),
+        # The one-sided face in ordinary words.
+        "the right side of my mouth sags",
+        "can't puff out my cheek on one side",
+        "my smile looks uneven since lunch",
+        "saliva keeps running out of the left corner of my mouth",
+        "half my face feels dead",
+        "food keeps falling out of one side of my mouth",
+        "my smile is only on one side now",
+        "my leg gave out and my face looks weird",
+        # The other signs.
+        "the worst headache I've ever had",
+        "my mum is suddenly confused and doesn't know where she is",
+        "I suddenly lost the vision in one eye",
+        "my dad just collapsed in the kitchen",
+        "my lips and tongue are swelling and I can't swallow",
+        "my lips are swollen and it's hard to breathe",
+        "chest pain and I feel dizzy",
+        "my heart is racing and irregular and I feel dizzy",
+        "my heart is pounding and I'm breathless",
+        "he is having a fit",
+        "she keeps having seizures",
+        # Sudden swelling of the tongue (NHS anaphylaxis), seizures and collapse in UK words.
+        "my tongue is swelling up",
+        "my lips are going blue",
+        "she's fitting",
+        "he's not waking up",
+        "everything went black",
+        "half my vision is gone",
+        "he's jerking all over",
+        # What only looks like a negation or like talking to someone.
+        "I don't know what is happening my face is drooping",
+        "he can't speak to me properly",
+        # Slips in short words.
+        "chest pian",
+        "my son had a siezure",
+        "i think i had a strok",
     ],
 )
-def test_slips_of_signs_count_and_other_words_do_not(
-    detector: EmergencyDetector, message: str, sign: str | None
+def test_red_flags_in_lay_words_get_the_emergency_advice_first(
+    brain: Brain, content: Content, message: str
 ) -> None:
-    assert detector.detect(message) == sign
+    reply = ask(brain, message)
+    assert reply.kind == "emergency", message
+    first_line = reply.text.splitlines()[0]
+    assert all(n in first_line for n in NUMBERS)  # the numbers, before anything to read
+    assert content.emergency.message in reply.text
+
+
+def test_the_emergency_advice_is_short(content: Content) -> None:
+    message = content.emergency.message
+    assert len(message.splitlines()) <= 4
+    assert len(message) <= 300
+
+
+def test_a_red_flag_at_the_end_of_a_long_story_is_seen(brain: Brain) -> None:
+    story = (
+        "I've been so stressed at work lately, deadlines every day and barely any sleep. "
+        "My upper lip has been twitching on and off for two weeks and I drink a lot of coffee. "
+    ) * 30
+    story = story[: TELEGRAM_MAX_CHARS - 50]  # as long as a Telegram message can be
+    assert len(story) > 5 * MAX_READ_CHARS
+    assert ask(brain, story).kind != "emergency"
+    assert ask(brain, story + " and an hour ago my face started drooping").kind == "emergency"
+
+
+def test_happening_now_wins_over_a_past_event_in_the_same_message(brain: Brain) -> None:
+    assert ask(brain, "I had a stroke years ago and right now my face is drooping again").kind == (
+        "emergency"
+    )
+    # The question is about a condition, the next sentence says it is happening.
+    assert ask(brain, "does low magnesium cause fits? my son just had one").kind == "emergency"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my face is droping on one side",
+        "he had a siezure",
+        "rite arm went week and my lip wont stop",
+        "he was shaking on the floor and wouldn't respond",
+    ],
+)
+def test_slips_of_longer_words_count(brain: Brain, message: str) -> None:
+    assert ask(brain, message).kind == "emergency"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A word shorter than a stem is another word, not a slip of it.
+        "my teenager can't drop off to sleep at night",
+        "my lip twitches when i drop my phone",
+        "My eyelid has been twitching for a week. Should I use eye drops?",
+    ],
+)
+def test_other_words_are_not_slips_of_signs(brain: Brain, message: str) -> None:
+    assert brain.emergency.assess(message) is None
+
+
+# -- stop crying wolf ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no arm weakness, only the twitch",
+        "I don't have chest pain, just the lip twitch",
+        "my foot goes numb when I sit on it",
+        "I get lightheaded when I stand up quickly",
+        "my eyelid droops at the end of a long day",
+        "my arm is numb from sleeping on it",
+        "I felt a bit faint after giving blood",
+        "my face feels numb after the dentist",
+        "I can't see well without my glasses",
+        "I don't have any slurred speech or droopy face",
+        "i can't talk to my doctor until next week",
+        "I feel faint when I'm hungry",
+        "I'm short of breath after climbing stairs",
+    ],
+)
+def test_negations_and_everyday_triggers_are_no_alarm(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind != "emergency"
+    assert content.emergency.if_now not in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my aunt had a seizure in 2019",
+        "I had a mini stroke years ago, is magnesium safe for me?",
+        "does magnesium lower the risk of stroke?",
+        "can low magnesium cause fits?",
+        "could twitching mean I'm about to have a stroke?",
+        "I had a seizure as a teenager",
+        "my mum is a stroke survivor",
+        "I'm on medication after my stroke",
+        "I have epilepsy, is magnesium safe?",
+        "is magnesium good for people who have had a stroke",
+        "I'm worried about having a seizure",
+    ],
+)
+def test_past_events_and_questions_get_one_line_then_the_reply(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind in {"answer", "clarify", "fallback"}
+    assert reply.sections[0].text == content.emergency.if_now
+    assert all(n in content.emergency.if_now for n in NUMBERS)
+    assert len(reply.sections) > 1
+    assert reply.buttons
+    # Asking again gives the same help, not an alarm.
+    assert ask(brain, message) == reply
+
+
+def test_the_line_goes_before_the_answer_to_the_question(brain: Brain, content: Content) -> None:
+    reply = ask(brain, "I had a stroke years ago. Which foods have magnesium?")
+    assert reply.kind == "answer"
+    assert reply.entry == "foods"
+    foods = brain.entry_reply(content.by_id["foods"])
+    assert reply.sections == (Section(content.emergency.if_now), *foods.sections)
+
+
+def test_a_red_flag_during_the_check_ends_it_and_a_calm_mention_does_not(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    assert brain.on_text(state, "can low magnesium cause fits?").kind == "check"
+    assert brain.in_check(state)
+    assert brain.on_text(state, "my face is drooping right now").kind == "emergency"
+    assert CHECK_KEY not in state
+
+
+# -- other languages --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hola, mi labio tiembla desde hace tres días, ¿es falta de magnesio?",
+        "Mein Gesicht hängt auf einer Seite herunter",
+        "j'ai le visage qui tombe d'un côté",
+        "У меня дергается губа",
+        "唇がピクピクする",
+    ],
+)
+def test_another_language_gets_an_english_reply_with_the_emergency_line(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.text == content.emergency.other_language
+    assert "English" in reply.text
+    assert all(n in reply.text for n in NUMBERS)
+    assert reply.buttons
+
+
+def test_english_red_flag_words_in_another_language_still_count(brain: Brain) -> None:
+    assert ask(brain, "mi padre tiene un stroke ahora").kind == "emergency"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in DATA.glob("*.yaml") if not p.name.startswith("redflags-real"))
+)
+def test_english_messages_are_never_taken_for_another_language(brain: Brain, name: str) -> None:
+    taken = [i["text"] for i in _items(name) if brain.emergency.is_foreign(i["text"])]
+    assert taken == []
+
+
+# -- the labelled sets -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["redflags-extra.yaml", *sorted(p.name for p in DATA.glob("eval-*.yaml"))]
+)
+def test_every_red_flag_of_the_existing_sets_is_caught(brain: Brain, name: str) -> None:
+    recall, false_alarms = _recall_and_false_alarms(brain, _items(name))
+    assert recall == 100.0
+    assert false_alarms == 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "min_recall", "max_false_alarms"),
+    # The frozen half's floor is its one measurement (93.9 %, docs/quality.md).
+    [("redflags-real-dev.yaml", 90.0, 10.0), ("redflags-real-final.yaml", 93.9, 10.0)],
+)
+def test_real_wording_red_flags_and_calm_near_misses(
+    brain: Brain, name: str, min_recall: float, max_false_alarms: float
+) -> None:
+    recall, false_alarms = _recall_and_false_alarms(brain, _items(name))
+    assert recall >= min_recall
+    assert false_alarms <= max_false_alarms
+
+
+def test_real_wording_sets_name_their_sources() -> None:
+    for name in ("redflags-real-dev.yaml", "redflags-real-final.yaml"):
+        items = _items(name)
+        assert len(items) >= 40
+        assert all(str(i["source"]).startswith("http") for i in items)
+    dev = {i["text"] for i in _items("redflags-real-dev.yaml")}
+    assert not dev & {i["text"] for i in _items("redflags-real-final.yaml")}
+
+
+def test_eval_counts_calm_false_alarms(brain: Brain, content: Content) -> None:
+    ids = {e.id for e in content.entries}
+    items = load_labelled(DATA / "redflags-real-dev.yaml", ids)
+    report = summarize(run(brain, items), sorted(ids))
+    calm = [i for i in items if i.expect != "emergency"]
+    alarms = [i for i in calm if ask(brain, i.text).kind == "emergency"]
+    assert report.false_alarms == round(100.0 * len(alarms) / len(calm), 1)
+    assert "false alarms" in format_report(report, "dev")
