@@ -1,19 +1,15 @@
-"""Shared fixtures: the real content and a brain built from it."""
+"""Fixtures of every layer: the real content, a brain built from it, the local Bot API server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.brain import Brain
 from bot.content import Content, load_content
 from tests.fake_bot_api import FakeBotAPI
-
-ROOT = Path(__file__).resolve().parent.parent
-FAQ = ROOT / "faq.yaml"
-ARTICLE = ROOT / "docs" / "article.txt"
+from tests.support import FAQ
 
 
 @pytest.fixture(scope="session")

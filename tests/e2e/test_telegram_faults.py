@@ -25,7 +25,8 @@ from bot.telegram.app import FaqApplication
 from bot.telegram.health import check_health
 from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BOT_BLOCKED, CHAT_NOT_FOUND, FakeBotAPI
-from tests.test_telegram_e2e import Chat, running
+from tests.support.bots import polling
+from tests.support.chat import Chat
 
 USER = 7301
 OTHER = 7302
@@ -39,7 +40,7 @@ def serving(
 ) -> AbstractAsyncContextManager[FaqApplication]:
     """The bot as production builds it (polling the fake server), with `overrides`
     applied to its Settings."""
-    return running(server, content, data_dir / "state.pickle", **overrides)
+    return polling(server, content, data_dir / "state.pickle", **overrides)
 
 
 async def ask(chat: Chat, text: str = QUESTION) -> float:

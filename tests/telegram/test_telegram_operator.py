@@ -15,9 +15,10 @@ import pytest
 from bot.content import Content, load_content
 from bot.events import EventStore
 from bot.telegram import app as app_module
-from tests.conftest import FAQ
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram_e2e import WAIT, Chat, running
+from tests.support import FAQ
+from tests.support.bots import running
+from tests.support.chat import WAIT, Chat
 
 ADMIN = 9001
 USER = 7101

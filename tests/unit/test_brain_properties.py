@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.brain import Brain
 from bot.content import load_content
 from bot.replies import MAX_BUTTON_DATA_BYTES, Reply
-from tests.conftest import FAQ
+from tests.support import FAQ
 
 BRAIN = Brain(load_content(FAQ))
 KINDS = {"answer", "clarify", "fallback", "smalltalk", "emergency", "empty", "check"}

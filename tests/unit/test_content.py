@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.content import MAX_FILE_BYTES, Content, ContentError, load_content, parse_content
-from tests.conftest import ARTICLE, FAQ
+from tests.support import ARTICLE, FAQ
 
 FAQ_IDS = ["cause", "mechanism", "symptoms", "other-causes", "foods", "supplements", "see-doctor"]
 

@@ -13,7 +13,7 @@ import pytest
 from bot import report
 from bot.brain import Brain
 from bot.events import DAY, EventStore
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 NOW = 1_790_000_000.0  # a fixed moment, so the tests do not depend on the clock
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import random
 import string
-from pathlib import Path
 
 import pytest
 import yaml
@@ -17,8 +16,7 @@ from bot import safety
 from bot.content import Content, Emergency, EmergencySign
 from bot.safety import EmergencyDetector, _Pattern, _Word
 from bot.text import words
-
-DATA = Path(__file__).resolve().parent / "data"
+from tests.support import DATA
 
 
 @pytest.fixture(scope="module")
