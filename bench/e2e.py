@@ -8,8 +8,8 @@ real messages of bench.latency, round robin) and timestamps each message as it
 queues it and each sendMessage as it arrives: latency = reply - message.
 
 Flood limits: the local server injects no 429s; the bot's AIORateLimiter holds
-its sends to Telegram's 30 messages/s, so a bench-only step lifts that limit
-(below) to measure what the bot itself can handle. A burst queues every message
+its sends to Telegram's 30 messages/s, so tests.support.bots.lift_flood_limits
+lifts that limit to measure what the bot itself can handle. A burst queues every message
 at once (updates/s); a paced run at half that rate shows the reply latency under
 a steady load.
 """
@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from telegram.ext import AIORateLimiter
-
 from bench.stats import Latency
 from bot.config import Settings
 from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
 from tests.fake_bot_api import FakeBotAPI
 from tests.fake_bot_api import server as fake_server
+from tests.support.bots import lift_flood_limits
 
 FIRST_USER = 500_000
 WARM_UP = 50
@@ -112,15 +111,6 @@ def _serve(conn: Connection) -> None:
             conn.send(server.play(*command[1:]))
     finally:
         server.stop()
-
-
-def lift_flood_limits(app: FaqApplication) -> None:
-    """Bench only: the overall limit of the app's AIORateLimiter (PTB has no public
-    way to change an installed limiter) set to none, the state that
-    AIORateLimiter(overall_max_rate=0) builds; its 429 and error retries stay."""
-    limiter = app.bot.rate_limiter
-    if isinstance(limiter, AIORateLimiter):
-        limiter._base_limiter = None
 
 
 def _batch(messages: list[str], count: int, users: int, first: int = 0) -> Batch:

@@ -1,6 +1,6 @@
 """The bot as production builds it (build_application), run two ways for tests.
 
-`running`: in this process without HTTP: a request object hands each Bot API call
+`running`: in this process without HTTP or flood limits: a request object hands each Bot API call
 straight to the local server's handler (which validates and records it as
 Telegram would), and queued updates go to `Application.process_update` one at a
 time, confirmed with getUpdates offsets as a poller does. No sockets, no long
@@ -22,6 +22,7 @@ from unittest import mock
 from urllib.parse import urlencode, urlsplit
 
 from telegram import Update
+from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
@@ -34,6 +35,15 @@ from tests.support.chat import WAIT
 # long stopping takes (an update arriving meanwhile is handed over at once).
 IN_PROCESS_POLL_S = 0.05
 FORM = "application/x-www-form-urlencoded"
+
+
+def lift_flood_limits(app: FaqApplication) -> None:
+    """Lift the overall limit of the app's AIORateLimiter (Telegram's 30 messages/s;
+    PTB has no public way to change an installed limiter): the state that
+    AIORateLimiter(overall_max_rate=0) builds. Its 429 and error retries stay."""
+    limiter = app.bot.rate_limiter
+    if isinstance(limiter, AIORateLimiter):
+        limiter._base_limiter = None
 
 
 def free_port() -> int:
@@ -103,6 +113,7 @@ async def running(
     On leaving, every queued update has been handled and confirmed."""
     settings = _settings(server, content, state_file, **overrides)
     app = build_application(settings, content, persistence_path=state_file)
+    lift_flood_limits(app)  # pacing sends is the e2e layer's business; here it only waits
     calls = _InProcessCalls(server)
     stopping = asyncio.Event()
 
