@@ -7,14 +7,14 @@ from collections.abc import Iterator
 import pytest
 
 from bot.brain import Brain
-from bot.content import Content, load_content
+from bot.content import Content
 from tests.fake_bot_api import FakeBotAPI
-from tests.support import FAQ
+from tests.support import FAQ, load_content_once
 
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    return load_content(FAQ)
+    return load_content_once(FAQ)
 
 
 @pytest.fixture(scope="session")

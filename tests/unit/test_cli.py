@@ -1,29 +1,42 @@
-"""The faqbot command as an operator and a newcomer use it (real subprocesses)."""
+"""The faqbot command as an operator and a newcomer use it: `bot.cli.main` in this
+process (fast), and one real subprocess where only a process shows it (a pipe closed
+early)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from tests.support import FAQ, ROOT
+import pytest
+
+from bot import cli
+from tests.support import FAQ, ROOT, load_content_once
 
 ENV = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "FAQ_PATH"}}
 
 
 def faqbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=ENV,
-        timeout=60,
-        check=False,
-    )
+    """`faqbot ARGS < stdin` run in `cwd` with ENV, as `python -m bot` runs it."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.copy()  # a .env in `cwd` would be loaded into it
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            os.environ.clear()
+            os.environ.update(ENV)
+            patch.chdir(cwd)
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            patch.setattr(cli, "load_content", load_content_once)
+            with redirect_stdout(out), redirect_stderr(err):
+                code = cli.main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(["faqbot", *args], code, out.getvalue(), err.getvalue())
 
 
 def ask_json(text: str) -> dict[str, object]:
