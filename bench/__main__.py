@@ -42,14 +42,7 @@ def verdict(met: bool | None) -> str:
 
 def _machine() -> str:
     commit = subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607 - the checkout's git
-        cwd=latency.ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "bot", "faq.yaml"],  # noqa: S607
+        ["git", "describe", "--always", "--dirty", "--abbrev=12"],  # noqa: S607 - the checkout's
         cwd=latency.ROOT,
         capture_output=True,
         text=True,
@@ -60,7 +53,7 @@ def _machine() -> str:
     return (
         f"  {platform.python_implementation()} {platform.python_version()}, {packages}\n"
         f"  {os.cpu_count()} cores, load average {load} (1, 5, 15 min) at the start\n"
-        f"  code: commit {commit or '?'}{' + uncommitted changes to bot/ or faq.yaml' if dirty else ''}"
+        f"  code: commit {commit or '?'} (-dirty: with uncommitted changes)"
     )
 
 

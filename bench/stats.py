@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import gc
 import math
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100), linear between ranks; NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100.0
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @dataclass(frozen=True)
@@ -31,7 +21,11 @@ class Latency:
 
     @classmethod
     def of_ms(cls, ms: Sequence[float]) -> Latency:
-        return cls(len(ms), percentile(ms, 50), percentile(ms, 99))
+        """Percentiles linear between ranks (statistics' "inclusive" method)."""
+        if len(ms) < 2:
+            return cls(len(ms), math.nan, math.nan)
+        cuts = statistics.quantiles(ms, n=100, method="inclusive")
+        return cls(len(ms), cuts[49], cuts[98])
 
     def __str__(self) -> str:
         return f"p50 {self.p50_ms:.3f} ms, p99 {self.p99_ms:.3f} ms"
