@@ -83,19 +83,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {real.messages} real messages, first sight, median of {real.passes} pass(es)")
     print(f"  Brain.on_text                           {real.on_text}")
     print(f"  rapidfuzz extractOne, every phrasing    {real.extract_one}")
-    target(real.on_text.p99_ms < 1.0, f"p99 < 1 ms: {real.on_text.p99_ms:.3f} ms")
-    target(real.speedup_p99 >= 2.0, f">= 2x faster than extractOne (p99): {real.speedup_p99:.1f}x")
+    target(real.on_text.cpu.p99_ms < 1.0, f"p99 < 1 ms: {real.on_text.cpu.p99_ms:.3f} ms CPU")
+    target(
+        real.speedup_p99 >= 2.0, f">= 2x faster than extractOne (CPU p99): {real.speedup_p99:.1f}x"
+    )
 
     points = scale.run(content, plan.sizes, plan.queries)
     print(f"\n== Growth: synthetic FAQs, {plan.queries} queries each, first sight ==")
     for p in points:
         print(
-            f"  {p.entries:>6} entries {p.phrasings:>6} phrasings  build {p.build_s:6.2f} s  {p.on_text}"
+            f"  {p.entries:>6} entries {p.phrasings:>6} phrasings  build {p.build_cpu_s:5.2f} s CPU ({p.build_s:.2f} wall)  {p.on_text}"
         )
     largest = [p for p in points if p.entries == 10_000]
     target(
-        largest[0].on_text.p99_ms < 20.0 if largest else None,
-        f"p99 < 20 ms at 10,000 entries: {largest[0].on_text.p99_ms:.3f} ms"
+        largest[0].on_text.cpu.p99_ms < 20.0 if largest else None,
+        f"p99 < 20 ms at 10,000 entries: {largest[0].on_text.cpu.p99_ms:.3f} ms CPU"
         if largest
         else "p99 < 20 ms at 10,000 entries: not measured (--quick)",
     )

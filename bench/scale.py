@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, replace
 
 from bench.latency import new_user
-from bench.stats import Latency, forget_module_caches, time_each
+from bench.stats import Timing, forget_module_caches, time_each
 from bot.brain import Brain
 from bot.content import Content, Entry
 
@@ -45,8 +45,9 @@ SYLLABLES = [c + v for c in "bcdfgklmnprstvz" for v in ("a", "e", "i", "o", "u",
 class ScalePoint:
     entries: int
     phrasings: int
-    build_s: float
-    on_text: Latency
+    build_s: float  # wall
+    build_cpu_s: float
+    on_text: Timing
 
 
 def _word(rng: random.Random) -> str:
@@ -106,11 +107,11 @@ def run(base: Content, sizes: tuple[int, ...], count: int) -> list[ScalePoint]:
         texts = queries(content, count)
         random.Random(SEED).shuffle(texts)  # noqa: S311
         forget_module_caches()
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         brain = Brain(content)
-        build_s = time.perf_counter() - start
+        build_s, build_cpu_s = time.perf_counter() - wall, time.thread_time() - cpu
         on_text = time_each(new_user(brain), texts)
         phrasings = sum(len(e.phrasings) for e in content.entries)
-        points.append(ScalePoint(size, phrasings, build_s, on_text))
+        points.append(ScalePoint(size, phrasings, build_s, build_cpu_s, on_text))
         del brain
     return points
