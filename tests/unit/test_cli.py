@@ -4,39 +4,13 @@ early)."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-import pytest
-
-from bot import cli
-from tests.support import FAQ, ROOT, load_content_once
-
-ENV = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "FAQ_PATH"}}
-
-
-def faqbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """`faqbot ARGS < stdin` run in `cwd` with ENV, as `python -m bot` runs it."""
-    out, err = io.StringIO(), io.StringIO()
-    saved = os.environ.copy()  # a .env in `cwd` would be loaded into it
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            os.environ.clear()
-            os.environ.update(ENV)
-            patch.chdir(cwd)
-            patch.setattr(sys, "stdin", io.StringIO(stdin))
-            patch.setattr(cli, "load_content", load_content_once)
-            with redirect_stdout(out), redirect_stderr(err):
-                code = cli.main(list(args))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return subprocess.CompletedProcess(["faqbot", *args], code, out.getvalue(), err.getvalue())
+from tests.support import FAQ, ROOT
+from tests.support.cli import ENV, faqbot
 
 
 def ask_json(text: str) -> dict[str, object]:
