@@ -40,6 +40,11 @@ def verdict(met: bool | None) -> str:
     return "SKIP" if met is None else "PASS" if met else "MISS"
 
 
+def _load() -> str:
+    """The load average over 1, 5 and 15 minutes: how busy other processes kept the cores."""
+    return "/".join(f"{x:.2f}" for x in os.getloadavg()) + " (1/5/15 min)"
+
+
 def _machine() -> str:
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty", "--abbrev=12"],  # noqa: S607 - the checkout's
@@ -49,10 +54,11 @@ def _machine() -> str:
         check=False,
     ).stdout.strip()
     packages = ", ".join(f"{p} {version(p)}" for p in ("rapidfuzz", "python-telegram-bot"))
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), "?")
     return (
         f"  {platform.python_implementation()} {platform.python_version()}, {packages}\n"
-        f"  {os.cpu_count()} cores, load average {load} (1, 5, 15 min) at the start\n"
+        f"  {cpu}, {os.cpu_count()} cores, load average {_load()} at the start\n"
         f"  code: commit {commit or '?'} (-dirty: with uncommitted changes)"
     )
 
@@ -128,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = {word: sum(verdict(met) == word for met, _ in verdicts) for word in VERDICTS}
     summary = ", ".join(f"{n} {word}" for word, n in counts.items() if n)
     print(f"\n== Targets: {summary}; done in {time.perf_counter() - started:.0f} s ==")
+    print(f"  load average {_load()} at the end")
     if args.json is not None:
         figures = {
             "quick": args.quick,
