@@ -1,12 +1,12 @@
 """The bot as production builds it (build_application), run two ways for tests.
 
-`running`: in this process without HTTP or flood limits: a request object hands each Bot API call
-straight to the local server's handler (which validates and records it as
-Telegram would), and queued updates go to `Application.process_update` one at a
-time, confirmed with getUpdates offsets as a poller does. No sockets, no long
-polls, no waiting for quiet: the telegram/ layer.
+`running`, the telegram/ layer: in this process, without HTTP or flood-limit
+pacing. A stand-in for the request object hands each Bot API call straight to
+the local server's handler (which validates and records it as Telegram would),
+and queued updates go to `Application.process_update` one at a time, confirmed
+with getUpdates offsets as a poller confirms them. No sockets, no long polls.
 
-`polling`: the real thing over HTTP, polling the local server: the e2e/ layer.
+`polling`, the e2e/ layer: the real thing over HTTP, polling the local server.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from tests.support.chat import WAIT
 # How long the in-process poller's getUpdates waits for an update; bounds how
 # long stopping takes (an update arriving meanwhile is handed over at once).
 IN_PROCESS_POLL_S = 0.05
+# How PTB sends parameters: a form of JSON-encoded values.
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -83,7 +84,6 @@ class _InProcessCalls:
             *args: Any,
             **kwargs: Any,
         ) -> tuple[int, bytes]:
-            # As PTB's HTTP clients send it: a form of JSON-encoded values.
             form = request_data.url_encoded_parameters() if request_data is not None else ""
             return self.call(url, form)
 
