@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  rapidfuzz extractOne, every phrasing    {real.extract_one}")
     target(real.on_text.cpu.p99_ms < 1.0, f"p99 < 1 ms: {real.on_text.cpu.p99_ms:.3f} ms CPU")
     target(
-        real.speedup_p99 >= 2.0, f">= 2x faster than extractOne (CPU p99): {real.speedup_p99:.1f}x"
+        real.speedup_p99 >= 2.0,
+        f">= 2x faster than extractOne (CPU p99): {real.speedup_p99:.1f}x "
+        f"(p50: {real.extract_one.cpu.p50_ms / real.on_text.cpu.p50_ms:.1f}x)",
     )
 
     points = scale.run(content, plan.sizes, plan.queries)
