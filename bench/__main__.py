@@ -46,20 +46,26 @@ def _load() -> str:
 
 
 def _machine() -> str:
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty", "--abbrev=12"],  # noqa: S607 - the checkout's
-        cwd=latency.ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    def git(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603 - the checkout's own git
+            ["git", *args],  # noqa: S607
+            cwd=latency.ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short=12", "HEAD") or "?"
+    # git status (unlike describe --dirty) refreshes the index: touched files are not changes.
+    changed = git("status", "--porcelain", "--untracked-files=no", "bot", "faq.yaml", "bench")
     packages = ", ".join(f"{p} {version(p)}" for p in ("rapidfuzz", "python-telegram-bot"))
     with open("/proc/cpuinfo", encoding="utf-8") as info:
         cpu = next((ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), "?")
     return (
         f"  {platform.python_implementation()} {platform.python_version()}, {packages}\n"
         f"  {cpu}, {os.cpu_count()} cores, load average {_load()} at the start\n"
-        f"  code: commit {commit or '?'} (-dirty: with uncommitted changes)"
+        f"  code: commit {commit}{' with uncommitted changes' if changed else ''}"
     )
 
 
