@@ -120,11 +120,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== End to end: real Application, local Bot API server, {plan.e2e_users} users ==")
     for r in runs:
         print(
-            f"  {r.mode:<14} {r.replies}/{r.messages} replies, {r.errors} refused  "
-            f"{r.updates_per_s:7.0f} updates/s  reply {r.latency}"
+            f"  {r.mode:<12} {r.replies}/{r.messages} replies, {r.errors} refused  "
+            f"{r.updates_per_s:5.0f} updates/s ({r.per_bot_cpu_s:5.0f} per bot CPU-second)  "
+            f"reply {r.latency}"
         )
-    throughput = runs[0].updates_per_s
-    target(throughput >= 500, f">= 500 updates/s, one process: {throughput:.0f}/s")
+    burst = runs[0]
+    # Judged on wall time: the bot also waits for the server, so replies per bot
+    # CPU-second is only an upper bound (printed to show what a busy machine took).
+    target(
+        burst.updates_per_s >= 500,
+        f">= 500 updates/s, one process: {burst.updates_per_s:.0f}/s "
+        f"({burst.per_bot_cpu_s:.0f} per bot CPU-second)",
+    )
 
     boot = startup.run(messages, plan.startups, plan.rss_messages)
     print("\n== Start-up and memory: python -m bot ==")

@@ -22,7 +22,7 @@ import math
 import multiprocessing
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,14 @@ class Run:
     messages: int
     replies: int
     errors: int
-    updates_per_s: float
+    updates_per_s: float  # replies / (last reply - first message), wall time
     latency: Latency
+    bot_cpu_s: float = math.nan  # CPU time of the bot's process during the run
+
+    @property
+    def per_bot_cpu_s(self) -> float:
+        """Replies per CPU-second of the bot: its throughput on a core of its own."""
+        return self.replies / self.bot_cpu_s if self.bot_cpu_s > 0 else math.nan
 
 
 class _DeepBacklog(fake_server._HTTPServer):
@@ -126,9 +132,10 @@ def _batch(messages: list[str], count: int, users: int, first: int = 0) -> Batch
 
 async def _drive(app: FaqApplication, conn: Connection, batches: list[Batch]) -> list[Run]:
     def play(batch: Batch, rate: float) -> Run:
+        cpu = time.process_time()  # this process: the bot (the server is the child's)
         conn.send(("play", batch, rate, 300.0))
         run: Run = conn.recv()
-        return run
+        return replace(run, bot_cpu_s=time.process_time() - cpu)
 
     async with app:
         assert app.post_init is not None
