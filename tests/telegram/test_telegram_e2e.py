@@ -9,7 +9,6 @@ does; a bot that causes a single 4xx fails the test.
 from __future__ import annotations
 
 import asyncio
-import pickle
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BotMessage, FakeBotAPI
 from tests.support.bots import running
 from tests.support.chat import WAIT, Chat
+from tests.support.state import stored_user_data
 
 USER = 7001
 OTHER = 7002
@@ -35,16 +35,6 @@ GROUP = -1001234567
 @pytest.fixture
 def state_file(tmp_path: Path) -> Path:
     return tmp_path / "data" / "state.pickle"
-
-
-def stored_user_data(state_file: Path) -> dict[int, Any]:
-    with state_file.open("rb") as f:
-        data = pickle.load(f)  # our own file, written by the test
-    assert data["chat_data"] == {}
-    assert data["bot_data"] == {}
-    assert data["callback_data"] is None
-    user_data: dict[int, Any] = data["user_data"]
-    return user_data
 
 
 def italic(message: BotMessage) -> list[str]:
