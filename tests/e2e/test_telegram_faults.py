@@ -73,10 +73,12 @@ async def test_flood_limit_429_delays_the_reply_and_keeps_it(
     async with serving(server, content, tmp_path / "data"):
         await ask(alice, "hi")  # warm up
         server.inject("sendMessage", 429, retry_after=1)
-        waited, bob_waited = await asyncio.gather(ask(alice), ask(bob))
-        assert waited >= 1.0  # Telegram's retry_after was honoured ...
-        assert waited < 4.0
-        assert bob_waited < 4.0  # ... and the other user was served as well
+        waits = await asyncio.gather(ask(alice), ask(bob))
+        waited = dict(zip((USER, OTHER), waits, strict=True))
+        # Either reply may be sent first and meet the 429 (the two are handled at once).
+        [(_, refused, _, _)] = server.errors
+        assert waited[int(refused["chat_id"])] >= 1.0  # Telegram's retry_after was honoured ...
+        assert max(waits) < 4.0  # ... and both users were served
         assert len(alice.messages()) == 2
         assert len(bob.messages()) == 1
     assert faults(server) == [("sendMessage", 429)]
