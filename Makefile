@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest check eval cv clean
+.PHONY: run test lint typecheck pytest unit telegram e2e quality bench check eval cv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,23 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP)  ## every test layer
 	$(BIN)/python -m pytest
+
+unit: $(STAMP)  ## the plain-Python layer: seconds
+	$(BIN)/python -m pytest tests/unit
+
+telegram: $(STAMP)  ## handlers through Application.process_update, in process
+	$(BIN)/python -m pytest tests/telegram
+
+e2e: $(STAMP)  ## real processes and HTTP against the local Bot API server
+	$(BIN)/python -m pytest tests/e2e
+
+quality: $(STAMP)  ## answer quality on the labelled sets
+	$(BIN)/python -m pytest tests/quality
+
+bench: $(STAMP)  ## the speed benchmark (docs/benchmarks.md), on a quiet machine
+	$(BIN)/python -m bench
 
 check: $(STAMP)  ## validate faq.yaml and list confusable phrasings
 	$(BIN)/faqbot check

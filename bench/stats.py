@@ -1,78 +1,69 @@
-"""Percentiles and small timing helpers shared by the benchmark sections."""
+"""Percentiles, latency summaries and a per-call timer shared by the sections."""
 
 from __future__ import annotations
 
 import gc
 import math
+import statistics
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
-
-from bot.brain import Brain
-from bot.replies import Reply
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100) with linear interpolation between ranks."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * q / 100.0
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Summary:
-    """Latency figures of one series, in milliseconds."""
+class Latency:
+    """Median and 99th percentile of one series, in milliseconds."""
 
     n: int
-    median_ms: float
+    p50_ms: float
     p99_ms: float
-    mean_ms: float
-    max_ms: float
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    @classmethod
+    def of_ms(cls, ms: Sequence[float]) -> Latency:
+        """Percentiles linear between ranks (statistics' "inclusive" method)."""
+        if len(ms) < 2:
+            return cls(len(ms), math.nan, math.nan)
+        cuts = statistics.quantiles(ms, n=100, method="inclusive")
+        return cls(len(ms), cuts[49], cuts[98])
 
-
-def summarize_ns(samples_ns: Sequence[int]) -> Summary:
-    ms = [s / 1e6 for s in samples_ns]
-    return summarize_ms(ms)
-
-
-def summarize_ms(ms: Sequence[float]) -> Summary:
-    if not ms:
-        return Summary(0, math.nan, math.nan, math.nan, math.nan)
-    return Summary(len(ms), percentile(ms, 50), percentile(ms, 99), sum(ms) / len(ms), max(ms))
+    def __str__(self) -> str:
+        return f"p50 {self.p50_ms:.3f} ms, p99 {self.p99_ms:.3f} ms"
 
 
-def time_each(fn: Callable[[str], object], texts: Iterable[str]) -> list[int]:
-    """Wall time of fn(text) for each text, in nanoseconds (garbage collector left on,
-    as in the running bot; a collection first so that earlier garbage is not billed)."""
+@dataclass(frozen=True)
+class Timing:
+    """Wall time (what a user waits) and CPU time of this thread (what the call
+    costs on a core of its own: other processes' use of the cores is left out)."""
+
+    wall: Latency
+    cpu: Latency
+
+    def __str__(self) -> str:
+        return f"CPU {self.cpu}  (wall {self.wall})"
+
+
+def time_each(fn: Callable[[str], object], texts: Iterable[str]) -> Timing:
+    """Times fn(text) per text (garbage collector on, as in the bot; earlier
+    garbage collected first so that it is not billed here)."""
     gc.collect()
-    clock = time.perf_counter_ns
-    out: list[int] = []
-    append = out.append
+    wall_clock, cpu_clock = time.perf_counter_ns, time.thread_time_ns
+    wall: list[float] = []
+    cpu: list[float] = []
     for text in texts:
-        start = clock()
+        wall0, cpu0 = wall_clock(), cpu_clock()
         fn(text)
-        append(clock() - start)
-    return out
+        cpu.append((cpu_clock() - cpu0) / 1e6)
+        wall.append((wall_clock() - wall0) / 1e6)
+    return Timing(Latency.of_ms(wall), Latency.of_ms(cpu))
 
 
-def new_user(brain: Brain) -> Callable[[str], Reply]:
-    """Brain.on_text as a new user (empty state) sends each message."""
-
-    def ask(text: str) -> Reply:
-        return brain.on_text({}, text)
-
-    return ask
-
-
-def ratio(ours: float, baseline: float) -> float:
-    return ours / baseline if baseline > 0 else math.inf
+def forget_module_caches() -> None:
+    """Clear every module-level functools cache of the bot (stemming, normalising,
+    ...), so that the next messages are seen for the first time."""
+    for name, module in list(sys.modules.items()):
+        if name == "bot" or name.startswith("bot."):
+            for value in vars(module).values():
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear):
+                    clear()

@@ -1,4 +1,6 @@
-"""Reproducible synthetic FAQs and queries for the scale section.
+"""Synthetic FAQs and queries of the old benchmark, kept ONLY because
+tests/test_matcher_speed.py imports them: delete this file with that test
+(the matcher branch deletes it); the benchmark uses bench/scale.py.
 
 An entry is about a subject (an invented product or ingredient name, drawn with
 a Zipf skew so that a few subjects occur in many entries, as "magnesium" does in

@@ -1,25 +1,20 @@
-"""Shared fixtures: the real content and a brain built from it."""
+"""Fixtures of every layer: the real content, a brain built from it, the local Bot API server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.brain import Brain
-from bot.content import Content, load_content
+from bot.content import Content
 from tests.fake_bot_api import FakeBotAPI
-
-ROOT = Path(__file__).resolve().parent.parent
-FAQ = ROOT / "faq.yaml"
-PHRASINGS = ROOT / "faq-phrasings.yaml"
-ARTICLE = ROOT / "docs" / "article.txt"
+from tests.support import FAQ, load_content_once
 
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    return load_content(FAQ)
+    return load_content_once(FAQ)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ line when it may still be happening."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from bot.content import Content
 from bot.evaluation import format_report, load_labelled, run, summarize
 from bot.replies import Reply, Section
 from bot.text import MAX_READ_CHARS
+from tests.support import DATA
 
-DATA = Path(__file__).resolve().parent / "data"
 NUMBERS = ("999", "112", "911")
 TELEGRAM_MAX_CHARS = 4096
 

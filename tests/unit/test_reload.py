@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.brain import Brain
 from bot.content import load_content
 from bot.reload import ContentReloader
-from tests.conftest import FAQ, PHRASINGS
+from tests.support import FAQ, PHRASINGS
 
 
 def _touch_later(path: Path) -> None:

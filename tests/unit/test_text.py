@@ -15,8 +15,7 @@ import yaml
 from bot import text as bot_text
 from bot.content import Content
 from bot.text import STOP_WORDS, Lexicon, _char_by_char, normalize, stem, words
-
-DATA = Path(__file__).resolve().parent / "data"
+from tests.support import DATA
 
 
 def _load(path: Path) -> list[dict[str, Any]]:

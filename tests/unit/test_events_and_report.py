@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from bot import report
 from bot.brain import Brain
 from bot.events import DAY, EventStore
-from tests.conftest import ROOT
+from tests.support.cli import faqbot
 
 NOW = 1_790_000_000.0  # a fixed moment, so the tests do not depend on the clock
 
@@ -192,26 +190,8 @@ def test_report_command_prints_and_writes_html_and_png(tmp_path: Path, brain: Br
     for text in ("magnesium for sleep", "which foods have magnesium", "zzz"):
         store.record(brain.on_text({}, text), text, now=now)
     html, png = tmp_path / "r.html", tmp_path / "r.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "report",
-            "--db",
-            str(store.path),
-            "--days",
-            "2",
-            "--html",
-            str(html),
-            "--png",
-            str(png),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
+    result = faqbot(
+        "report", "--db", str(store.path), "--days", "2", "--html", str(html), "--png", str(png)
     )
     assert result.returncode == 0, result.stderr
     assert "3 questions" in result.stdout
@@ -220,28 +200,14 @@ def test_report_command_prints_and_writes_html_and_png(tmp_path: Path, brain: Br
 
 
 def test_report_without_a_store_says_so(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "report", "--db", str(tmp_path / "none.sqlite3")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    result = faqbot("report", "--db", str(tmp_path / "none.sqlite3"))
     assert result.returncode == 2
     assert "no event store" in result.stderr
 
 
 def test_eval_draws_the_score_chart(tmp_path: Path) -> None:
     png = tmp_path / "scores.png"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "eval", "tests/data/eval-tune.yaml", "--png", str(png)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    result = faqbot("eval", "tests/data/eval-tune.yaml", "--png", str(png))
     assert result.returncode == 0, result.stderr
     assert "answered right" in result.stdout  # the usual figures, not JSON
     assert png.read_bytes().startswith(b"\x89PNG")

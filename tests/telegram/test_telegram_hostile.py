@@ -21,7 +21,7 @@ import pytest
 from bot.brain import Brain
 from bot.content import Content
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram_faults import serving
+from tests.support.bots import serving
 
 SEED = 20_241_128
 FIRST_USER = 610_000

@@ -14,8 +14,9 @@ import pytest
 
 from bot.content import Content
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram_e2e import WAIT, Chat, running
-from tests.test_telegram_operator import _events
+from tests.support.bots import running
+from tests.support.chat import WAIT, Chat
+from tests.support.state import event_store
 
 USER = 7201
 ADMIN = 9201
@@ -56,7 +57,7 @@ async def test_a_double_tap_on_a_vote_counts_once_and_is_answered_politely(
         follow_ups = [m for m in chat.messages() if ui["feedback_down"] in m.text]
         assert len(follow_ups) == 1
     # (the server fixture checks that no request was refused: no "message is not modified")
-    votes = sorted((r.entry, r.vote) for r in _events(state_file).feedback_rows())
+    votes = sorted((r.entry, r.vote) for r in event_store(state_file).feedback_rows())
     assert votes == [("daily-amount", "down"), ("foods", "up")]
 
 
@@ -77,7 +78,7 @@ async def test_answers_opened_from_buttons_and_deep_links_count_as_answers(
         assert clarify.button_texts[-1] == b["none_of_these"]
         await chat.press(clarify, clarify.button_texts[0])  # "Did you mean": 4
         await chat.say("/start supplements")  # a deep link: 5
-    rows = _events(state_file).questions()
+    rows = event_store(state_file).questions()
     answered = [r.entry for r in rows if r.outcome == "answer"]
     assert len(answered) == 5
     assert answered[1:3] == [related.id, "daily-amount"]

@@ -17,8 +17,8 @@ from telegram.ext import PicklePersistence
 from bot.content import Content
 from bot.telegram.persistence import USER_DATA_ONLY, UserDataPersistence
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotAPI
-from tests.test_telegram_e2e import Chat
-from tests.test_telegram_faults import serving
+from tests.support.bots import serving
+from tests.support.chat import Chat
 
 USER = 7601
 

@@ -28,7 +28,7 @@ from bot.telegram.logging_setup import (
 from bot.telegram.runner import INVALID_TOKEN_MESSAGE
 from bot.telegram.webhook import SECRET_HEADER
 from tests.fake_bot_api import BotMessage, FakeBotAPI
-from tests.test_telegram_webhook import free_port
+from tests.support.bots import free_port
 
 WRONG_TOKEN = "654321:" + "W" * 35
 USER = 8001

@@ -1,30 +1,17 @@
-"""The faqbot command as an operator and a newcomer use it (real subprocesses)."""
+"""The faqbot command as an operator and a newcomer use it: `bot.cli.main` in this
+process (fast), and one real subprocess where only a process shows it (a pipe closed
+early)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FAQ, PHRASINGS, ROOT
-
-ENV = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "FAQ_PATH"}}
-
-
-def faqbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=ENV,
-        timeout=60,
-        check=False,
-    )
+from tests.support import FAQ, PHRASINGS, ROOT
+from tests.support.cli import ENV, faqbot
 
 
 def ask_json(text: str) -> dict[str, object]:

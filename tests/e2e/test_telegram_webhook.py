@@ -24,18 +24,12 @@ from bot.telegram.app import FaqApplication, build_application
 from bot.telegram.health import check_health
 from bot.telegram.webhook import SECRET_HEADER, serve_webhook
 from tests.fake_bot_api import FakeBotAPI
+from tests.support.bots import free_port
 
 USER = 7401
 SECRET = "webhook-Secret_123"
 PUBLIC_URL = "https://bot.example.com/faqbot/telegram"
 WAIT = 5.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @asynccontextmanager

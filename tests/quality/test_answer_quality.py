@@ -18,7 +18,7 @@ from bot import evaluation
 from bot.brain import Brain
 from bot.content import Content
 from bot.text import normalize
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 DATA = ROOT / "tests" / "data"
 

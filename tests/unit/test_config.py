@@ -21,7 +21,7 @@ from bot.config import (
     check_data_dir,
     load_settings,
 )
-from tests.conftest import FAQ
+from tests.support import FAQ, ROOT
 
 TOKEN = "123456:" + "T" * 35
 SECRET = "s3cret_-Token"
@@ -257,7 +257,7 @@ def test_faqbot_exits_2_with_one_line_on_bad_settings(tmp_path: Path) -> None:
 
 def test_every_variable_is_documented() -> None:
     """.env.example explains every variable load_settings reads; the README names them."""
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     source = (root / "bot" / "config.py").read_text(encoding="utf-8")
     read = set(re.findall(r'get\("([A-Z_]+)"', source)) | set(
         re.findall(r'env\.get\("([A-Z_]+)"', source)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.content import MAX_FILE_BYTES, Content, ContentError, load_content, parse_content
-from tests.conftest import ARTICLE, FAQ, PHRASINGS
+from tests.support import ARTICLE, FAQ, PHRASINGS
 
 FAQ_IDS = ["cause", "mechanism", "symptoms", "other-causes", "foods", "supplements", "see-doctor"]
 

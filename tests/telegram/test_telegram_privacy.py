@@ -19,8 +19,8 @@ import pytest
 
 from bot.content import Content
 from tests.fake_bot_api import BotMessage, FakeBotAPI
-from tests.test_telegram_e2e import Chat
-from tests.test_telegram_faults import serving
+from tests.support.bots import serving
+from tests.support.chat import Chat
 
 USER = 987_654_321
 GROUP = -100_555_444

@@ -9,10 +9,7 @@ does; a bot that causes a single 4xx fails the test.
 from __future__ import annotations
 
 import asyncio
-import pickle
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,21 +17,18 @@ from typing import Any
 import pytest
 
 from bot.brain import CHECK_KEY, Brain
-from bot.config import Settings
 from bot.content import Content
-from bot.telegram.app import FaqApplication, build_application
 from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.telegram.handlers import CHECK_MESSAGE_KEY
 from bot.telegram.resilience import NETWORK_ATTEMPTS
 from tests.fake_bot_api import BotMessage, FakeBotAPI
+from tests.support.bots import running
+from tests.support.chat import WAIT, Chat
+from tests.support.state import stored_user_data
 
 USER = 7001
 OTHER = 7002
 GROUP = -1001234567
-WAIT = 5.0
-
-Snapshot = list[tuple[int, str, Any]]
-
 
 # --- fixtures and helpers ---------------------------------------------------
 
@@ -42,113 +36,6 @@ Snapshot = list[tuple[int, str, Any]]
 @pytest.fixture
 def state_file(tmp_path: Path) -> Path:
     return tmp_path / "data" / "state.pickle"
-
-
-@asynccontextmanager
-async def running(
-    server: FakeBotAPI, content: Content, state_file: Path, **overrides: Any
-) -> AsyncIterator[FaqApplication]:
-    """The bot as production builds it, polling the fake server; `overrides`
-    are Settings fields (admin_user_ids, events_enabled, ...)."""
-    settings = Settings(
-        server.token,
-        server.base_url,
-        Path(content.path),
-        state_file.parent,
-        "INFO",
-        **overrides,
-    )
-    app = build_application(settings, content, persistence_path=state_file)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)  # run_polling would call it; start_polling does not
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield app
-            await asyncio.to_thread(server.wait_idle, WAIT)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-
-
-def stored_user_data(state_file: Path) -> dict[int, Any]:
-    with state_file.open("rb") as f:
-        data = pickle.load(f)  # our own file, written by the test
-    assert data["chat_data"] == {}
-    assert data["bot_data"] == {}
-    assert data["callback_data"] is None
-    user_data: dict[int, Any] = data["user_data"]
-    return user_data
-
-
-class Chat:
-    """One user in one chat, talking to the bot through the fake server."""
-
-    def __init__(
-        self, server: FakeBotAPI, chat_id: int, user_id: int, chat_type: str = "private"
-    ) -> None:
-        self.server, self.chat_id, self.user_id, self.chat_type = (
-            server,
-            chat_id,
-            user_id,
-            chat_type,
-        )
-
-    def messages(self) -> list[BotMessage]:
-        return self.server.bot_messages(self.chat_id)
-
-    def snapshot(self) -> Snapshot:
-        return [(m.message_id, m.text, m.reply_markup) for m in self.messages()]
-
-    async def wait(self, predicate: Callable[[], bool], what: str) -> None:
-        await asyncio.to_thread(self.server.wait_until, predicate, WAIT, what)
-
-    async def change(self, before: Snapshot) -> BotMessage:
-        """The message the bot sent or edited since `before`."""
-        await self.wait(lambda: self.snapshot() != before, "the bot did not answer")
-        old = {m[0]: m for m in before}
-        for message in reversed(self.messages()):
-            key = (message.message_id, message.text, message.reply_markup)
-            if old.get(message.message_id) != key:
-                return message
-        raise AssertionError("no changed message")
-
-    async def say(self, text: str, **kwargs: Any) -> BotMessage:
-        before = self.snapshot()
-        self.send(text, **kwargs)
-        return await self.change(before)
-
-    def send(self, text: str, **kwargs: Any) -> dict[str, Any]:
-        return self.server.send_message(
-            text,
-            user_id=self.user_id,
-            chat_id=self.chat_id,
-            chat_type=self.chat_type,
-            **kwargs,
-        )
-
-    async def silence(self, act: Callable[[], object]) -> None:
-        """`act` gets no reply at all."""
-        before = self.snapshot()
-        act()
-        await asyncio.to_thread(self.server.wait_idle, WAIT)
-        assert self.snapshot() == before
-
-    async def press_data(
-        self, message_id: int, data: str, **kwargs: Any
-    ) -> tuple[BotMessage, dict[str, Any]]:
-        before = self.snapshot()
-        query = self.server.press_button(message_id, self.chat_id, data, self.user_id, **kwargs)
-        answer = await asyncio.to_thread(self.server.wait_for_callback_answer, query, WAIT)
-        return await self.change(before), answer
-
-    async def press(self, message: BotMessage, label: str) -> BotMessage:
-        data = message.button(label)["callback_data"]
-        reply, answer = await self.press_data(message.message_id, data)
-        assert "text" not in answer  # a plain answer: the spinner stops, no alert
-        return reply
 
 
 def italic(message: BotMessage) -> list[str]:

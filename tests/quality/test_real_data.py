@@ -12,7 +12,7 @@ import yaml
 
 from bot.content import Content
 from bot.text import normalize
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 DATA = ROOT / "tests" / "data"
 REAL = ["real-questions.yaml", "real-dev.yaml", "real-final.yaml"]

@@ -8,11 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.brain import Brain
-from bot.content import load_content
 from bot.replies import MAX_BUTTON_DATA_BYTES, Reply
-from tests.conftest import FAQ
+from tests.support import FAQ, load_content_once
 
-BRAIN = Brain(load_content(FAQ))
+BRAIN = Brain(load_content_once(FAQ))
 KINDS = {"answer", "clarify", "fallback", "smalltalk", "emergency", "empty", "check"}
 
 FRAGMENTS = st.sampled_from(
@@ -66,7 +65,7 @@ def valid(reply: Reply) -> None:
         assert reply.footer == BRAIN.content.disclaimer
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MESSAGES)
 def test_any_message_gets_a_valid_reply(text: str) -> None:
     valid(BRAIN.on_text({}, text))
@@ -81,7 +80,7 @@ def test_huge_messages(texts: list[str]) -> None:
         valid(BRAIN.on_text({}, text))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=80), st.binary(max_size=64).map(lambda b: b.decode("latin-1"))))
 def test_forged_button_data_never_raises(data: str) -> None:
     state: dict[str, Any] = {}

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from bot.content import Content, load_content
-from bot.events import EventStore
 from bot.telegram import app as app_module
-from tests.conftest import FAQ, PHRASINGS
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram_e2e import WAIT, Chat, running
+from tests.support import FAQ, PHRASINGS
+from tests.support.bots import running
+from tests.support.chat import WAIT, Chat
+from tests.support.state import event_store
 
 ADMIN = 9001
 USER = 7101
@@ -29,10 +30,6 @@ def faq_copy(tmp_path: Path) -> Path:
     shutil.copy(FAQ, path)
     shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     return path
-
-
-def _events(state_file: Path) -> EventStore:
-    return EventStore(state_file.parent / "events.sqlite3")
 
 
 @pytest.mark.asyncio
@@ -69,7 +66,7 @@ async def test_feedback_buttons_count_per_entry_and_vanish_after_a_vote(
             lambda: b["not_helpful"] not in server.bot_messages(USER)[-2].button_texts,
             "the voted answer keeps its buttons",
         )
-    votes = {(r.entry, r.vote) for r in _events(state_file).feedback_rows()}
+    votes = {(r.entry, r.vote) for r in event_store(state_file).feedback_rows()}
     assert votes == {("foods", "up"), ("daily-amount", "down")}
 
 
@@ -85,7 +82,7 @@ async def test_the_store_holds_no_user_and_text_only_for_unanswered(
         await chat.say("my face is drooping")
         privacy = await chat.say("/privacy")
         assert "30 days" in privacy.text
-    rows = _events(state_file).questions()
+    rows = event_store(state_file).questions()
     assert [r.outcome for r in rows] == ["answer", "fallback", "emergency"]
     assert [r.text for r in rows] == [None, "what is the weather today", None]
     with sqlite3.connect(state_file.parent / "events.sqlite3") as db:
