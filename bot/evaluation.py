@@ -10,7 +10,7 @@ A labelled set is a YAML list of items:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -255,19 +255,17 @@ def without_and_with(
 def cross_validate(
     content: Content,
     sets: Mapping[str, Sequence[LabelledItem]],
-    make_brain: Callable[[Content], Brain] = Brain,
 ) -> tuple[dict[str, Report], Report]:
     """Leave one labelled set out: for each set, a brain whose examples and
     out-of-scope list hold the other sets' messages (and none of this one's)
     answers it. Shows how content does on wording it was not given, which a
-    plain `eval` of a set already pasted into faq.yaml cannot. (`make_brain`
-    lets the benchmarks compare variants of the brain.)"""
+    plain `eval` of a set already pasted into faq.yaml cannot."""
     ids = [e.id for e in content.entries]
     per_set: dict[str, Report] = {}
     everything: list[ItemResult] = []
     for name, items in sets.items():
         others = [i for other, rest in sets.items() if other != name for i in rest]
-        brain = make_brain(without_and_with(content, items, others))
+        brain = Brain(without_and_with(content, items, others))
         results = run(brain, list(items))
         per_set[name] = summarize(results, ids)
         everything.extend(results)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz.distance import OSA
 
 # Messages longer than this are read only up to here: no question needs more,
 # and it keeps matching time bounded whatever a user sends.
@@ -122,12 +121,6 @@ def allowed_typos(length: int) -> int:
     if length >= 5:
         return 1
     return 0
-
-
-def near(a: str, b: str) -> bool:
-    """True when `a` is `b` with a small spelling slip."""
-    k = allowed_typos(min(len(a), len(b)))
-    return k > 0 and abs(len(a) - len(b)) <= k and OSA.distance(a, b, score_cutoff=k) <= k
 
 
 class Lexicon:
