@@ -27,7 +27,7 @@ from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
 from bot.safety import EmergencyDetector
-from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
+from bot.text import MAX_READ_CHARS, normalize
 
 State = MutableMapping[str, Any]
 CHECK_KEY = "check"
@@ -36,7 +36,10 @@ SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
 # Entries listed per page of the topics menu.
 TOPICS_PER_PAGE = 20
-SMALL_TALK_FILLER = ("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for")
+SMALL_TALK_FILLER = (
+    *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
+    *("pls", "plz", "please"),
+)
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
@@ -52,11 +55,6 @@ class Brain:
         self._small_talk = {
             normalize(phrase): item for item in content.small_talk for phrase in item.phrases
         }
-        # Words that only ever occur in small talk; filler words belong to no intent.
-        self._small_talk_words: dict[str, SmallTalk | None] = dict.fromkeys(SMALL_TALK_FILLER)
-        for phrase, item in self._small_talk.items():
-            for word in phrase.split():
-                self._small_talk_words[word] = item
 
     # -- free text ----------------------------------------------------------
 
@@ -74,7 +72,10 @@ class Brain:
         if reply is None:
             analysis = self.matcher.analyse(text)
             reply = self._matched_reply(analysis)
-            if reply.kind != "answer":
+            if reply.kind == "answer" and self._about_other_twitch(text):
+                note = Section(self.content.ui["other_twitch_note"])
+                reply = replace(reply, sections=(note, *reply.sections))
+            if reply.kind == "fallback":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         if len(text) > MAX_READ_CHARS:
             note = Section(self.content.ui["too_long_note"])
@@ -82,14 +83,13 @@ class Brain:
         return reply
 
     def _small_talk_reply(self, normalized: str, exact: bool) -> Reply | None:
-        """Greeting, thanks, help or bye. Exact: the message is one of the phrases,
-        or made only of small-talk words ("thx bye": the last one decides).
-        Otherwise a short message close in spelling to a phrase ("thnks")."""
-        item = self._small_talk.get(normalized)
+        """Greeting, thanks, help or bye, only when the whole message is small talk.
+        Exact: the message is a run of small-talk phrases and filler words ("thx
+        bye": the last phrase decides), so that "is that ok" or "too much?" reach
+        the matcher. Otherwise (the matcher could not answer it) a short message
+        close in spelling to a phrase ("thnks")."""
         tokens = normalized.split()
-        if item is None and all(t in self._small_talk_words or t in STOP_WORDS for t in tokens):
-            owners = [o for o in (self._small_talk_words.get(t) for t in tokens) if o is not None]
-            item = owners[-1] if owners else None
+        item = self._small_talk_run(tokens)
         if item is None and not exact and len(tokens) <= SMALL_TALK_MAX_WORDS:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
             if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
@@ -99,13 +99,37 @@ class Brain:
         buttons = self._menu_buttons() if item.id in {"greeting", "help"} else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 
+    def _about_other_twitch(self, text: str) -> bool:
+        """Whether a message is about the eyelid, cheek or face and not the lip
+        (synonyms in faq.yaml map those words to "face")."""
+        found = set(self.matcher.lexicon.content_words(text))
+        return "face" in found and "lip" not in found
+
+    def _small_talk_run(self, tokens: list[str]) -> SmallTalk | None:
+        """The small talk of the last phrase when the words are whole phrases and
+        filler words, one after another; else None."""
+        # ends[i]: the small talk of the last phrase of a run covering tokens[:i]
+        # (None: filler only so far), for each i such a run reaches.
+        ends: dict[int, SmallTalk | None] = {0: None}
+        longest = max((len(p.split()) for p in self._small_talk), default=1)
+        for i in range(len(tokens)):
+            if i not in ends:
+                continue
+            if tokens[i] in SMALL_TALK_FILLER:
+                ends.setdefault(i + 1, ends[i])
+            for n in range(1, min(longest, len(tokens) - i) + 1):
+                item = self._small_talk.get(" ".join(tokens[i : i + n]))
+                if item is not None:
+                    ends[i + n] = item
+        return ends.get(len(tokens))
+
     def _matched_reply(self, analysis: Analysis) -> Reply:
         match = analysis.match
         ids = tuple(c.entry_id for c in match.candidates)
         if match.outcome == "answer" and match.entry_id is not None:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
-            reply = self.entry_reply(entry, also)
+            reply = self.entry_reply(entry, also, analysis.next)
             return Reply(
                 reply.sections,
                 "answer",
@@ -136,25 +160,30 @@ class Brain:
 
     # -- content replies ----------------------------------------------------
 
-    def entry_reply(self, entry: Entry, also: list[Entry] | None = None) -> Reply:
-        if also:
-            return self._entry_reply(entry, also)
+    def entry_reply(
+        self, entry: Entry, also: list[Entry] | None = None, first: str | None = None
+    ) -> Reply:
+        """An entry's answer (and those of a message's further questions); `first`
+        leads the follow-up buttons (an entry that answers the question well too)."""
+        if also or first:
+            return self._entry_reply(entry, also or [], first)
         # Replies are immutable: an entry's own answer is built once.
         reply = self._entry_replies.get(entry.id)
         if reply is None:
-            reply = self._entry_replies[entry.id] = self._entry_reply(entry, [])
+            reply = self._entry_replies[entry.id] = self._entry_reply(entry, [], None)
         return reply
 
-    def _entry_reply(self, entry: Entry, also: list[Entry]) -> Reply:
-        sections = [Section(entry.answer, entry.question)]
+    def _entry_reply(self, entry: Entry, also: list[Entry], first: str | None) -> Reply:
+        sections = self._answer_sections(entry)
         if also:
             sections.append(Section(self.content.ui["also_asked"]))
-            sections.extend(Section(e.answer, e.question) for e in also)
+            for e in also:
+                sections.extend(self._answer_sections(e))
         shown = {entry.id, *(e.id for e in also)}
+        follow = [first] if first is not None and first in self.content.by_id else []
+        follow += [r for r in entry.related if r != first]
         rows: list[tuple[Button, ...]] = [
-            (Button(self.content.by_id[r].short, f"e:{r}"),)
-            for r in entry.related
-            if r not in shown
+            (Button(self.content.by_id[r].short, f"e:{r}"),) for r in follow if r not in shown
         ]
         b = self.content.buttons
         rows.insert(
@@ -178,6 +207,14 @@ class Brain:
             score=100.0,
             candidates=(entry.id,),
         )
+
+    def _answer_sections(self, entry: Entry) -> list[Section]:
+        """An entry's answer, and where it comes from when not from the article."""
+        sections = [Section(entry.answer, entry.question)]
+        if entry.sources:
+            label = self.content.check_ui["sources"]
+            sections.append(Section(f"{label} {'; '.join(entry.sources)}"))
+        return sections
 
     def topics(self, page: int = 0) -> Reply:
         """Every entry as a button, TOPICS_PER_PAGE at a time (Telegram allows

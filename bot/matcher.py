@@ -35,7 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
-from bot.evidence import WordEvidence, most_likely
+from bot.evidence import PhrasingClassifier, most_likely
 from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
 
 Outcome = Literal["answer", "clarify", "fallback"]
@@ -62,8 +62,10 @@ PHRASING_COVERAGE_EXPONENT = 0.4
 # sets in tests/data (`faqbot cv`, docs/quality.md):
 # - the share of a leader's score that is the evidence's posterior (x 100);
 EVIDENCE_WEIGHT = 0.15
-# - a "did you mean" whose first entry the evidence picks this surely is answered;
+# - a "did you mean" whose first entry the evidence picks this surely is answered,
+#   if that entry's score is at least EVIDENCE_AGREE_SCORE;
 EVIDENCE_AGREE = 0.95
+EVIDENCE_AGREE_SCORE = 45.0
 # - an answer whose entry the evidence does not pick, when it picks another entry
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
@@ -73,6 +75,8 @@ EVIDENCE_DISAGREE = 0.5
 MIN_PART_WEIGHT = 1.0
 
 _SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNORECASE)
+# Prefixes that turn a word into its opposite ("hyper-" too much, "hypo-" too little).
+_OPPOSITE_PREFIXES = (("hyper", "hypo"),)
 _AND = re.compile(r"\band\b|[&+]", re.IGNORECASE)
 
 
@@ -104,6 +108,9 @@ class Analysis:
 
     match: Match
     also: tuple[str, ...] = ()  # further entries answered for a multi-question message
+    # An entry that answers the question well too (answer_together in faq.yaml):
+    # the first follow-up offered.
+    next: str | None = None
 
 
 class Matcher:
@@ -133,7 +140,7 @@ class Matcher:
             bags.append(bag)
             for t in {t for tokens in toks for t in tokens} | bag:
                 doc_freq[t] = doc_freq.get(t, 0) + 1
-        self.evidence = WordEvidence(tokenised)
+        self.evidence = PhrasingClassifier(tokenised)
         n = len(groups)
         self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
         self._by_initial: dict[str, list[str]] = {}
@@ -183,7 +190,7 @@ class Matcher:
         # ("thigh") from turning into known ones ("high").
         choices = self._by_initial.get(word[0], ())
         best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=k)
-        if best is None or abs(len(best[0]) - len(word)) > k:
+        if best is None or abs(len(best[0]) - len(word)) > k or _opposite(word, best[0]):
             return None
         fixed: str = best[0]
         return fixed
@@ -195,7 +202,12 @@ class Matcher:
             return word
         choices = self._typed_by_initial.get(word[0], ())
         best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=k)
-        if best is None or abs(len(best[0]) - len(word)) > k or _inflected(word, best[0]):
+        if (
+            best is None
+            or abs(len(best[0]) - len(word)) > k
+            or _inflected(word, best[0])
+            or _opposite(word, best[0])
+        ):
             return word
         fixed: str = best[0]
         return fixed
@@ -216,6 +228,13 @@ class Matcher:
         # Each further unknown word weighs less: a long message carries filler,
         # while one unknown word in a short one is often the real subject.
         return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
+
+    def _evidence_words(self, text: str) -> list[str]:
+        """The message's content words for the second opinion: known ones as the
+        FAQ spells them, unknown ones as typed (their letters still say much)."""
+        return [
+            self._correct(w) or w for w in self.lexicon.content_words(text, fix=self._fix_typed)
+        ]
 
     # -- scoring ----------------------------------------------------------
 
@@ -292,9 +311,10 @@ class Matcher:
 
     def _judge(self, text: str, leaders: list[Candidate]) -> Match:
         """decide() on the leaders with the word evidence's second opinion."""
-        known = self.query_words(text[:MAX_READ_CHARS])[0]
         among = [self._index_of[c.entry_id] for c in leaders]
-        posterior = self.evidence.posteriors(known, [*among, len(self.entry_ids) - 1])
+        posterior = self.evidence.posteriors(
+            self._evidence_words(text[:MAX_READ_CHARS]), [*among, len(self.entry_ids) - 1]
+        )
         if not posterior or not leaders:
             return self.decide(leaders)
         w = EVIDENCE_WEIGHT
@@ -307,12 +327,30 @@ class Matcher:
         pick, sure = most_likely(posterior)
         picked = self.entry_ids[pick]
         first = match.candidates[0].entry_id if match.candidates else None
-        if match.outcome == "clarify" and sure >= EVIDENCE_AGREE and first == picked:
+        if (
+            match.outcome == "clarify"
+            and sure >= EVIDENCE_AGREE
+            and first == picked
+            and match.score >= EVIDENCE_AGREE_SCORE
+        ):
             return Match("answer", match.score, match.candidates)
         if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
-            return Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
+            match = Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
+        # A lone keyword ("twitch") says too little to pick for the person.
+        if (
+            match.outcome == "clarify"
+            and self._together(match.candidates[:2])
+            and len(self.query_words(text)[0]) > 1
+        ):
+            return Match("answer", match.score, match.candidates)
         return match
+
+    def _together(self, candidates: Sequence[Candidate]) -> bool:
+        """Whether these are several entries of one answer_together group: the
+        first two of a "did you mean" both answer the question well."""
+        ids = {c.entry_id for c in candidates}
+        return len(ids) > 1 and any(ids <= g for g in self.thresholds.answer_together)
 
     def match(self, text: str) -> Match:
         return self._judge(text, self._leaders(text))
@@ -329,7 +367,13 @@ class Matcher:
 
     def _analyse_uncached(self, text: str) -> Analysis:
         whole = self.match(text)
-        return self._several(text, whole) or Analysis(whole)
+        several = self._several(text, whole)
+        if several is not None:
+            return several
+        runner_up = whole.candidates[1:2]
+        if whole.outcome == "answer" and self._together([*whole.candidates[:1], *runner_up]):
+            return Analysis(whole, next=runner_up[0].entry_id)
+        return Analysis(whole)
 
     def _several(self, text: str, whole: Match) -> Analysis | None:
         """The answers to a message's questions when its parts (its sentences, or
@@ -360,6 +404,15 @@ class Matcher:
 def _phrasing_order(phrasing: tuple[int, frozenset[str]]) -> tuple[int, list[str]]:
     """A fixed order of (entry, words) pairs, so that scores never depend on set order."""
     return phrasing[0], sorted(phrasing[1])
+
+
+def _opposite(a: str, b: str) -> bool:
+    """Whether the words are each other's opposite by their prefix
+    ("hypermagnesemia" / "hypomagnesemia"): never a spelling slip."""
+    return any(
+        (a.startswith(x) and b.startswith(y)) or (a.startswith(y) and b.startswith(x))
+        for x, y in _OPPOSITE_PREFIXES
+    )
 
 
 def _inflected(a: str, b: str) -> bool:

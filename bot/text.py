@@ -58,6 +58,7 @@ STOP_WORDS = frozenset(
     hw wat wht wot shud shld cud wud r n cuz coz bc abt rly tho thru smth sth w
     dat dis da yo gimme lemme tryna pleaseee plss sm tbh ngl fr good best make contain contains containing
     makes made making help helps helped helping helpful
+    highest biggest greatest largest top main specific specifically certain particular exactly
     """.split()
 )
 
