@@ -24,6 +24,7 @@ index), so the cost grows with the overlap, not with the size of the FAQ.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Sequence
@@ -61,14 +62,18 @@ PHRASING_COVERAGE_EXPONENT = 0.4
 # faq.yaml, were chosen by leave-one-set-out cross-validation over the tuning
 # sets in tests/data (`faqbot cv`, docs/quality.md):
 # - the share of a leader's score that is the evidence's posterior (x 100);
-EVIDENCE_WEIGHT = 0.15
+EVIDENCE_WEIGHT = 0.3
 # - a "did you mean" whose first entry the evidence picks this surely is answered,
 #   if that entry's score is at least EVIDENCE_AGREE_SCORE;
-EVIDENCE_AGREE = 0.95
+EVIDENCE_AGREE = 0.9
 EVIDENCE_AGREE_SCORE = 45.0
 # - an answer whose entry the evidence does not pick, when it picks another entry
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
+
+# The learned second opinion is trained for a FAQ of at most this many entries
+# (its training time grows with entries times phrasings).
+MAX_TRAINED_GROUPS = 100
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
@@ -140,7 +145,9 @@ class Matcher:
             bags.append(bag)
             for t in {t for tokens in toks for t in tokens} | bag:
                 doc_freq[t] = doc_freq.get(t, 0) + 1
-        self.evidence = PhrasingClassifier(tokenised)
+        # Trained at start-up only while that takes a fraction of a second; a
+        # larger FAQ decides on the overlap scores alone.
+        self.evidence = PhrasingClassifier(tokenised) if len(groups) <= MAX_TRAINED_GROUPS else None
         n = len(groups)
         self.idf = {t: math.log(1.0 + n / df) for t, df in doc_freq.items()}
         self._by_initial: dict[str, list[str]] = {}
@@ -159,6 +166,15 @@ class Matcher:
         for pid, ws in enumerate(phrasing_words):
             for t in ws:
                 self._postings.setdefault(t, []).append(pid)
+        # Per word, the largest factor among each entry's phrasings holding it:
+        # the score of a phrasing sharing only that word (_score).
+        self._best_factor: dict[str, dict[int, float]] = {}
+        for t, pids in self._postings.items():
+            best = self._best_factor[t] = {}
+            for pid in pids:
+                idx = self._phrasing_entry[pid]
+                best[idx] = max(best.get(idx, 0.0), self._phrasing_factor[pid])
+        self._holding = {t: frozenset(pids) for t, pids in self._postings.items()}
         self._bag_postings: dict[str, list[int]] = {}
         for idx, bag in enumerate(bags):
             for t in bag:
@@ -245,16 +261,29 @@ class Matcher:
         if not known or q_total <= 0:
             return {}
         scale = 100.0 / q_total**QUERY_COVERAGE_EXPONENT
-        # The weight each phrasing shares with the message, from the postings.
+        power = QUERY_COVERAGE_EXPONENT + PHRASING_COVERAGE_EXPONENT
+        # The message's word with the most phrasings ("magnesium") is not read
+        # phrasing by phrasing: each entry's phrasings holding it score at least
+        # as if they shared that word alone (the best factor of the entry), and
+        # those sharing other words too are scored in full below.
+        head = max(known, key=lambda w: (len(self._postings.get(w, ())), w))
+        head_weight = known[head]
+        best = {
+            entry: scale * (head_weight**power * factor)
+            for entry, factor in self._best_factor.get(head, {}).items()
+        }
+        # The weight each phrasing shares with the other words, from the postings.
         shared: dict[int, float] = {}
         get = shared.get
         for w, weight in known.items():
-            for pid in self._postings.get(w, ()):
-                shared[pid] = get(pid, 0.0) + weight
-        best: dict[int, float] = {}
+            if w != head:
+                for pid in self._postings.get(w, ()):
+                    shared[pid] = get(pid, 0.0) + weight
+        holding_head = self._holding.get(head, frozenset())
         entry_of, factor_of = self._phrasing_entry, self._phrasing_factor
-        power = QUERY_COVERAGE_EXPONENT + PHRASING_COVERAGE_EXPONENT
         for pid, weight in shared.items():
+            if pid in holding_head:
+                weight += head_weight
             score = scale * (weight**power * factor_of[pid])
             entry = entry_of[pid]
             if score > best.get(entry, -1.0):
@@ -273,9 +302,14 @@ class Matcher:
 
     def score_entries(self, text: str) -> list[Candidate]:
         """Every entry sharing a word with the message, best first (ties in file
-        order). In a message of several sentences an entry scores as the best
-        of the whole message and each sentence, so that a greeting or a story
-        around the question does not drown it."""
+        order)."""
+        ranked = sorted(self._scores(text).items(), key=_best_first)
+        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+
+    def _scores(self, text: str) -> dict[int, float]:
+        """Each entry's score. In a message of several sentences an entry scores
+        as the best of the whole message and each sentence, so that a greeting
+        or a story around the question does not drown it."""
         text = text[:MAX_READ_CHARS]
         best = self._score(text)
         sentences = _sentences(text)
@@ -285,13 +319,14 @@ class Matcher:
                     score *= SENTENCE_FACTOR
                     if score > best.get(idx, -1.0):
                         best[idx] = score
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
+        return best
 
     def _leaders(self, text: str) -> list[Candidate]:
         """The first `max_candidates + 1` of score_entries(text): all that
         `decide` reads (at most one of them is the out-of-scope pseudo entry)."""
-        return self.score_entries(text)[: self.thresholds.max_candidates + 1]
+        size = self.thresholds.max_candidates + 1
+        ranked = heapq.nsmallest(size, self._scores(text).items(), key=_best_first)
+        return [Candidate(self.entry_ids[i], round(s, 2)) for i, s in ranked]
 
     # -- deciding ---------------------------------------------------------
 
@@ -310,12 +345,29 @@ class Matcher:
         return Match("clarify", top, tuple(close[: th.max_candidates]))
 
     def _judge(self, text: str, leaders: list[Candidate]) -> Match:
-        """decide() on the leaders with the word evidence's second opinion."""
+        """decide() on the leaders with the second opinion; then a "did you mean"
+        between entries that both answer the question is answered."""
+        match = self._with_evidence(text, leaders)
+        # A lone keyword ("twitch") says too little to pick for the person.
+        if (
+            match.outcome == "clarify"
+            and self._together(match.candidates[:2])
+            and len(self.query_words(text)[0]) > 1
+        ):
+            return Match("answer", match.score, match.candidates)
+        return match
+
+    def _with_evidence(self, text: str, leaders: list[Candidate]) -> Match:
+        """decide() on the leaders with the learned second opinion blended in."""
         among = [self._index_of[c.entry_id] for c in leaders]
-        posterior = self.evidence.posteriors(
-            self._evidence_words(text[:MAX_READ_CHARS]), [*among, len(self.entry_ids) - 1]
+        posterior = (
+            self.evidence.posteriors(
+                self._evidence_words(text[:MAX_READ_CHARS]), [*among, len(self.entry_ids) - 1]
+            )
+            if self.evidence is not None and leaders
+            else {}
         )
-        if not posterior or not leaders:
+        if not posterior:
             return self.decide(leaders)
         w = EVIDENCE_WEIGHT
         # Best first, ties in the leaders' order.
@@ -336,14 +388,7 @@ class Matcher:
             return Match("answer", match.score, match.candidates)
         if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
-            match = Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
-        # A lone keyword ("twitch") says too little to pick for the person.
-        if (
-            match.outcome == "clarify"
-            and self._together(match.candidates[:2])
-            and len(self.query_words(text)[0]) > 1
-        ):
-            return Match("answer", match.score, match.candidates)
+            return Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
         return match
 
     def _together(self, candidates: Sequence[Candidate]) -> bool:
@@ -399,6 +444,11 @@ class Matcher:
             if whole.outcome != "answer" or whole.entry_id in ids:
                 return Analysis(answered[0], tuple(ids[1:]))
         return None
+
+
+def _best_first(scored: tuple[int, float]) -> tuple[float, int]:
+    """Sort key of (entry index, score): the highest score first, ties in file order."""
+    return -scored[1], scored[0]
 
 
 def _phrasing_order(phrasing: tuple[int, frozenset[str]]) -> tuple[int, list[str]]:

@@ -129,13 +129,13 @@ def follow_ups(reply: Reply) -> list[str]:
 def test_two_entries_that_both_answer_give_the_best_and_offer_the_other_first(
     brain: Brain,
 ) -> None:
-    # "should I take" is the supplements entry, "how much a day" the daily amount:
-    # both answer it, so one is answered and the other is the first follow-up.
-    reply = ask(brain, "how much should i take a day")
-    together = {"daily-amount", "supplements", "too-much"}
+    # A supplement's dose: the supplements entry and the daily amount both answer
+    # it, so one is answered and the other is the first follow-up.
+    reply = ask(brain, "magnesium supplement dose")
+    pair = {"daily-amount", "supplements"}
     assert reply.kind == "answer"
-    assert reply.entry in together
-    assert follow_ups(reply)[0] in together - {reply.entry}
+    assert reply.entry in pair
+    assert follow_ups(reply)[0] == (pair - {reply.entry}).pop()
 
 
 @pytest.mark.parametrize(
@@ -143,6 +143,7 @@ def test_two_entries_that_both_answer_give_the_best_and_offer_the_other_first(
     [
         ("could my lip spasms be a magnesium thing", {"cause"}),
         ("daily magnesium target for an adult woman?", {"daily-amount"}),
+        ("how much should i take a day", {"daily-amount"}),
         ("which nuts are good for magnesium", {"foods"}),
         ("my top lip wont stop flickering, what's behind that", {"cause", "other-causes"}),
         ("which foods have the highest magnesium", {"foods"}),
