@@ -27,7 +27,7 @@ from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
 from bot.safety import EmergencyDetector
-from bot.text import MAX_READ_CHARS, normalize
+from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 State = MutableMapping[str, Any]
 CHECK_KEY = "check"
@@ -39,6 +39,10 @@ TOPICS_PER_PAGE = 20
 SMALL_TALK_FILLER = (
     *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
     *("pls", "plz", "please"),
+)
+# A message beginning with one of these asks something: never thanks or goodbye.
+QUESTION_WORDS = frozenset(
+    "is are am can could does do did how what whats why when where which who should will would".split()
 )
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
@@ -54,6 +58,14 @@ class Brain:
         self._entry_replies: dict[str, Reply] = {}
         self._small_talk = {
             normalize(phrase): item for item in content.small_talk for phrase in item.phrases
+        }
+        # The small talk each word of its phrases belongs to (the last one wins);
+        # filler words ("so", "much", "you") belong to none.
+        self._small_talk_words: dict[str, SmallTalk] = {
+            word: item
+            for phrase, item in self._small_talk.items()
+            for word in phrase.split()
+            if word not in SMALL_TALK_FILLER
         }
 
     # -- free text ----------------------------------------------------------
@@ -83,18 +95,28 @@ class Brain:
         return reply
 
     def _small_talk_reply(self, normalized: str, exact: bool) -> Reply | None:
-        """Greeting, thanks, help or bye, only when the whole message is small talk.
-        Exact: the message is a run of small-talk phrases and filler words ("thx
-        bye": the last phrase decides), so that "is that ok" or "too much?" reach
-        the matcher. Otherwise (the matcher could not answer it) a short message
-        close in spelling to a phrase ("thnks")."""
+        """Greeting, thanks, help or bye, only when the message is small talk.
+        Exact: a run of small-talk phrases and filler words ("thx bye": the last
+        phrase decides), or a message of small-talk and stop words only ("thank
+        you so much, that really helped") that does not begin as a question.
+        Otherwise (the matcher could not answer it) such a message, or a short
+        one close in spelling to a phrase ("thnks"). A question ("is that ok",
+        "how does it work") is never taken for thanks or goodbye, only for help."""
         tokens = normalized.split()
         item = self._small_talk_run(tokens)
+        asks = bool(tokens) and tokens[0] in QUESTION_WORDS
+        if item is None and not (exact and asks):
+            owners = [self._small_talk_words.get(t) for t in tokens]
+            if all(
+                o is not None or t in STOP_WORDS or t in SMALL_TALK_FILLER
+                for o, t in zip(owners, tokens, strict=True)
+            ):
+                item = next((o for o in reversed(owners) if o is not None), None)
         if item is None and not exact and len(tokens) <= SMALL_TALK_MAX_WORDS:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
             if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
                 item = self._small_talk[best]
-        if item is None:
+        if item is None or (asks and item.id != "help"):
             return None
         buttons = self._menu_buttons() if item.id in {"greeting", "help"} else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
