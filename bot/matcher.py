@@ -59,14 +59,13 @@ QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
 
 # The second opinion (bot/evidence.py). These three, like the thresholds in
-# faq.yaml, were chosen by leave-one-set-out cross-validation over the tuning
-# sets in tests/data (`faqbot cv`, docs/quality.md):
+# faq.yaml and the evidence's temperature, were chosen by cross-validation: 10
+# folds of the real sets and leave-one-set-out over the annotator tuning sets
+# (`make cv`, docs/quality.md):
 # - the share of a leader's score that is the evidence's posterior (x 100);
 EVIDENCE_WEIGHT = 0.3
-# - a "did you mean" whose first entry the evidence picks this surely is answered,
-#   if that entry's score is at least EVIDENCE_AGREE_SCORE;
+# - a "did you mean" whose first entry the evidence picks this surely is answered;
 EVIDENCE_AGREE = 0.9
-EVIDENCE_AGREE_SCORE = 45.0
 # - an answer whose entry the evidence does not pick, when it picks another entry
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
@@ -379,12 +378,7 @@ class Matcher:
         pick, sure = most_likely(posterior)
         picked = self.entry_ids[pick]
         first = match.candidates[0].entry_id if match.candidates else None
-        if (
-            match.outcome == "clarify"
-            and sure >= EVIDENCE_AGREE
-            and first == picked
-            and match.score >= EVIDENCE_AGREE_SCORE
-        ):
+        if match.outcome == "clarify" and sure >= EVIDENCE_AGREE and first == picked:
             return Match("answer", match.score, match.candidates)
         if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
