@@ -41,7 +41,7 @@ SMALL_TALK_FILLER = (
     *("pls", "plz", "please"),
 )
 # A message beginning with one of these asks something: never thanks or goodbye.
-QUESTION_WORDS = frozenset(
+QUESTION_OPENERS = frozenset(
     "is are am can could does do did how what whats why when where which who should will would".split()
 )
 # Deep-link payloads that open the doctor check.
@@ -104,7 +104,7 @@ class Brain:
         "how does it work") is never taken for thanks or goodbye, only for help."""
         tokens = normalized.split()
         item = self._small_talk_run(tokens)
-        asks = bool(tokens) and tokens[0] in QUESTION_WORDS
+        asks = bool(tokens) and tokens[0] in QUESTION_OPENERS
         if item is None and not (exact and asks):
             owners = [self._small_talk_words.get(t) for t in tokens]
             if all(
@@ -151,7 +151,7 @@ class Brain:
         if match.outcome == "answer" and match.entry_id is not None:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
-            reply = self.entry_reply(entry, also, analysis.next)
+            reply = self.entry_reply(entry, also, first=analysis.next)
             return Reply(
                 reply.sections,
                 "answer",
@@ -183,7 +183,7 @@ class Brain:
     # -- content replies ----------------------------------------------------
 
     def entry_reply(
-        self, entry: Entry, also: list[Entry] | None = None, first: str | None = None
+        self, entry: Entry, also: list[Entry] | None = None, *, first: str | None = None
     ) -> Reply:
         """An entry's answer (and those of a message's further questions); `first`
         leads the follow-up buttons (an entry that answers the question well too)."""
