@@ -44,7 +44,14 @@ SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
 # Entries listed per page of the topics menu.
 TOPICS_PER_PAGE = 20
-SMALL_TALK_FILLER = ("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for")
+SMALL_TALK_FILLER = (
+    *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
+    *("pls", "plz", "please"),
+)
+# A message beginning with one of these asks something: never thanks or goodbye.
+QUESTION_OPENERS = frozenset(
+    "is are am can could does do did how what whats why when where which who should will would".split()
+)
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
@@ -87,11 +94,14 @@ class Brain:
         self._small_talk = {
             normalize(phrase): item for item in content.small_talk for phrase in item.phrases
         }
-        # Words that only ever occur in small talk; filler words belong to no intent.
-        self._small_talk_words: dict[str, SmallTalk | None] = dict.fromkeys(SMALL_TALK_FILLER)
-        for phrase, item in self._small_talk.items():
-            for word in phrase.split():
-                self._small_talk_words[word] = item
+        # The small talk each word of its phrases belongs to (the last one wins);
+        # filler words ("so", "much", "you") belong to none.
+        self._small_talk_words: dict[str, SmallTalk] = {
+            word: item
+            for phrase, item in self._small_talk.items()
+            for word in phrase.split()
+            if word not in SMALL_TALK_FILLER
+        }
 
     # -- free text ----------------------------------------------------------
 
@@ -105,12 +115,15 @@ class Brain:
             return self._emergency_reply()
         if self.emergency.is_foreign(text):
             em = self.content.emergency
-            return Reply((Section(em.other_language),), "fallback", self._menu_buttons())
+            # It carries the emergency line too: the bot cannot read what it says.
+            return Reply(
+                (Section(em.other_language),), "fallback", self._menu_buttons(), urgent=True
+            )
         reply = self._reply_to_text(state, text)
         if found is None:
             return reply
         line = Section(self.content.emergency.if_now)
-        return replace(reply, sections=(line, *reply.sections))
+        return replace(reply, sections=(line, *reply.sections), urgent=True)
 
     def _reply_to_text(self, state: State, text: str) -> Reply:
         normalized = normalize(text)
@@ -122,7 +135,10 @@ class Brain:
         if reply is None:
             analysis = self.matcher.analyse(text)
             reply = self._matched_reply(analysis, text)
-            if reply.kind != "answer":
+            if reply.kind == "answer" and self._about_other_twitch(text):
+                note = Section(self.content.ui["other_twitch_note"])
+                reply = replace(reply, sections=(note, *reply.sections))
+            if reply.kind == "fallback":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         if len(text) > MAX_READ_CHARS:
             note = Section(self.content.ui["too_long_note"])
@@ -130,24 +146,57 @@ class Brain:
         return reply
 
     def _small_talk_reply(self, normalized: str, exact: bool) -> Reply | None:
-        """Greeting, thanks, help or bye. Exact: the message is one of the phrases,
-        or made only of small-talk words ("thx bye": the last one decides).
-        Otherwise a short message close in spelling to a phrase ("thnks")."""
-        item = self._small_talk.get(normalized)
+        """Greeting, thanks, help or bye, only when the message is small talk.
+        Exact: a run of small-talk phrases and filler words ("thx bye": the last
+        phrase decides), or a message of small-talk and stop words only ("thank
+        you so much, that really helped") that does not begin as a question.
+        Otherwise (the matcher could not answer it) such a message, or a short
+        one close in spelling to a phrase ("thnks"). A question ("is that ok",
+        "how does it work") is never taken for thanks or goodbye, only for help."""
         tokens = normalized.split()
-        if item is None and all(t in self._small_talk_words or t in STOP_WORDS for t in tokens):
-            owners = [o for o in (self._small_talk_words.get(t) for t in tokens) if o is not None]
-            item = owners[-1] if owners else None
+        item = self._small_talk_run(tokens)
+        asks = bool(tokens) and tokens[0] in QUESTION_OPENERS
+        if item is None and not (exact and asks):
+            owners = [self._small_talk_words.get(t) for t in tokens]
+            if all(
+                o is not None or t in STOP_WORDS or t in SMALL_TALK_FILLER
+                for o, t in zip(owners, tokens, strict=True)
+            ):
+                item = next((o for o in reversed(owners) if o is not None), None)
         if item is None and not exact and len(tokens) <= SMALL_TALK_MAX_WORDS:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
             if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
                 item = self._small_talk[best]
-        if item is None:
+        if item is None or (asks and item.id != "help"):
             return None
         if item.id == "help":  # typed "help" gets what /help gets
             return replace(self.help(), kind="smalltalk")
         buttons = self._menu_buttons() if item.id == "greeting" else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
+
+    def _about_other_twitch(self, text: str) -> bool:
+        """Whether a message is about the eyelid, cheek or face and not the lip
+        (synonyms in faq.yaml map those words to "face")."""
+        found = set(self.matcher.lexicon.content_words(text))
+        return "face" in found and "lip" not in found
+
+    def _small_talk_run(self, tokens: list[str]) -> SmallTalk | None:
+        """The small talk of the last phrase when the words are whole phrases and
+        filler words, one after another; else None."""
+        # ends[i]: the small talk of the last phrase of a run covering tokens[:i]
+        # (None: filler only so far), for each i such a run reaches.
+        ends: dict[int, SmallTalk | None] = {0: None}
+        longest = max((len(p.split()) for p in self._small_talk), default=1)
+        for i in range(len(tokens)):
+            if i not in ends:
+                continue
+            if tokens[i] in SMALL_TALK_FILLER:
+                ends.setdefault(i + 1, ends[i])
+            for n in range(1, min(longest, len(tokens) - i) + 1):
+                item = self._small_talk.get(" ".join(tokens[i : i + n]))
+                if item is not None:
+                    ends[i + n] = item
+        return ends.get(len(tokens))
 
     def _matched_reply(self, analysis: Analysis, text: str) -> Reply:
         """The decision for the message `text` as a reply."""
@@ -157,7 +206,8 @@ class Brain:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
             # Further answers are "You also asked" only if the message asks twice.
-            reply = self.entry_reply(entry, also, bool(also) and asks_two_questions(text))
+            asked_more = bool(also) and asks_two_questions(text)
+            reply = self.entry_reply(entry, also, asked_more, first=analysis.next)
             return Reply(
                 reply.sections,
                 "answer",
@@ -190,28 +240,40 @@ class Brain:
     # -- content replies ----------------------------------------------------
 
     def entry_reply(
-        self, entry: Entry, also: list[Entry] | None = None, asked_more: bool = True
+        self,
+        entry: Entry,
+        also: list[Entry] | None = None,
+        asked_more: bool = True,
+        *,
+        first: str | None = None,
     ) -> Reply:
-        if also:
-            return self._entry_reply(entry, also, asked_more)
+        """An entry's answer (and those of a message's further questions); `first`
+        leads the follow-up buttons (an entry that answers the question well too)."""
+        if also or first:
+            return self._entry_reply(entry, also or [], asked_more, first)
         # Replies are immutable: an entry's own answer is built once.
         reply = self._entry_replies.get(entry.id)
         if reply is None:
-            reply = self._entry_replies[entry.id] = self._entry_reply(entry, [])
+            reply = self._entry_replies[entry.id] = self._entry_reply(entry, [], True, None)
         return reply
 
-    def _entry_reply(self, entry: Entry, also: list[Entry], asked_more: bool = True) -> Reply:
-        sections = [Section(entry.answer, entry.question)]
+    def _entry_reply(
+        self, entry: Entry, also: list[Entry], asked_more: bool, first: str | None
+    ) -> Reply:
+        sections = self._answer_sections(entry)
         if also:
             # "You also asked" only to someone who did; otherwise the extra answer
             # came from context they gave ("my dad barely eats ... could it be ...?").
             header = "also_asked" if asked_more else "also_related"
             sections.append(Section(self.content.ui[header]))
-            sections.extend(Section(e.answer, e.question) for e in also)
+            for e in also:
+                sections.extend(self._answer_sections(e))
         shown = {entry.id, *(e.id for e in also)}
+        follow = [first] if first is not None and first in self.content.by_id else []
+        follow += [r for r in entry.related if r != first]
         rows: list[tuple[Button, ...]] = [
             (Button.of(self.content.by_id[r].short, ShowEntry(r)),)
-            for r in entry.related
+            for r in follow
             if r not in shown
         ]
         b = self.content.buttons
@@ -233,6 +295,14 @@ class Brain:
             score=100.0,
             candidates=(entry.id,),
         )
+
+    def _answer_sections(self, entry: Entry) -> list[Section]:
+        """An entry's answer, and where it comes from when not from the article."""
+        sections = [Section(entry.answer, entry.question)]
+        if entry.sources:
+            label = self.content.check_ui["sources"]
+            sections.append(Section(f"{label} {'; '.join(entry.sources)}"))
+        return sections
 
     def topics(self, page: int = 0) -> Reply:
         """Every entry as a button, TOPICS_PER_PAGE at a time (Telegram allows
@@ -288,6 +358,7 @@ class Brain:
             "emergency",
             ((Button.of(self.content.buttons["topics"], Topics()),),),
             footer=self.content.disclaimer,
+            urgent=True,
         )
 
     def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:

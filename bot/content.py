@@ -39,8 +39,10 @@ class Entry:
     alternates: tuple[str, ...]
     answer: str
     related: tuple[str, ...]
-    source: str
+    source: str  # "article", or who else the answer comes from
     offer_check: bool = False
+    # Where an answer not from the article comes from (named in the reply).
+    sources: tuple[str, ...] = ()
     # Real user messages labelled with this entry (faq.yaml's `examples`).
     examples: tuple[str, ...] = ()
 
@@ -56,6 +58,9 @@ class Thresholds:
     clarify: float
     clarify_window: float
     max_candidates: int
+    # Groups of entries that each answer the questions of the others well: a
+    # "did you mean" among one group's entries only is answered instead.
+    answer_together: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -291,6 +296,7 @@ ENTRY_KEYS = {
     "answer",
     "related",
     "source",
+    "sources",
     "offer_check",
 }
 
@@ -312,6 +318,9 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
             ck.fail(f"{where}, field 'offer_check'", "must be true or false")
             offer = False
         related = ck.text_list(item, "related", where, required=False)
+        source = ck.text(item, "source", where, max_len=200)
+        # An answer from elsewhere than the article must say where it comes from.
+        sources = ck.text_list(item, "sources", where, required=source != "article")
         entries.append(
             Entry(
                 id=ident,
@@ -320,8 +329,9 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
                 alternates=ck.text_list(item, "alternates", where),
                 answer=ck.text(item, "answer", where),
                 related=related,
-                source=ck.text(item, "source", where, max_len=200),
+                source=source,
                 offer_check=offer,
+                sources=sources,
             )
         )
     ids = {e.id for e in entries}
@@ -358,15 +368,29 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
     where = "matching"
     ck.unknown_keys(
         data,
-        {"answer_threshold", "min_gap", "clarify_threshold", "clarify_window", "max_candidates"},
+        {
+            "answer_threshold",
+            "min_gap",
+            "clarify_threshold",
+            "clarify_window",
+            "max_candidates",
+            "answer_together",
+        },
         where,
     )
+    together = data.get("answer_together", [])
+    if not isinstance(together, list) or not all(
+        isinstance(g, list) and len(g) >= 2 and all(isinstance(i, str) for i in g) for g in together
+    ):
+        ck.fail(f"{where}, field 'answer_together'", "must be a list of lists of entry ids")
+        together = []
     th = Thresholds(
         answer=ck.number(data, "answer_threshold", where, 0, 100),
         min_gap=ck.number(data, "min_gap", where, 0, 100),
         clarify=ck.number(data, "clarify_threshold", where, 0, 100),
         clarify_window=ck.number(data, "clarify_window", where, 0, 100),
         max_candidates=int(ck.number(data, "max_candidates", where, 2, 5)),
+        answer_together=tuple(frozenset(g) for g in together),
     )
     if th.clarify > th.answer:
         ck.fail(where, "clarify_threshold must not be above answer_threshold")
@@ -437,6 +461,7 @@ UI_TEXTS = (
     "topics_intro",
     "clarify_intro",
     "fallback",
+    "other_twitch_note",
     "none_of_these",
     "expired",
     "unsupported",
@@ -653,6 +678,10 @@ def parse_content(
     thresholds = _thresholds(ck, top.get("matching"))
     synonyms = _synonyms(ck, top.get("synonyms", {}))
     entries = _entries(ck, top.get("entries"))
+    ids = {e.id for e in entries}
+    for group in thresholds.answer_together:
+        for unknown in sorted(group - ids):
+            ck.fail("matching, field 'answer_together'", f"unknown entry id '{unknown}'")
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))

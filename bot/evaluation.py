@@ -10,7 +10,7 @@ A labelled set is a YAML list of items:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class ItemResult:
     entry: str | None
     score: float
     candidates: tuple[str, ...]
+    urgent: bool = False  # the emergency numbers led the reply (Reply.urgent)
 
 
 def load_labelled(path: Path | str, known_ids: set[str]) -> list[LabelledItem]:
@@ -81,7 +82,9 @@ def run(brain: Brain, items: list[LabelledItem]) -> list[ItemResult]:
     results = []
     for item in items:
         reply = brain.on_text({}, item.text)
-        results.append(ItemResult(item, reply.kind, reply.entry, reply.score, reply.candidates))
+        results.append(
+            ItemResult(item, reply.kind, reply.entry, reply.score, reply.candidates, reply.urgent)
+        )
     return results
 
 
@@ -110,6 +113,9 @@ class Report:
     confusions: list[dict[str, Any]] = field(default_factory=list)
     # Messages without a red flag (in scope, off-topic, small talk) given the alarm.
     false_alarms: float = 0.0
+    # Red flags given the full emergency advice (recall also counts the one
+    # "if this is happening now, call ..." line put before an answer).
+    red_flag_alarm: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -177,9 +183,13 @@ def summarize(results: list[ItemResult], entry_ids: list[str]) -> Report:
         ),
         in_scope_fallback=_pct(sum(1 for r in ins if r.outcome == "fallback"), len(ins)),
         in_scope_false_emergency=_pct(sum(1 for r in ins if r.outcome == "emergency"), len(ins)),
-        off_topic_false_answer=_pct(sum(1 for r in off if r.outcome == "answer"), len(off)),
+        # An off-topic message may list entries whose answer helps anyway (accept).
+        off_topic_false_answer=_pct(
+            sum(1 for r in off if r.outcome == "answer" and not answered_right(r)), len(off)
+        ),
         off_topic_clarified=_pct(sum(1 for r in off if r.outcome == "clarify"), len(off)),
-        red_flag_recall=_pct(sum(1 for r in red if r.outcome == "emergency"), len(red)),
+        red_flag_recall=_pct(sum(1 for r in red if r.urgent), len(red)),
+        red_flag_alarm=_pct(sum(1 for r in red if r.outcome == "emergency"), len(red)),
         small_talk_right=_pct(sum(1 for r in talk if r.outcome == "smalltalk"), len(talk)),
         second_question_answered=_pct(sum(1 for r in two if r.item.also in r.candidates), len(two)),
         per_entry=per_entry,
@@ -204,7 +214,8 @@ def format_report(report: Report, source: str) -> str:
         f"  in-scope emergency      {report.in_scope_false_emergency:5.1f} %  of in-scope",
         f"  off-topic false answer  {report.off_topic_false_answer:5.1f} %  of off-topic",
         f"  off-topic clarified     {report.off_topic_clarified:5.1f} %  of off-topic",
-        f"  red-flag recall         {report.red_flag_recall:5.1f} %",
+        f"  red-flag recall         {report.red_flag_recall:5.1f} %  (emergency numbers first)",
+        f"    of which full alarm   {report.red_flag_alarm:5.1f} %",
         f"  false alarms            {report.false_alarms:5.1f} %  of messages without a red flag",
         f"  small talk right        {report.small_talk_right:5.1f} %",
         f"  second question offered {report.second_question_answered:5.1f} %  of two-question messages",
@@ -260,30 +271,47 @@ def without_and_with(
 
 
 def cross_validate(
-    content: Content,
-    sets: Mapping[str, Sequence[LabelledItem]],
-    make_brain: Callable[[Content], Brain] = Brain,
+    content: Content, sets: Mapping[str, Sequence[LabelledItem]], folds: int = 0
 ) -> tuple[dict[str, Report], Report]:
-    """Leave one labelled set out: for each set, a brain whose examples and
-    out-of-scope list hold the other sets' messages (and none of this one's)
-    answers it. Shows how content does on wording it was not given, which a
-    plain `eval` of a set already pasted into faq.yaml cannot. (`make_brain`
-    lets the benchmarks compare variants of the brain.)"""
+    """Answer every labelled message with content that was not given it.
+
+    folds = 0: leave one set out; each set is answered by a brain whose
+    examples and out-of-scope list hold the other sets' messages (and none of
+    this one's). folds = k: the sets' messages, pooled, are dealt into k folds
+    in turn; each fold is answered by a brain given the other folds' messages
+    (a set too small to leave out whole still measures wording it was not
+    given). Either way it shows how content does on new wording, which a plain
+    `eval` of a set already pasted into faq.yaml cannot. Figures per set and
+    for all the messages."""
     ids = [e.id for e in content.entries]
-    per_set: dict[str, Report] = {}
-    everything: list[ItemResult] = []
-    for name, items in sets.items():
-        others = [i for other, rest in sets.items() if other != name for i in rest]
-        brain = make_brain(without_and_with(content, items, others))
-        results = run(brain, list(items))
-        per_set[name] = summarize(results, ids)
-        everything.extend(results)
-    return per_set, summarize(everything, ids)
+    pooled = [(name, item) for name, items in sets.items() for item in items]
+    if folds:
+        fold_of = [i % folds for i in range(len(pooled))]
+    else:
+        names = list(sets)
+        fold_of = [names.index(name) for name, _ in pooled]
+    results: dict[int, ItemResult] = {}
+    for fold in sorted(set(fold_of)):
+        held = [item for (_, item), f in zip(pooled, fold_of, strict=True) if f == fold]
+        given = [item for (_, item), f in zip(pooled, fold_of, strict=True) if f != fold]
+        brain = Brain(without_and_with(content, held, given))
+        positions = [i for i, f in enumerate(fold_of) if f == fold]
+        results.update(zip(positions, run(brain, held), strict=True))
+    per_set = {
+        name: summarize([results[i] for i, (n, _) in enumerate(pooled) if n == name], ids)
+        for name in sets
+    }
+    return per_set, summarize([results[i] for i in range(len(pooled))], ids)
 
 
-def format_cross_validation(per_set: Mapping[str, Report], overall: Report) -> str:
+def format_cross_validation(per_set: Mapping[str, Report], overall: Report, folds: int = 0) -> str:
+    how = (
+        f"{folds}-fold cross-validation (each fold answered by content built without it)"
+        if folds
+        else "Leave-one-set-out cross-validation (each set answered by content built without it)"
+    )
     lines = [
-        "Leave-one-set-out cross-validation (each set answered by content built without it)",
+        how,
         "",
         f"  {'set':<22} {'in scope':>8} {'answered':>9} {'clarified':>9} {'wrong':>6} "
         f"{'off-topic answered':>18} {'red flags':>9}",

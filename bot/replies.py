@@ -56,6 +56,9 @@ class Reply:
     # A short notice shown on top of the chat (Telegram: the button's answer);
     # a reply with a toast and no sections sends no message.
     toast: str | None = None
+    # The emergency numbers lead the reply: the full advice, or the one line put
+    # before an answer when a red flag may not be happening now.
+    urgent: bool = False
 
     @property
     def text(self) -> str:

@@ -13,13 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz.distance import OSA
 
 # Messages longer than this are read only up to here: no question needs more,
 # and it keeps matching time bounded whatever a user sends.
 MAX_READ_CHARS = 600
-# Per-word memos are cleared when they reach this size.
-MEMO_SIZE = 16384
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc`´']")
@@ -59,6 +56,7 @@ STOP_WORDS = frozenset(
     hw wat wht wot shud shld cud wud r n cuz coz bc abt rly tho thru smth sth w
     dat dis da yo gimme lemme tryna pleaseee plss sm tbh ngl fr good best make contain contains containing
     makes made making help helps helped helping helpful
+    highest biggest greatest largest top main specific specifically certain particular exactly
     """.split()
 )
 
@@ -124,12 +122,6 @@ def allowed_typos(length: int) -> int:
     return 0
 
 
-def near(a: str, b: str) -> bool:
-    """True when `a` is `b` with a small spelling slip."""
-    k = allowed_typos(min(len(a), len(b)))
-    return k > 0 and abs(len(a) - len(b)) <= k and OSA.distance(a, b, score_cutoff=k) <= k
-
-
 class Lexicon:
     """Maps what people type to the words the entries use: synonyms and lay
     phrases (longest phrase first), then stemming."""
@@ -143,61 +135,29 @@ class Lexicon:
                 if key:
                     table[key] = target
         self._table = table
-        self.longest = max((len(k) for k in table), default=1)
         first: dict[str, list[tuple[str, ...]]] = {}
         for key in sorted(table, key=lambda k: (-len(k), k)):
             first.setdefault(key[0], []).append(key)
         self._by_first = first
-        # Words that may begin a phrase of several words: their output depends
-        # on the words after them. Any other word always gives the same output,
-        # remembered in _alone (cleared when full, so that it stays bounded
-        # whatever people type).
-        self._phrase_starts = frozenset(key[0] for key in table if len(key) > 1)
-        self._alone: dict[str, tuple[str, ...]] = {}
-
-    def alone(self, token: str) -> tuple[str, ...] | None:
-        """What canonical() turns this word into wherever it stands, or None when
-        that depends on the words after it (it begins a synonym phrase)."""
-        if token in self._phrase_starts:
-            return None
-        found = self._alone.get(token)
-        if found is None:
-            if len(self._alone) >= MEMO_SIZE:
-                self._alone.clear()
-            found = self._alone[token] = self._one(token)
-        return found
-
-    def read_at(self, tokens: Sequence[str], i: int) -> tuple[tuple[str, ...], int]:
-        """What canonical() makes of the words from position i on: the output of
-        the synonym phrase beginning there (longest first) or of the one word,
-        and how many words that takes."""
-        token = tokens[i]
-        found = self.alone(token)
-        if found is not None:
-            return found, 1
-        for key in self._by_first[token]:
-            if tuple(tokens[i : i + len(key)]) == key:
-                return self._table[key], len(key)
-        return self._one(token), 1
 
     def canonical(self, tokens: Sequence[str]) -> list[str]:
-        """Replace synonym phrases, then stem what is left. Stop words stay."""
+        """Replace synonym phrases (the longest beginning at each word first),
+        then stem what is left, or map the stem if it is a synonym. Stop words
+        stay."""
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            found, used = self.read_at(tokens, i)
-            out.extend(found)
-            i += used
+            for key in self._by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key)]) == key:
+                    out.extend(self._table[key])
+                    i += len(key)
+                    break
+            else:
+                token = tokens[i]
+                stemmed = token if token in STOP_WORDS else stem(token)
+                out.extend(self._table.get((stemmed,)) or (stemmed,))
+                i += 1
         return out
-
-    def _one(self, token: str) -> tuple[str, ...]:
-        """The output of a word that begins no phrase here: its one-word synonym,
-        or its stem (or the synonym of its stem). Stop words stay as they are."""
-        replaced = self._table.get((token,))
-        if replaced is not None:
-            return replaced
-        stemmed = token if token in STOP_WORDS else stem(token)
-        return self._table.get((stemmed,)) or (stemmed,)
 
     @property
     def raw_words(self) -> set[str]:

@@ -1,10 +1,15 @@
 """Answer quality on the labelled sets, as `faqbot eval` and `faqbot cv` measure it.
 
-eval-tune and eval-dev* are tuning sets (their wording is in faq.yaml). eval-test
-and eval-holdout were never tuned on or pasted into faq.yaml; in the end they
-chose between a few configurations (docs/quality.md), so the unseen figure is
-eval-final-*, written last and measured once. The floors below guard against
-content or matcher changes that make answers worse.
+Real wording comes first: real-questions.yaml and real-dev.yaml hold questions
+people typed (their wording is in faq-phrasings.yaml, so they are measured by
+10-fold cross-validation), and real-final.yaml, their frozen twin, is measured
+by the lead once merged. The annotators' sets, written from the article, are
+the second check: eval-tune and eval-dev* are tuning sets (their wording is in
+faq-phrasings.yaml); eval-test and eval-holdout were never tuned on or pasted in;
+in the end they chose between a few configurations (docs/quality.md), so the
+unseen figure is eval-final-*, written last. The floors below are the figures
+measured in docs/quality.md less a small margin: they guard against content or
+matcher changes that make answers worse.
 """
 
 from __future__ import annotations
@@ -78,11 +83,60 @@ def test_content_generalises_to_wording_it_was_not_given(content: Content) -> No
     predicts how the bot does on new users' wording, unlike an eval of sets
     whose messages are already in faq.yaml."""
     per_set, overall = evaluation.cross_validate(content, _tuning_sets(content))
-    assert overall.answered_right >= 82.0
-    assert overall.wrong_answer <= 2.5
+    assert overall.answered_right >= 85.0
+    assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 4.0
     assert overall.red_flag_recall == 100.0
     assert all(r.red_flag_recall == 100.0 for r in per_set.values())
+
+
+REAL = ["real-questions.yaml", "real-dev.yaml"]
+
+
+def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
+    content: Content,
+) -> None:
+    """10-fold cross-validation over the questions people typed (`make cv`): the
+    predictor of the frozen real-final.yaml and of new users."""
+    ids = {e.id for e in content.entries}
+    sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
+    _, overall = evaluation.cross_validate(content, sets, folds=10)
+    assert overall.answered_right >= 68.0
+    assert overall.answered_right + overall.clarified_right >= 84.0
+    assert overall.wrong_answer <= 3.0
+    assert overall.off_topic_false_answer <= 5.5
+    # (Red flags in real wording are the emergency detector's to catch: its own
+    # sets and tests measure them.)
+
+
+def test_folds_answer_every_message_with_content_that_was_not_given_it(
+    brain: Brain, content: Content
+) -> None:
+    ids = {e.id for e in content.entries}
+    items = evaluation.load_labelled(DATA / "real-dev.yaml", ids)
+    per_set, overall = evaluation.cross_validate(content, {"real-dev.yaml": items}, folds=10)
+    assert per_set["real-dev.yaml"].total == overall.total == len(items)
+    # Its wording is in faq-phrasings.yaml: a plain eval looks most of it up.
+    looked_up = evaluation.summarize(evaluation.run(brain, items), sorted(ids))
+    assert looked_up.answered_right > overall.answered_right + 10.0
+
+
+# The frozen real split (real-final.yaml, never read while tuning), measured by
+# the lead once after the merge of 2026-12-07: answered right 64.3 %, right or
+# clarified 80.7 %, wrong 4.3 %, off-topic answered 7.1 %, red flags with the
+# emergency numbers first 94.4 % (full alarm 61.1 %). Issue 11's acceptance
+# floor (80 % / 93 % / <= 3 % / <= 5 %) is NOT met; these floors only keep the
+# bot from getting worse on it (docs/quality.md).
+REAL_FINAL = "real-final.yaml"
+
+
+def test_frozen_real_split(brain: Brain, content: Content) -> None:
+    report = _report(brain, content, REAL_FINAL)
+    assert report.red_flag_recall >= 94.0
+    assert report.answered_right >= 63.0
+    assert report.answered_right + report.clarified_right >= 79.0
+    assert report.wrong_answer <= 5.0
+    assert report.off_topic_false_answer <= 8.0
 
 
 FROZEN = ["eval-test.yaml", "eval-holdout.yaml", "eval-final-a.yaml", "eval-final-b.yaml"]
@@ -94,15 +148,18 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
 ) -> None:
     report = _report(brain, content, name)
     assert report.red_flag_recall == 100.0
-    assert report.off_topic_false_answer <= 5.0
-    assert report.wrong_answer <= 3.0
+    # Deciding instead of asking back costs a few wrong answers (docs/quality.md).
+    assert report.off_topic_false_answer <= 6.5
+    assert report.wrong_answer <= 6.5
     # The right entry is answered or offered as a "did you mean" button.
-    assert report.answered_right + report.clarified_right >= 94.0
-    assert report.answered_right >= 82.0
+    assert report.answered_right + report.clarified_right >= 91.0
+    assert report.answered_right >= 85.0
 
 
-@pytest.mark.parametrize("name", FROZEN)
+@pytest.mark.parametrize("name", [*FROZEN, REAL_FINAL])
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:
+    if not (DATA / name).exists():
+        pytest.skip(f"{name} is not here yet")
     # Real user wording enters faq.yaml as examples and out-of-scope messages
     # from the tuning sets only. Short messages written independently can still
     # coincide ("magnesium rda"); those are kept out too, so that a frozen

@@ -119,7 +119,7 @@ async def test_stats_and_reload_are_for_admins_only(
             encoding="utf-8",
         )
         done = await admin.say("/reload")
-        assert "reloaded: 13 entries" in done.text
+        assert "reloaded: 14 entries" in done.text
         fresh = await user.say("which foods have magnesium?")
         assert "Good sources include" in fresh.text
 
@@ -152,7 +152,7 @@ async def test_a_changed_file_is_picked_up_and_a_broken_one_reported(
             encoding="utf-8",
         )
         await admin.wait(lambda: len(admin.messages()) > before, "no reload notice")
-        assert "reloaded: 13 entries" in admin.messages()[-1].text
+        assert "reloaded: 14 entries" in admin.messages()[-1].text
         fresh = await user.say("which foods have magnesium?")
         assert "Good sources include" in fresh.text
 

@@ -59,7 +59,11 @@ def test_off_topic_falls_back_honestly_with_topics(brain: Brain, content: Conten
 
 
 def test_near_topic_question_is_not_answered_confidently(brain: Brain) -> None:
-    for message in ("magnesium for sleep", "eye twitching", "is zinc good for acne"):
+    for message in (
+        "magnesium for sleep",
+        "eye drops for a twitching eyelid",
+        "is zinc good for acne",
+    ):
         assert ask(brain, message).kind in {"clarify", "fallback"}, message
 
 
@@ -111,11 +115,126 @@ def test_two_questions_in_one_message_are_both_answered(brain: Brain, content: C
     assert reply.text.count(content.disclaimer) == 1
 
 
-def test_an_ambiguous_question_is_asked_back_not_guessed(brain: Brain) -> None:
-    # "should I take" is the supplements entry, "how much a day" the daily amount.
-    reply = ask(brain, "how much should i take a day")
+def test_a_message_that_could_mean_different_things_is_asked_back(brain: Brain) -> None:
+    # Low magnesium as the cause, the other causes, or how to stop it?
+    reply = ask(brain, "twitching")
     assert reply.kind == "clarify"
-    assert set(reply.candidates) >= {"daily-amount", "supplements"}
+    assert len(reply.candidates) >= 2
+
+
+def follow_ups(reply: Reply) -> list[str]:
+    return [b.data[2:] for b in reply.flat_buttons if b.data.startswith("e:")]
+
+
+def test_two_entries_that_both_answer_give_the_best_and_offer_the_other_first(
+    brain: Brain,
+) -> None:
+    # A supplement's dose: the supplements entry and the daily amount both answer
+    # it, so one is answered and the other is the first follow-up.
+    reply = ask(brain, "magnesium supplement dose")
+    pair = {"daily-amount", "supplements"}
+    assert reply.kind == "answer"
+    assert reply.entry in pair
+    assert follow_ups(reply)[0] == (pair - {reply.entry}).pop()
+
+
+@pytest.mark.parametrize(
+    ("message", "entries"),
+    [
+        ("could my lip spasms be a magnesium thing", {"cause"}),
+        ("daily magnesium target for an adult woman?", {"daily-amount"}),
+        ("how much should i take a day", {"daily-amount"}),
+        ("which nuts are good for magnesium", {"foods"}),
+        ("my top lip wont stop flickering, what's behind that", {"cause", "other-causes"}),
+        ("which foods have the highest magnesium", {"foods"}),
+    ],
+)
+def test_a_clear_question_gets_the_answer_not_a_menu(
+    brain: Brain, message: str, entries: set[str]
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind == "answer"
+    assert reply.entry in entries
+
+
+def test_a_question_and_another_joined_by_and_get_two_answers(brain: Brain) -> None:
+    reply = ask(brain, "does low magnesium make your lip twitch, and which foods fix it")
+    assert reply.kind == "answer"
+    assert reply.candidates == ("cause", "foods")
+
+
+@pytest.mark.parametrize("message", ["is 500mg ok", "how much is too much?", "too much?"])
+def test_too_much_magnesium_never_reads_as_fine(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert (reply.kind, reply.entry) == ("answer", "too-much")
+    assert "350 mg" in reply.text
+    # Not from the article: it says where it comes from.
+    assert "https://ods.od.nih.gov/" in reply.text
+
+
+@pytest.mark.parametrize("message", ["is that ok", "how much is too much?", "how does it work"])
+def test_a_question_in_small_talk_words_reaches_the_matcher(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    small_talk = {item.reply for item in content.small_talk}
+    assert reply.kind != "smalltalk"
+    assert not any(text in reply.text for text in small_talk)
+
+
+def test_hypermagnesemia_is_never_read_as_its_opposite(brain: Brain) -> None:
+    reply = ask(brain, "hypermagnesemia")
+    assert reply.entry == "too-much"
+    assert "hypomagnesemia" not in reply.text.lower()
+    assert ask(brain, "hypomagnesemia lip twitch").entry == "cause"
+
+
+@pytest.mark.parametrize(
+    ("message", "not_entry"),
+    [
+        ("I take the bus to work, could that make my lip twitch", "supplements"),
+        ("is a facial tic the same as low magnesium", "cause"),
+        ("hand tremor when i hold a cup", "cause"),
+    ],
+)
+def test_lay_words_do_not_pull_to_the_wrong_entry(
+    brain: Brain, message: str, not_entry: str
+) -> None:
+    assert ask(brain, message).entry != not_entry
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("does low magnesium cause eyelid twitching", "cause"),
+        ("why is my cheek twitching", "other-causes"),
+    ],
+)
+def test_eyelid_or_cheek_twitching_asked_about_magnesium_or_causes_is_answered(
+    brain: Brain, content: Content, message: str, entry: str
+) -> None:
+    reply = ask(brain, message)
+    assert (reply.kind, reply.entry) == ("answer", entry)
+    # The article's focus is the lip, and the answer says so.
+    assert reply.sections[0].text == content.ui["other_twitch_note"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["magnesium dose for my 5 year old", "can i take magnesium with my blood pressure pills"],
+)
+def test_an_off_topic_health_question_is_pointed_somewhere_useful(
+    brain: Brain, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind == "fallback"
+    assert "pharmacist" in reply.text
+    assert "NIH Office of Dietary Supplements" in reply.text
+    # Never an adult figure for a child's dose.
+    assert "mg" not in reply.text.replace("magnesium", "")
+    assert any(b.data == "t:1" or b.data.startswith("e:") for b in reply.flat_buttons)
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_ask_plain_text_shows_answer_and_buttons() -> None:
 def test_check_passes_on_the_real_file_and_fails_on_a_broken_one(tmp_path: Path) -> None:
     ok = faqbot("check")
     assert ok.returncode == 0, ok.stderr
-    assert "OK: 13 entries" in ok.stdout
+    assert "OK: 14 entries" in ok.stdout
     broken = tmp_path / "faq.yaml"
     shutil.copy(PHRASINGS, tmp_path / PHRASINGS.name)
     broken.write_text(FAQ.read_text(encoding="utf-8").replace("  - id: foods\n", "  - id: cause\n"))

@@ -36,12 +36,19 @@ def test_the_seven_article_faq_answers_are_quoted_word_for_word(content: Content
 
 def test_every_line_of_an_article_answer_stands_in_the_article(content: Content) -> None:
     article = _flat(ARTICLE.read_text(encoding="utf-8"))
-    for entry in content.entries:
-        assert entry.source == "article"
+    for entry in (e for e in content.entries if e.source == "article"):
         for line in entry.answer.splitlines():
             for part in line.lstrip("• ").rstrip(":").split(": "):
                 if part.strip():
                     assert _flat(part) in article, f"{entry.id}: {part!r} is not in the article"
+
+
+def test_an_answer_not_from_the_article_names_its_sources(content: Content) -> None:
+    elsewhere = [e for e in content.entries if e.source != "article"]
+    assert [e.id for e in elsewhere] == ["too-much"]
+    for entry in elsewhere:
+        assert entry.sources, entry.id
+        assert all("https://" in s for s in entry.sources), entry.id
 
 
 def test_disclaimer_and_source_come_from_the_article(content: Content) -> None:
@@ -104,6 +111,16 @@ def test_duplicate_ids_and_unknown_related_ids() -> None:
     problems = _problems(data)
     assert any("field 'id': duplicate id" in p and "entry[1]" in p for p in problems)
     assert "entry[4] (id 'foods'), field 'related': unknown entry id 'nope'" in problems
+
+
+def test_an_entry_from_elsewhere_without_sources_is_refused() -> None:
+    data = _raw()
+    too_much = next(e for e in data["entries"] if e["id"] == "too-much")
+    del too_much["sources"]
+    index = data["entries"].index(too_much)
+    assert _problems(data) == [
+        f"entry[{index}] (id 'too-much'), field 'sources': must be a non-empty list, got nothing"
+    ]
 
 
 def test_threshold_out_of_range() -> None:

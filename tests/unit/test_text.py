@@ -9,13 +9,10 @@ import string
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from bot import text as bot_text
-from bot.content import Content
-from bot.text import STOP_WORDS, Lexicon, _char_by_char, normalize, stem, words
-from tests.support import DATA
+from bot.text import _char_by_char, normalize
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -52,38 +49,3 @@ def test_ascii_fast_path_equals_the_general_path() -> None:
 
 def test_non_ascii_messages_still_normalised() -> None:
     assert normalize("Ｍａｇｎｅｓｉｕｍ\u200b  café’s") == "magnesium cafés"
-
-
-def _plain_canonical(lexicon: Lexicon, tokens: list[str]) -> list[str]:
-    """Lexicon.canonical as first written: every word looked up in full."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for key in lexicon._by_first.get(tokens[i], ()):
-            if tuple(tokens[i : i + len(key)]) == key:
-                out.extend(lexicon._table[key])
-                i += len(key)
-                break
-        else:
-            token = tokens[i]
-            stemmed = token if token in STOP_WORDS else stem(token)
-            replaced = lexicon._table.get((stemmed,))
-            out.extend(replaced if replaced else (stemmed,))
-            i += 1
-    return out
-
-
-def test_canonical_remembers_words_without_changing_them(
-    content: Content, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Words that begin no synonym phrase are remembered; phrases still apply
-    across them, and a full memo is emptied without changing any output."""
-    monkeypatch.setattr(bot_text, "MEMO_SIZE", 50)
-    lexicon = Lexicon(content.synonyms)
-    texts = [str(item["text"]) for path in DATA.glob("*.yaml") for item in _load(path)]
-    phrases = [" ".join(key) for key in lexicon._table if len(key) > 1]
-    texts += [f"{a} {p} {b}" for a, p, b in zip(texts, phrases * 40, texts[7:], strict=False)]
-    for text in texts:
-        tokens = words(text)
-        assert lexicon.canonical(tokens) == _plain_canonical(lexicon, tokens), text
-    assert 0 < len(lexicon._alone) <= 50
