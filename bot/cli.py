@@ -14,6 +14,7 @@ from bot.brain import Brain
 from bot.config import ConfigError, Settings, check_data_dir, load_settings
 from bot.content import Content, ContentError, load_content
 from bot.matcher import Matcher
+from bot.reload import describe
 from bot.replies import Reply
 
 # `ask --json` reports one of these; anything else a new user could get maps to fallback.
@@ -240,8 +241,16 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
     try:
         faq_path = args.faq or settings.faq_path
         content = load_content(faq_path)
-    except (ContentError, ConfigError) as exc:
+    except ConfigError as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        # The file's full path once, then one line per problem with its line
+        # number and entries counted from 1 (the reload message's wording).
+        problems = describe(exc).replace("\n", "\n  - ")
+        print(
+            f"faqbot: {exc.path}: {len(exc.problems)} problem(s):\n  - {problems}", file=sys.stderr
+        )
         return 2
     command = args.command or "run"
     if command == "check":

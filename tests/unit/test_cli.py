@@ -5,6 +5,7 @@ early)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,10 @@ def test_check_passes_on_the_real_file_and_fails_on_a_broken_one(tmp_path: Path)
     bad = faqbot("--faq", str(broken), "check")
     assert bad.returncode == 2
     assert str(broken) in bad.stderr
-    assert "entry[4] (id 'cause'), field 'id': duplicate id" in bad.stderr
+    # One line per problem, with its line, the entry counted from 1 (the fifth).
+    assert re.search(
+        r"faq.yaml, line \d+: entry 5 \(id 'cause'\), field 'id': duplicate id", bad.stderr
+    )
     assert "Traceback" not in bad.stderr
 
 
