@@ -40,7 +40,6 @@ class Entry:
     answer: str
     related: tuple[str, ...]
     source: str  # "article", or who else the answer comes from
-    offer_check: bool = False
     # Where an answer not from the article comes from (named in the reply).
     sources: tuple[str, ...] = ()
     # Real user messages labelled with this entry (faq.yaml's `examples`).
@@ -297,7 +296,6 @@ ENTRY_KEYS = {
     "related",
     "source",
     "sources",
-    "offer_check",
 }
 
 
@@ -313,10 +311,6 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
         if ident in seen:
             ck.fail(f"{where}, field 'id'", f"duplicate id, also used by {seen[ident]}")
         seen[ident] = where
-        offer = item.get("offer_check", False)
-        if not isinstance(offer, bool):
-            ck.fail(f"{where}, field 'offer_check'", "must be true or false")
-            offer = False
         related = ck.text_list(item, "related", where, required=False)
         source = ck.text(item, "source", where, max_len=200)
         # An answer from elsewhere than the article must say where it comes from.
@@ -330,7 +324,6 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
                 answer=ck.text(item, "answer", where),
                 related=related,
                 source=source,
-                offer_check=offer,
                 sources=sources,
             )
         )
