@@ -283,7 +283,7 @@ def write_png(report: Report, path: Path) -> None:
     )
     groups = report.unanswered[:PNG_BARS][::-1]
     right.barh(
-        [_shorten(g.example, 40) for g in groups], [g.count for g in groups], color="#4c72b0"
+        [_clip(g.example, 40) for g in groups], [g.count for g in groups], color="#4c72b0"
     )
     right.set_title(
         "Largest unanswered groups (add wordings)" if groups else "Nothing went unanswered"
@@ -297,5 +297,5 @@ def write_png(report: Report, path: Path) -> None:
     plt.close(fig)
 
 
-def _shorten(text: str, limit: int) -> str:
+def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
