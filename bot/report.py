@@ -282,9 +282,7 @@ def write_png(report: Report, path: Path) -> None:
         'Most "not helpful" votes (fix these answers)' if disliked else 'No "not helpful" votes'
     )
     groups = report.unanswered[:PNG_BARS][::-1]
-    right.barh(
-        [_clip(g.example, 40) for g in groups], [g.count for g in groups], color="#4c72b0"
-    )
+    right.barh([_clip(g.example, 40) for g in groups], [g.count for g in groups], color="#4c72b0")
     right.set_title(
         "Largest unanswered groups (add wordings)" if groups else "Nothing went unanswered"
     )
