@@ -181,12 +181,22 @@ class Handlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-        stale = self._stale_check_message(context, new_copy=reply.kind == "check")
-        await save_now(update, context)  # an ended check's message reference goes too
+        stale = await self._take_stale_check_message(update, context, reply.kind == "check")
         sent = await self._send(context, chat, reply, reply_to)
         self._remember_check_message(context, chat.id, sent)
         if stale is not None:
             await self._close_check_message(context, *stale)
+
+    async def _take_stale_check_message(
+        self, update: Update, context: Context, new_copy: bool, edited: int | None = None
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """_stale_check_message, with an ended check's message reference off the disk
+        too (the only change it makes; saving when nothing changed costs every reply)."""
+        had_reference = CHECK_MESSAGE_KEY in self._state(context)
+        stale = self._stale_check_message(context, new_copy, edited)
+        if had_reference and CHECK_MESSAGE_KEY not in self._state(context):
+            await save_now(update, context)
+        return stale
 
     def _stale_check_message(
         self, context: Context, new_copy: bool, edited: int | None = None
@@ -248,7 +258,7 @@ class Handlers:
         await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
-        self.brain.leave_check(self._state(context))
+        await self._leave_check(update, context)
         await self._reply(update, context, self.brain.menu())
 
     async def help(self, update: Update, context: Context) -> None:
@@ -258,8 +268,14 @@ class Handlers:
         await self._reply(update, context, self.brain.about())
 
     async def topics(self, update: Update, context: Context) -> None:
-        self.brain.leave_check(self._state(context))
+        await self._leave_check(update, context)
         await self._reply(update, context, self.brain.topics())
+
+    async def _leave_check(self, update: Update, context: Context) -> None:
+        """End a check in progress (menu, topics), on disk before the reply shows it."""
+        before = self._snapshot(context)
+        self.brain.leave_check(self._state(context))
+        await self._save_if_changed(update, context, before)
 
     async def doctor(self, update: Update, context: Context) -> None:
         reply = self.brain.start_check(self._state(context))
@@ -464,10 +480,9 @@ class Handlers:
             return  # inline-mode message (no chat to write to), or a toast is all there is
         if reply.kind == "expired" and message.chat.type != ChatType.PRIVATE:
             return  # someone else's or an old button in a group: the toast says it, quietly
-        stale = self._stale_check_message(
-            context, new_copy=reply.kind == "check", edited=message.message_id
+        stale = await self._take_stale_check_message(
+            update, context, reply.kind == "check", edited=message.message_id
         )
-        await save_now(update, context)  # an ended check's message reference goes too
         if reply.edit and isinstance(message, Message):
             try:
                 text, markup = render(self._for_chat(reply, message.chat))

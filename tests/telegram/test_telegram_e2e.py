@@ -334,6 +334,20 @@ async def test_the_check_survives_a_restart_and_leaves_nothing_behind(
 
 
 @pytest.mark.asyncio
+async def test_leaving_a_check_is_on_disk_before_the_reply(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    # A crash right after the menu shows must not bring the left check back.
+    chat = Chat(server, USER, USER)
+    async with running(server, content, state_file):
+        for leave in ("/menu", "/topics"):
+            await chat.say("/doctor")
+            assert CHECK_KEY in stored_user_data(state_file)[USER]
+            await chat.say(leave)
+            assert CHECK_KEY not in stored_user_data(state_file).get(USER, {}), leave
+
+
+@pytest.mark.asyncio
 async def test_privacy_and_forget(server: FakeBotAPI, content: Content, state_file: Path) -> None:
     chat = Chat(server, USER, USER)
     flow = content.doctor_check
