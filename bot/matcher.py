@@ -65,8 +65,11 @@ PHRASING_COVERAGE_EXPONENT = 0.4
 # (`make cv`, docs/quality.md):
 # - the share of a leader's score that is the evidence's posterior (x 100);
 EVIDENCE_WEIGHT = 0.3
-# - a "did you mean" whose first entry the evidence picks this surely is answered;
+# - a "did you mean" whose first entry the evidence picks this surely is answered,
+#   when its score is at least EVIDENCE_AGREE_SCORE (lower, the evidence was as
+#   often answering a near-topic question the article does not answer);
 EVIDENCE_AGREE = 0.9
+EVIDENCE_AGREE_SCORE = 60.0
 # - an answer whose entry the evidence does not pick, when it picks another entry
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
@@ -379,7 +382,12 @@ class Matcher:
         pick, sure = most_likely(posterior)
         picked = self.entry_ids[pick]
         first = match.candidates[0].entry_id if match.candidates else None
-        if match.outcome == "clarify" and sure >= EVIDENCE_AGREE and first == picked:
+        if (
+            match.outcome == "clarify"
+            and sure >= EVIDENCE_AGREE
+            and match.score >= EVIDENCE_AGREE_SCORE
+            and first == picked
+        ):
             return Match("answer", match.score, match.candidates)
         if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
