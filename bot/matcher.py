@@ -65,14 +65,18 @@ PHRASING_COVERAGE_EXPONENT = 0.4
 # (`make cv`, docs/quality.md):
 # - the share of a leader's score that is the evidence's posterior (x 100);
 EVIDENCE_WEIGHT = 0.3
-# - a "did you mean" whose first entry the evidence picks this surely is answered,
-#   when its score is at least EVIDENCE_AGREE_SCORE (lower, the evidence was as
-#   often answering a near-topic question the article does not answer);
+# - a "did you mean" whose first entry the evidence picks this surely is answered
+#   (from ANSWER_CLARIFIED_SCORE);
 EVIDENCE_AGREE = 0.9
-EVIDENCE_AGREE_SCORE = 60.0
 # - an answer whose entry the evidence does not pick, when it picks another entry
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
+
+# A "did you mean" is turned into an answer (the evidence sure of its first entry,
+# or its first two of one answer_together group) only from this score: below it,
+# grouped cross-validation saw as many near-topic questions the article does not
+# answer ("how much b-12", "is a stye caused by stress") answered as right ones.
+ANSWER_CLARIFIED_SCORE = 60.0
 
 # The learned second opinion is trained for a FAQ of at most this many entries
 # (its training time grows with entries times phrasings).
@@ -354,6 +358,7 @@ class Matcher:
         # A lone keyword ("twitch") says too little to pick for the person.
         if (
             match.outcome == "clarify"
+            and match.score >= ANSWER_CLARIFIED_SCORE
             and self._together(match.candidates[:2])
             and len(self.query_words(text)[0]) > 1
         ):
@@ -385,7 +390,7 @@ class Matcher:
         if (
             match.outcome == "clarify"
             and sure >= EVIDENCE_AGREE
-            and match.score >= EVIDENCE_AGREE_SCORE
+            and match.score >= ANSWER_CLARIFIED_SCORE
             and first == picked
         ):
             return Match("answer", match.score, match.candidates)
