@@ -83,7 +83,8 @@ def test_content_generalises_to_wording_it_was_not_given(content: Content) -> No
     predicts how the bot does on new users' wording, unlike an eval of sets
     whose messages are already in faq.yaml."""
     per_set, overall = evaluation.cross_validate(content, _tuning_sets(content))
-    assert overall.answered_right >= 85.0
+    assert overall.answered_right >= 86.0
+    assert overall.answered_right + overall.clarified_right >= 94.0
     assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 4.0
     assert overall.red_flag_recall == 100.0
@@ -102,10 +103,10 @@ def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     ids = {e.id for e in content.entries}
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
     _, overall = evaluation.cross_validate(content, sets, folds=10)
-    assert overall.answered_right >= 68.0
-    assert overall.answered_right + overall.clarified_right >= 84.0
+    assert overall.answered_right >= 69.0
+    assert overall.answered_right + overall.clarified_right >= 87.5
     assert overall.wrong_answer <= 3.0
-    assert overall.off_topic_false_answer <= 5.0
+    assert overall.off_topic_false_answer <= 5.5
 
 
 def test_folds_never_split_a_site_or_dataset(content: Content) -> None:
