@@ -2,7 +2,7 @@
 
 Real wording comes first: real-questions.yaml and real-dev.yaml hold questions
 people typed (their wording is in faq-phrasings.yaml, so they are measured by
-10-fold cross-validation), and real-final.yaml, their frozen twin, is measured
+10-fold cross-validation grouped by source), and real-final.yaml, their frozen twin, is measured
 by the lead once merged. The annotators' sets, written from the article, are
 the second check: eval-tune and eval-dev* are tuning sets (their wording is in
 faq-phrasings.yaml); eval-test and eval-holdout were never tuned on or pasted in;
