@@ -16,7 +16,8 @@ How a message is scored:
 5. The decision uses two thresholds and the gap to the runner-up: answer,
    clarify ("did you mean") or fallback. At the edges the second opinion
    decides: a "did you mean" whose first entry it is sure of becomes an
-   answer, and an answer it disagrees with becomes a "did you mean".
+   answer, and an answer it disagrees with, or that it finds likely to be a
+   question the article does not answer, becomes a "did you mean".
 
 Only phrasings that share a word with the message are scored (an inverted
 index), so the cost grows with the overlap, not with the size of the FAQ.
@@ -71,6 +72,10 @@ EVIDENCE_AGREE = 0.9
 # - an answer whose entry the evidence does not pick, when it picks another entry
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
+# - an answer becomes a "did you mean" too when the evidence gives the
+#   out-of-scope questions this much (grouped CV: fewer off-topic answers, which
+#   let the perceptron train a fourth epoch; docs/quality.md).
+EVIDENCE_OUT_OF_SCOPE = 0.3
 
 # A "did you mean" is turned into an answer (the evidence sure of its first entry,
 # or its first two of one answer_together group) only from this score: below it,
@@ -394,7 +399,11 @@ class Matcher:
             and first == picked
         ):
             return Match("answer", match.score, match.candidates)
-        if match.outcome == "answer" and sure >= EVIDENCE_DISAGREE and first != picked:
+        out_of_scope = posterior[len(self.entry_ids) - 1]
+        doubted = (sure >= EVIDENCE_DISAGREE and first != picked) or (
+            out_of_scope >= EVIDENCE_OUT_OF_SCOPE
+        )
+        if match.outcome == "answer" and doubted:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
             return Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
         return match

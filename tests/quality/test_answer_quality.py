@@ -2,8 +2,8 @@
 
 Real wording comes first: real-questions.yaml and real-dev.yaml hold questions
 people typed (their wording is in faq-phrasings.yaml, so they are measured by
-10-fold cross-validation grouped by source), and real-final.yaml, their frozen twin, is measured
-by the lead once merged. The annotators' sets, written from the article, are
+10-fold cross-validation grouped by source), and real-final.yaml, their frozen
+twin, is measured by the lead once merged. The annotators' sets, written from the article, are
 the second check: eval-tune and eval-dev* are tuning sets (their wording is in
 faq-phrasings.yaml); eval-test and eval-holdout were never tuned on or pasted in;
 in the end they chose between a few configurations (docs/quality.md), so the
@@ -103,8 +103,8 @@ def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     ids = {e.id for e in content.entries}
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
     _, overall = evaluation.cross_validate(content, sets, folds=10)
-    assert overall.answered_right >= 69.0
-    assert overall.answered_right + overall.clarified_right >= 87.5
+    assert overall.answered_right >= 70.0
+    assert overall.answered_right + overall.clarified_right >= 88.0
     assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 5.5
 
