@@ -60,10 +60,10 @@ UNKNOWN_EXPONENT = 0.5
 QUERY_COVERAGE_EXPONENT = 0.6
 PHRASING_COVERAGE_EXPONENT = 0.4
 
-# The second opinion (bot/evidence.py). These three, like the thresholds in
-# faq.yaml and the evidence's temperature, were chosen by cross-validation: 10
-# folds of the real sets and leave-one-set-out over the annotator tuning sets
-# (`make cv`, docs/quality.md):
+# The second opinion (bot/evidence.py). These, like the thresholds in faq.yaml
+# and the evidence's temperature and epochs, were chosen by cross-validation: 10
+# folds of the real sets grouped by source and leave-one-set-out over the
+# annotator tuning sets (`make cv`, docs/quality.md):
 # - the share of a leader's score that is the evidence's posterior (x 100);
 EVIDENCE_WEIGHT = 0.3
 # - a "did you mean" whose first entry the evidence picks this surely is answered
@@ -73,8 +73,8 @@ EVIDENCE_AGREE = 0.9
 #   (or the out-of-scope questions) this surely, becomes a "did you mean".
 EVIDENCE_DISAGREE = 0.5
 # - an answer becomes a "did you mean" too when the evidence gives the
-#   out-of-scope questions this much (grouped CV: fewer off-topic answers, which
-#   let the perceptron train a fourth epoch; docs/quality.md).
+#   out-of-scope questions this much (fewer off-topic answers, which let the
+#   perceptron train a fourth epoch).
 EVIDENCE_OUT_OF_SCOPE = 0.3
 
 # A "did you mean" is turned into an answer (the evidence sure of its first entry,
