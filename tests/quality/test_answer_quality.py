@@ -103,7 +103,7 @@ def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     ids = {e.id for e in content.entries}
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
     _, overall = evaluation.cross_validate(content, sets, folds=10)
-    assert overall.answered_right >= 70.0
+    assert overall.answered_right >= 71.0
     assert overall.answered_right + overall.clarified_right >= 88.0
     assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 5.5
