@@ -318,9 +318,10 @@ def cross_validate(
     by source (grouped_folds: one site's or dataset's messages resemble each
     other, and a fold must not be answered by its near-twins); each fold is
     answered by a brain given the other folds' messages (a set too small to
-    leave out whole still measures wording it was not given). Either way it shows how content does on new wording, which a plain
-    `eval` of a set already pasted into faq.yaml cannot. Figures per set and
-    for all the messages."""
+    leave out whole still measures wording it was not given). Either way it
+    shows how content does on new wording, which a plain `eval` of a set
+    already pasted into faq.yaml cannot. Figures per set and for all the
+    messages."""
     ids = [e.id for e in content.entries]
     pooled = [(name, item) for name, items in sets.items() for item in items]
     if folds:
