@@ -5,15 +5,18 @@ A labelled set is a YAML list of items:
     expect: foods            # an entry id, or off-topic, emergency, smalltalk
     accept: [supplements]    # optional: other entries that are also right
     also: daily-amount       # optional: the second question of a two-question message
+    source: https://...      # optional: where it was found (cross-validation keeps a source together)
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.brain import Brain
 from bot.content import Content, ContentError, read_yaml
@@ -28,6 +31,7 @@ class LabelledItem:
     expect: str
     accept: frozenset[str] = frozenset()
     also: str | None = None
+    source: str = ""
 
     @property
     def in_scope(self) -> bool:
@@ -63,6 +67,7 @@ def load_labelled(path: Path | str, known_ids: set[str]) -> list[LabelledItem]:
             continue
         text, expect = raw.get("text"), raw.get("expect")
         accept, also = raw.get("accept", []), raw.get("also")
+        source = raw.get("source", "")
         if not isinstance(text, str) or not text.strip():
             problems.append(f"{where}, field 'text': must be a non-empty string")
         if expect not in valid:
@@ -71,8 +76,10 @@ def load_labelled(path: Path | str, known_ids: set[str]) -> list[LabelledItem]:
             problems.append(f"{where}, field 'accept': must list entry ids")
         if also is not None and also not in known_ids:
             problems.append(f"{where}, field 'also': unknown entry id {also!r}")
+        if not isinstance(source, str):
+            problems.append(f"{where}, field 'source': must be a string")
         if not problems:
-            items.append(LabelledItem(str(text), str(expect), frozenset(accept), also))
+            items.append(LabelledItem(str(text), str(expect), frozenset(accept), also, str(source)))
     if problems:
         raise ContentError(path, problems)
     return items
@@ -270,6 +277,36 @@ def without_and_with(
     return replace(content, entries=entries, out_of_scope=out_of_scope)
 
 
+def source_group(item: LabelledItem) -> str:
+    """Which messages stand or fall together in cross-validation: those of one
+    site (a URL's host) or one dataset (the text before its first space or
+    parenthesis), whose headings and wording resemble each other; a message
+    without a source stands alone."""
+    if not item.source:
+        return f"text:{normalize(item.text)}"
+    if "://" in item.source:
+        host = urlsplit(item.source).hostname or item.source
+        return host.removeprefix("www.")
+    return re.split(r"[ (]", item.source.strip(), maxsplit=1)[0]
+
+
+def grouped_folds(items: Sequence[LabelledItem], folds: int) -> list[int]:
+    """Each item's fold: whole source groups (source_group) dealt, largest
+    first, to the fold holding fewest items so far, so that no source is on
+    both sides of a fold and the folds come out about the same size."""
+    members: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        members.setdefault(source_group(item), []).append(i)
+    sizes = [0] * folds
+    fold_of = [0] * len(items)
+    for group in sorted(members.values(), key=lambda m: (-len(m), m[0])):
+        fold = min(range(folds), key=lambda f: (sizes[f], f))
+        sizes[fold] += len(group)
+        for i in group:
+            fold_of[i] = fold
+    return fold_of
+
+
 def cross_validate(
     content: Content, sets: Mapping[str, Sequence[LabelledItem]], folds: int = 0
 ) -> tuple[dict[str, Report], Report]:
@@ -278,15 +315,17 @@ def cross_validate(
     folds = 0: leave one set out; each set is answered by a brain whose
     examples and out-of-scope list hold the other sets' messages (and none of
     this one's). folds = k: the sets' messages, pooled, are dealt into k folds
-    in turn; each fold is answered by a brain given the other folds' messages
-    (a set too small to leave out whole still measures wording it was not
-    given). Either way it shows how content does on new wording, which a plain
-    `eval` of a set already pasted into faq.yaml cannot. Figures per set and
-    for all the messages."""
+    by source (grouped_folds: one site's or dataset's messages resemble each
+    other, and a fold must not be answered by its near-twins); each fold is
+    answered by a brain given the other folds' messages (a set too small to
+    leave out whole still measures wording it was not given). Either way it
+    shows how content does on new wording, which a plain `eval` of a set
+    already pasted into faq.yaml cannot. Figures per set and for all the
+    messages."""
     ids = [e.id for e in content.entries]
     pooled = [(name, item) for name, items in sets.items() for item in items]
     if folds:
-        fold_of = [i % folds for i in range(len(pooled))]
+        fold_of = grouped_folds([item for _, item in pooled], folds)
     else:
         names = list(sets)
         fold_of = [names.index(name) for name, _ in pooled]
@@ -306,7 +345,8 @@ def cross_validate(
 
 def format_cross_validation(per_set: Mapping[str, Report], overall: Report, folds: int = 0) -> str:
     how = (
-        f"{folds}-fold cross-validation (each fold answered by content built without it)"
+        f"{folds}-fold cross-validation grouped by source (each fold answered by content built"
+        " without it and its sources)"
         if folds
         else "Leave-one-set-out cross-validation (each set answered by content built without it)"
     )

@@ -2,8 +2,8 @@
 
 Real wording comes first: real-questions.yaml and real-dev.yaml hold questions
 people typed (their wording is in faq-phrasings.yaml, so they are measured by
-10-fold cross-validation), and real-final.yaml, their frozen twin, is measured
-by the lead once merged. The annotators' sets, written from the article, are
+10-fold cross-validation grouped by source), and real-final.yaml, their frozen
+twin, is measured by the lead once merged. The annotators' sets, written from the article, are
 the second check: eval-tune and eval-dev* are tuning sets (their wording is in
 faq-phrasings.yaml); eval-test and eval-holdout were never tuned on or pasted in;
 in the end they chose between a few configurations (docs/quality.md), so the
@@ -83,7 +83,8 @@ def test_content_generalises_to_wording_it_was_not_given(content: Content) -> No
     predicts how the bot does on new users' wording, unlike an eval of sets
     whose messages are already in faq.yaml."""
     per_set, overall = evaluation.cross_validate(content, _tuning_sets(content))
-    assert overall.answered_right >= 85.0
+    assert overall.answered_right >= 86.0
+    assert overall.answered_right + overall.clarified_right >= 94.0
     assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 4.0
     assert overall.red_flag_recall == 100.0
@@ -96,15 +97,39 @@ REAL = ["real-questions.yaml", "real-dev.yaml"]
 def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     content: Content,
 ) -> None:
-    """10-fold cross-validation over the questions people typed (`make cv`): the
-    predictor of the frozen real-final.yaml and of new users."""
+    """10-fold cross-validation over the questions people typed, grouped by
+    source (`make cv`): the predictor of the frozen real-final.yaml and of new
+    users."""
     ids = {e.id for e in content.entries}
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
     _, overall = evaluation.cross_validate(content, sets, folds=10)
-    assert overall.answered_right >= 68.0
-    assert overall.answered_right + overall.clarified_right >= 84.0
+    assert overall.answered_right >= 71.0
+    assert overall.answered_right + overall.clarified_right >= 88.0
     assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 5.5
+
+
+def test_folds_never_split_a_site_or_dataset(content: Content) -> None:
+    # One page's headings and one dataset's phrasing resemble each other: were
+    # they on both sides of a fold, the figure would flatter the bot.
+    ids = {e.id for e in content.entries}
+    items = [i for name in REAL for i in evaluation.load_labelled(DATA / name, ids)]
+    fold_of = evaluation.grouped_folds(items, 10)
+    folds_of_group: dict[str, set[int]] = {}
+    for item, fold in zip(items, fold_of, strict=True):
+        folds_of_group.setdefault(evaluation.source_group(item), set()).add(fold)
+    assert all(len(f) == 1 for f in folds_of_group.values())
+    assert len(set(fold_of)) == 10
+    sizes = [fold_of.count(f) for f in range(10)]
+    assert max(sizes) - min(sizes) <= 10
+    # A site is its host, a dataset its name, whatever page or item it is.
+    a, b = (
+        evaluation.LabelledItem("x", "foods", source="https://www.drberg.com/a"),
+        evaluation.LabelledItem("y", "foods", source="https://drberg.com/b?q=1"),
+    )
+    assert evaluation.source_group(a) == evaluation.source_group(b) == "drberg.com"
+    c = evaluation.LabelledItem("z", "foods", source="HealthSearchQA (shr7q/MedQA #3)")
+    assert evaluation.source_group(c) == "HealthSearchQA"
     # (Red flags in real wording are the emergency detector's to catch: its own
     # sets and tests measure them.)
 

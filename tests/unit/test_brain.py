@@ -67,6 +67,15 @@ def test_near_topic_question_is_not_answered_confidently(brain: Brain) -> None:
         assert ask(brain, message).kind in {"clarify", "fallback"}, message
 
 
+def test_a_weak_did_you_mean_between_entries_that_answer_together_is_asked_back(
+    brain: Brain,
+) -> None:
+    # cause and stop-twitching answer each other's questions, but a message
+    # that barely resembles either (a baby's lip) is asked back, not answered.
+    reply = ask(brain, "my baby's lip quivers when she cries, is that normal")
+    assert reply.kind in {"clarify", "fallback"}
+
+
 def test_ambiguous_message_gets_did_you_mean_with_none_of_these(brain: Brain) -> None:
     reply = ask(brain, "magnesium")
     if reply.kind == "answer":  # a lone keyword may be answered with the overview...
