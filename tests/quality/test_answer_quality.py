@@ -147,9 +147,9 @@ def test_folds_answer_every_message_with_content_that_was_not_given_it(
 
 
 # The frozen real split (real-final.yaml, never read while tuning), measured by
-# the lead once after the merge of 2026-12-07: answered right 64.3 %, right or
-# clarified 80.7 %, wrong 4.3 %, off-topic answered 7.1 %, red flags with the
-# emergency numbers first 94.4 % (full alarm 61.1 %). Issue 11's acceptance
+# the lead after each of the two rounds of 2026-12-07: answered right 64.3 / 63.6 %,
+# right or clarified 80.7 / 82.2 %, wrong 4.3 / 3.6 %, off-topic answered 7.1 %,
+# red flags with the emergency numbers first 94.4 % (full alarm 61.1 %). Issue 11's acceptance
 # floor (80 % / 93 % / <= 3 % / <= 5 %) is NOT met; these floors only keep the
 # bot from getting worse on it (docs/quality.md).
 REAL_FINAL = "real-final.yaml"
@@ -159,8 +159,8 @@ def test_frozen_real_split(brain: Brain, content: Content) -> None:
     report = _report(brain, content, REAL_FINAL)
     assert report.red_flag_recall >= 94.0
     assert report.answered_right >= 63.0
-    assert report.answered_right + report.clarified_right >= 79.0
-    assert report.wrong_answer <= 5.0
+    assert report.answered_right + report.clarified_right >= 81.0
+    assert report.wrong_answer <= 4.5
     assert report.off_topic_false_answer <= 8.0
 
 
