@@ -20,6 +20,7 @@ import math
 import random
 import struct
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 # Letter sequences of these lengths inside each word (with its edges marked).
@@ -38,10 +39,16 @@ def features(words: Sequence[str]) -> list[str]:
     found = dict.fromkeys(f"w {w}" for w in words)
     found.update(dict.fromkeys(f"b {a} {b}" for a, b in pairwise(words)))
     for w in words:
-        padded = f"<{w}>"
-        for n in CHAR_GRAMS:
-            found.update(dict.fromkeys(padded[i : i + n] for i in range(len(padded) - n + 1)))
+        found.update(dict.fromkeys(_letter_grams(w)))
     return list(found)
+
+
+@lru_cache(maxsize=16384)
+def _letter_grams(word: str) -> tuple[str, ...]:
+    """The letter sequences of a word with its edges marked, shortest first.
+    Remembered: words recur across phrasings, and across a message's parts."""
+    padded = f"<{word}>"
+    return tuple(padded[i : i + n] for n in CHAR_GRAMS for i in range(len(padded) - n + 1))
 
 
 # Each feature's weights for all groups are packed into one integer, LANE bits
