@@ -71,7 +71,7 @@ class PhrasingClassifier:
         random.Random(SEED).shuffle(examples)  # noqa: S311 (a fixed order, not a secret)
         self._groups = len(groups)
         self._bias = sum(_HALF << LANE * g for g in range(self._groups))
-        self._layout = f"<{self._groups}Q"  # LANE-bit unsigned lanes, group 0 first
+        self._layout = f"<{self._groups}Q"  # 64-bit ("Q", LANE) unsigned lanes, group 0 first
         # Averaged perceptron: the weights w, and u, the sum of every update times
         # the step it was made at; step times the average weight over all steps
         # is step * w - u, an integer.
