@@ -255,6 +255,16 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
     command = args.command or "run"
     if command == "check":
         return _check(content, out)
+    if command == "run" and settings.token:
+        from bot.telegram.runner import run_telegram
+
+        try:
+            check_data_dir(settings.data_dir)
+        except ConfigError as exc:
+            print(f"faqbot: {exc}", file=sys.stderr)
+            return 2
+        # The Telegram app builds the Brain it serves (and rebuilds it on reload).
+        return run_telegram(settings, content)
     brain = Brain(content)
     try:
         if command == "cv":
@@ -268,15 +278,6 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
     except ContentError as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
         return 2
-    if command == "run" and settings.token:
-        from bot.telegram.runner import run_telegram
-
-        try:
-            check_data_dir(settings.data_dir)
-        except ConfigError as exc:
-            print(f"faqbot: {exc}", file=sys.stderr)
-            return 2
-        return run_telegram(settings, content)
     from bot.console import chat
 
     chat(brain, out=out)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 import random
+import struct
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 # Letter sequences of these lengths inside each word (with its edges marked).
@@ -37,10 +39,16 @@ def features(words: Sequence[str]) -> list[str]:
     found = dict.fromkeys(f"w {w}" for w in words)
     found.update(dict.fromkeys(f"b {a} {b}" for a, b in pairwise(words)))
     for w in words:
-        padded = f"<{w}>"
-        for n in CHAR_GRAMS:
-            found.update(dict.fromkeys(padded[i : i + n] for i in range(len(padded) - n + 1)))
+        found.update(dict.fromkeys(_letter_grams(w)))
     return list(found)
+
+
+@lru_cache(maxsize=16384)
+def _letter_grams(word: str) -> tuple[str, ...]:
+    """The letter sequences of a word with its edges marked, shortest first.
+    Remembered: words recur across phrasings, and across a message's parts."""
+    padded = f"<{word}>"
+    return tuple(padded[i : i + n] for n in CHAR_GRAMS for i in range(len(padded) - n + 1))
 
 
 # Each feature's weights for all groups are packed into one integer, LANE bits
@@ -48,6 +56,7 @@ def features(words: Sequence[str]) -> list[str]:
 # that adding up a message's features is one sum of integers, not a loop over
 # groups: training at start-up takes a fraction of a second.
 LANE = 64
+_HALF = 1 << (LANE - 1)
 
 
 class PhrasingClassifier:
@@ -61,35 +70,33 @@ class PhrasingClassifier:
         ]
         random.Random(SEED).shuffle(examples)  # noqa: S311 (a fixed order, not a secret)
         self._groups = len(groups)
+        self._bias = sum(_HALF << LANE * g for g in range(self._groups))
+        self._layout = f"<{self._groups}Q"  # 64-bit ("Q", LANE) unsigned lanes, group 0 first
         # Averaged perceptron: the weights w, and u, the sum of every update times
         # the step it was made at; step times the average weight over all steps
         # is step * w - u, an integer.
-        weights: dict[str, int] = {}
-        stamped: dict[str, int] = {}
+        # Every feature starts at zero, so that a sum reads weights[f] directly.
+        weights = dict.fromkeys((f for feats, _ in examples for f in feats), 0)
+        stamped = dict(weights)
         step = 1
         for _ in range(EPOCHS):
             for feats, truth in examples:
-                scores = self._unpack(sum(weights.get(f, 0) for f in feats))
-                guess = max(range(self._groups), key=lambda g: (scores[g], -g))
+                scores = self._unpack(sum(map(weights.__getitem__, feats)))
+                guess = scores.index(max(scores))  # ties go to the lower group
                 if guess != truth:
                     delta = (1 << LANE * truth) - (1 << LANE * guess)
                     for f in feats:
-                        weights[f] = weights.get(f, 0) + delta
-                        stamped[f] = stamped.get(f, 0) + step * delta
+                        weights[f] += delta
+                        stamped[f] += step * delta
                 step += 1
         self._steps = step
         self._weights = {f: step * w - stamped[f] for f, w in weights.items()}
 
     def _unpack(self, packed: int) -> list[int]:
-        """The per-group values of a packed sum, group 0 first."""
-        values = []
-        for _ in range(self._groups):
-            value = packed & ((1 << LANE) - 1)
-            if value >= 1 << (LANE - 1):
-                value -= 1 << LANE
-            values.append(value)
-            packed = (packed - value) >> LANE
-        return values
+        """The per-group values of a packed sum, group 0 first: with 2^(LANE-1)
+        added to each lane, every lane is a plain unsigned number."""
+        raw = (packed + self._bias).to_bytes(self._groups * LANE // 8, "little")
+        return [value - _HALF for value in struct.unpack(self._layout, raw)]
 
     def posteriors(self, words: Sequence[str], among: Iterable[int]) -> dict[int, float]:
         """How likely each group of `among` is for a message with these words (a

@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -204,6 +204,10 @@ class Matcher:
                 self._typed_by_initial.setdefault(word[0], []).append(word)
         # Recent messages' decisions are remembered (they are immutable).
         self._analyse = lru_cache(maxsize=1024)(self._analyse_uncached)
+        # A message's sentences are read and scored again when each is judged
+        # alone (_several): recent texts' words and scores are remembered too.
+        self.query_words = lru_cache(maxsize=256)(self._query_words)
+        self._score = lru_cache(maxsize=256)(self._score_text)
 
     # -- words ------------------------------------------------------------
 
@@ -240,7 +244,7 @@ class Matcher:
         fixed: str = best[0]
         return fixed
 
-    def query_words(self, text: str) -> tuple[dict[str, float], float]:
+    def _query_words(self, text: str) -> tuple[Mapping[str, float], float]:
         """Known words of the message with their weights, and the weight of
         unknown ones."""
         known: dict[str, float] = {}
@@ -266,7 +270,7 @@ class Matcher:
 
     # -- scoring ----------------------------------------------------------
 
-    def _score(self, text: str) -> dict[int, float]:
+    def _score_text(self, text: str) -> Mapping[int, float]:
         """Best score per group (entry index) for one piece of text."""
         known, unknown = self.query_words(text)
         q_total = sum(known.values()) + unknown
@@ -323,7 +327,7 @@ class Matcher:
         as the best of the whole message and each sentence, so that a greeting
         or a story around the question does not drown it."""
         text = text[:MAX_READ_CHARS]
-        best = self._score(text)
+        best = dict(self._score(text))
         sentences = _sentences(text)
         if len(sentences) > 1:
             for sentence in sentences:
