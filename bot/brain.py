@@ -48,12 +48,15 @@ SMALL_TALK_FILLER = (
     *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
     *("pls", "plz", "please"),
 )
+# A message beginning with one of these asks something: never thanks or goodbye.
+QUESTION_OPENERS = frozenset(
+    "is are am can could does do did how what whats why when where which who should will would".split()
+)
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
 
-# Words that open a question ("wat", "shud": people type on phones). A message
-# beginning with one asks something: it is never thanks or goodbye.
+# Words that open a question ("wat", "shud": people type on phones).
 QUESTION_WORDS = frozenset(
     "what wat wot whats how when why where which who can could cud does do did is are "
     "was will would should shud may might any".split()
@@ -152,7 +155,7 @@ class Brain:
         "how does it work") is never taken for thanks or goodbye, only for help."""
         tokens = normalized.split()
         item = self._small_talk_run(tokens)
-        asks = bool(tokens) and tokens[0] in QUESTION_WORDS
+        asks = bool(tokens) and tokens[0] in QUESTION_OPENERS
         if item is None and not (exact and asks):
             owners = [self._small_talk_words.get(t) for t in tokens]
             if all(
