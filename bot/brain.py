@@ -221,8 +221,9 @@ class Brain:
             # The entry's short label, as everywhere else: full questions get cut off on phones.
             rows = [(Button.of(self.content.by_id[i].short, ShowEntry(i)),) for i in ids]
             rows.append((Button.of(self.content.buttons["none_of_these"], NoneOfThese()),))
+            intro = "clarify_beyond_article" if match.beyond_article else "clarify_intro"
             return Reply(
-                (Section(self.content.ui["clarify_intro"]),),
+                (Section(self.content.ui[intro]),),
                 "clarify",
                 tuple(rows),
                 score=match.score,

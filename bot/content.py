@@ -60,6 +60,11 @@ class Thresholds:
     # Groups of entries that each answer the questions of the others well: a
     # "did you mean" among one group's entries only is answered instead.
     answer_together: tuple[frozenset[str], ...] = ()
+    # Entries that give adult amounts, and the words of a message about someone
+    # those amounts are not for (a child, a pregnancy, kidney disease,
+    # medicines): such a message never gets those entries answered or offered.
+    adult_amounts: frozenset[str] = frozenset()
+    not_for_adult_amounts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -368,9 +373,15 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
             "clarify_window",
             "max_candidates",
             "answer_together",
+            "adult_amounts",
         },
         where,
     )
+    adult = ck.mapping(data.get("adult_amounts", {}), f"{where}, field 'adult_amounts'")
+    ck.unknown_keys(adult, {"entries", "not_for"}, f"{where}, field 'adult_amounts'")
+    adult_where = f"{where}, adult_amounts"
+    adult_entries = ck.text_list(adult, "entries", adult_where, required=False)
+    not_for = ck.text_list(adult, "not_for", adult_where, required=False)
     together = data.get("answer_together", [])
     if not isinstance(together, list) or not all(
         isinstance(g, list) and len(g) >= 2 and all(isinstance(i, str) for i in g) for g in together
@@ -384,6 +395,8 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         clarify_window=ck.number(data, "clarify_window", where, 0, 100),
         max_candidates=int(ck.number(data, "max_candidates", where, 2, 5)),
         answer_together=tuple(frozenset(g) for g in together),
+        adult_amounts=frozenset(adult_entries),
+        not_for_adult_amounts=frozenset(w.lower() for w in not_for),
     )
     if th.clarify > th.answer:
         ck.fail(where, "clarify_threshold must not be above answer_threshold")
@@ -453,6 +466,7 @@ UI_TEXTS = (
     "how_to_ask",
     "topics_intro",
     "clarify_intro",
+    "clarify_beyond_article",
     "fallback",
     "other_twitch_note",
     "none_of_these",
@@ -675,6 +689,8 @@ def parse_content(
     for group in thresholds.answer_together:
         for unknown in sorted(group - ids):
             ck.fail("matching, field 'answer_together'", f"unknown entry id '{unknown}'")
+    for unknown in sorted(thresholds.adult_amounts - ids):
+        ck.fail("matching, adult_amounts, field 'entries'", f"unknown entry id '{unknown}'")
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))

@@ -29,7 +29,7 @@ import heapq
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -113,6 +113,9 @@ class Match:
     outcome: Decision
     score: float
     candidates: tuple[Candidate, ...]
+    # A "did you mean" where the questions the article does not answer fit the
+    # message best: the entries close behind are offered, with that doubt said.
+    beyond_article: bool = False
 
     @property
     def entry_id(self) -> str | None:
@@ -349,15 +352,25 @@ class Matcher:
     def decide(self, ranked: Sequence[Candidate]) -> Match:
         th = self.thresholds
         entries = [c for c in ranked if c.entry_id != OUT_OF_SCOPE]
-        if not ranked or ranked[0].score < th.clarify or ranked[0].entry_id == OUT_OF_SCOPE:
-            # The score reported is always the best real entry's.
-            top = entries[0].score if entries else 0.0
-            return Match("fallback", top, tuple(entries[: th.max_candidates]))
+        # The score reported is always the best real entry's.
+        best = entries[0].score if entries else 0.0
+        if not ranked or ranked[0].score < th.clarify:
+            return Match("fallback", best, tuple(entries[: th.max_candidates]))
         top = ranked[0].score
+        close = [c for c in entries if c.score >= th.clarify and top - c.score <= th.clarify_window]
+        if ranked[0].entry_id == OUT_OF_SCOPE:
+            # Never answered. Unless the out-of-scope questions fit as well as an
+            # answer would, entries close behind are still offered: most real
+            # in-scope questions that fell back here had the right one among
+            # them (docs/quality.md).
+            if close and top < th.answer:
+                return Match(
+                    "clarify", best, tuple(close[: th.max_candidates]), beyond_article=True
+                )
+            return Match("fallback", best, tuple(entries[: th.max_candidates]))
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if top >= th.answer and top - runner_up >= th.min_gap:
             return Match("answer", top, tuple(ranked[: th.max_candidates]))
-        close = [c for c in entries if c.score >= th.clarify and top - c.score <= th.clarify_window]
         return Match("clarify", top, tuple(close[: th.max_candidates]))
 
     def _judge(self, text: str, leaders: list[Candidate]) -> Match:
@@ -367,6 +380,7 @@ class Matcher:
         # A lone keyword ("twitch") says too little to pick for the person.
         if (
             match.outcome == "clarify"
+            and not match.beyond_article
             and match.score >= ANSWER_CLARIFIED_SCORE
             and self._together(match.candidates[:2])
             and len(self.query_words(text)[0]) > 1
@@ -384,7 +398,7 @@ class Matcher:
             if self.evidence is not None and leaders
             else {}
         )
-        if not posterior:
+        if not posterior or self._lone_keyword(text, leaders):
             return self.decide(leaders)
         w = EVIDENCE_WEIGHT
         # Best first, ties in the leaders' order.
@@ -398,6 +412,7 @@ class Matcher:
         first = match.candidates[0].entry_id if match.candidates else None
         if (
             match.outcome == "clarify"
+            and not match.beyond_article
             and sure >= EVIDENCE_AGREE
             and match.score >= ANSWER_CLARIFIED_SCORE
             and first == picked
@@ -407,10 +422,25 @@ class Matcher:
         doubted = (sure >= EVIDENCE_DISAGREE and first != picked) or (
             out_of_scope >= EVIDENCE_OUT_OF_SCOPE
         )
-        if match.outcome == "answer" and doubted:
+        # A message whose words are exactly those of one of the entry's phrasings
+        # (score 100) is not overruled: "is 500 mg ok" is a too-much question
+        # however little its two words tell the classifier.
+        exact = leaders[0].score >= 100.0 and leaders[0].entry_id != OUT_OF_SCOPE
+        if match.outcome == "answer" and doubted and not exact:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
-            return Match("clarify", match.score, tuple(entries[: self.thresholds.max_candidates]))
+            return Match(
+                "clarify",
+                match.score,
+                tuple(entries[: self.thresholds.max_candidates]),
+                beyond_article=out_of_scope >= EVIDENCE_OUT_OF_SCOPE,
+            )
         return match
+
+    def _lone_keyword(self, text: str, leaders: Sequence[Candidate]) -> bool:
+        """Whether the message is one known word ("twitch") that several entries
+        hold alike: it says too little for the classifier to pick for the person."""
+        tied = len(leaders) > 1 and leaders[0].score - leaders[1].score < self.thresholds.min_gap
+        return tied and len(self.query_words(text)[0]) == 1
 
     def _together(self, candidates: Sequence[Candidate]) -> bool:
         """Whether these are several entries of one answer_together group: the
@@ -432,6 +462,12 @@ class Matcher:
         return self._analyse(text[:MAX_READ_CHARS])
 
     def _analyse_uncached(self, text: str) -> Analysis:
+        analysis = self._analyse_questions(text)
+        if self.thresholds.not_for_adult_amounts.isdisjoint(words(text)):
+            return analysis
+        return _without(analysis, self.thresholds.adult_amounts)
+
+    def _analyse_questions(self, text: str) -> Analysis:
         whole = self.match(text)
         several = self._several(text, whole)
         if several is not None:
@@ -465,6 +501,21 @@ class Matcher:
             if whole.outcome != "answer" or whole.entry_id in ids:
                 return Analysis(answered[0], tuple(ids[1:]))
         return None
+
+
+def _without(analysis: Analysis, entries: frozenset[str]) -> Analysis:
+    """The analysis with these entries neither answered nor offered: a "did you
+    mean" left with nothing to offer, or an answer that was one of them, falls
+    back (its other answers, if any, are lost with it)."""
+    match = analysis.match
+    kept = tuple(c for c in match.candidates if c.entry_id not in entries)
+    if match.entry_id in entries or not kept:
+        return Analysis(Match("fallback", match.score, kept))
+    return Analysis(
+        replace(match, candidates=kept),
+        tuple(e for e in analysis.also if e not in entries),
+        None if analysis.next in entries else analysis.next,
+    )
 
 
 def _best_first(scored: tuple[int, float]) -> tuple[float, int]:

@@ -15,7 +15,13 @@ from bot.text import normalize
 from tests.support import ROOT
 
 DATA = ROOT / "tests" / "data"
-REAL = ["real-questions.yaml", "real-dev.yaml", "real-final.yaml", "real-dev2.yaml", "real-dev3.yaml"]
+REAL = [
+    "real-questions.yaml",
+    "real-dev.yaml",
+    "real-final.yaml",
+    "real-dev2.yaml",
+    "real-dev3.yaml",
+]
 LABELS = {"off-topic", "emergency"}
 # Labelled ahead of its faq.yaml entry (too much magnesium, issue 11), which is
 # added on another branch; once faq.yaml has it this set adds nothing.

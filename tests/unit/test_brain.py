@@ -88,6 +88,52 @@ def test_ambiguous_message_gets_did_you_mean_with_none_of_these(brain: Brain) ->
     assert data[-1] == "n"
 
 
+def test_a_question_the_article_may_not_answer_offers_the_closest_topics_with_that_doubt(
+    brain: Brain, content: Content
+) -> None:
+    # The out-of-scope questions fit best, but an entry comes close: the person
+    # is told the article may not answer it, who can, and is offered the entry.
+    reply = ask(brain, "does magnesium help muscle recovery after the gym")
+    assert reply.kind == "clarify"
+    assert reply.sections[0].text == content.ui["clarify_beyond_article"]
+    assert "pharmacist" in reply.text
+    data = [b.data for b in reply.flat_buttons]
+    assert reply.candidates
+    assert data[: len(reply.candidates)] == [f"e:{c}" for c in reply.candidates]
+    assert data[-1] == "n"
+    # A question the out-of-scope list fits fully is not offered entries.
+    assert ask(brain, "magnesium for sleep").kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how much magnesium for my baby",
+        "whats the daily magnesium for a teenager",
+        "my daughter is 12, how much magnesium a day",
+        "how much magnesium should a pregnant woman take",
+        "is 500mg ok with my kidney disease",
+        "how much magnesium can i take with my medication",
+    ],
+)
+def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidneys_or_medicines(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    adult = content.thresholds.adult_amounts
+    assert adult == {"daily-amount", "too-much"}
+    assert reply.entry not in adult
+    assert not adult & set(reply.candidates)
+    if reply.kind == "clarify":
+        assert not {f"e:{e}" for e in adult} & {b.data for b in reply.flat_buttons}
+    assert "mg" not in reply.text.replace("magnesium", "")
+
+
+def test_adult_amounts_still_answer_an_adult(brain: Brain) -> None:
+    assert ask(brain, "how much magnesium a day").entry == "daily-amount"
+    assert ask(brain, "my son's lip twitches, is it low magnesium?").entry == "cause"
+
+
 def test_emergency_wins_over_matching(brain: Brain, content: Content) -> None:
     for message in (
         "my face is drooping and my lip twitches",

@@ -131,6 +131,14 @@ def test_threshold_out_of_range() -> None:
     ]
 
 
+def test_adult_amounts_must_name_entries() -> None:
+    data = _raw()
+    data["matching"]["adult_amounts"]["entries"] = ["daily-amount", "kids-dose"]
+    assert _problems(data) == [
+        "matching, adult_amounts, field 'entries': unknown entry id 'kids-dose'"
+    ]
+
+
 def test_flow_with_unknown_target() -> None:
     data = _raw()
     data["doctor_check"]["steps"][1]["options"][2]["next"] = "nowhere"
