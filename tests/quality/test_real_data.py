@@ -22,6 +22,7 @@ REAL = [
     "real-dev2.yaml",
     "real-dev3.yaml",
     "real-dev4.yaml",
+    "real-dev5.yaml",
 ]
 LABELS = {"off-topic", "emergency"}
 # Labelled ahead of its faq.yaml entry (too much magnesium, issue 11), which is
