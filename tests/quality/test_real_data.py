@@ -21,6 +21,7 @@ REAL = [
     "real-final.yaml",
     "real-dev2.yaml",
     "real-dev3.yaml",
+    "real-dev6.yaml",
 ]
 LABELS = {"off-topic", "emergency"}
 # Labelled ahead of its faq.yaml entry (too much magnesium, issue 11), which is
