@@ -47,7 +47,7 @@ check: $(STAMP)  ## validate faq.yaml and list confusable phrasings
 
 # Real wording (what people typed) is the first measure; the annotators' sets, written
 # from the article, are the second. real-final.yaml, frozen, is added once it exists.
-REAL_SETS := tests/data/real-questions.yaml tests/data/real-dev.yaml tests/data/real-dev2.yaml tests/data/real-dev3.yaml
+REAL_SETS := tests/data/real-questions.yaml $(sort $(wildcard tests/data/real-dev*.yaml))
 REAL_FINAL := $(wildcard tests/data/real-final.yaml)
 
 eval: $(STAMP)  ## answer quality on the frozen splits: real wording, then the annotators' final split

@@ -91,7 +91,7 @@ def test_content_generalises_to_wording_it_was_not_given(content: Content) -> No
     assert all(r.red_flag_recall == 100.0 for r in per_set.values())
 
 
-REAL = ["real-questions.yaml", "real-dev.yaml", "real-dev2.yaml", "real-dev3.yaml"]
+REAL = ["real-questions.yaml", *sorted(p.name for p in DATA.glob("real-dev*.yaml"))]
 
 
 def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
@@ -103,9 +103,9 @@ def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     ids = {e.id for e in content.entries}
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
     _, overall = evaluation.cross_validate(content, sets, folds=10)
-    assert overall.answered_right >= 67.5
-    assert overall.answered_right + overall.clarified_right >= 89.5
-    assert overall.wrong_answer <= 3.0
+    assert overall.answered_right >= 64.5
+    assert overall.answered_right + overall.clarified_right >= 87.0
+    assert overall.wrong_answer <= 3.8
     assert overall.off_topic_false_answer <= 5.5
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.brain import Brain
 from bot.content import Content
+from bot.matcher import OUT_OF_SCOPE, Candidate
 from bot.replies import MAX_BUTTON_DATA_BYTES, Reply
 
 
@@ -93,7 +94,7 @@ def test_a_question_the_article_may_not_answer_offers_the_closest_topics_with_th
 ) -> None:
     # The out-of-scope questions fit best, but an entry comes close: the person
     # is told the article may not answer it, who can, and is offered the entry.
-    reply = ask(brain, "does magnesium help muscle recovery after the gym")
+    reply = ask(brain, "is magnesium oil any good for twitching")
     assert reply.kind == "clarify"
     assert reply.sections[0].text == content.ui["clarify_beyond_article"]
     assert "pharmacist" in reply.text
@@ -103,6 +104,21 @@ def test_a_question_the_article_may_not_answer_offers_the_closest_topics_with_th
     assert data[-1] == "n"
     # A question the out-of-scope list fits fully is not offered entries.
     assert ask(brain, "magnesium for sleep").kind == "fallback"
+
+
+def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_those_fit_fully(
+    brain: Brain,
+) -> None:
+    decide = brain.matcher.decide
+    near = decide([Candidate(OUT_OF_SCOPE, 60.0), Candidate("foods", 50.0)])
+    assert (near.outcome, near.beyond_article) == ("clarify", True)
+    assert [c.entry_id for c in near.candidates] == ["foods"]
+    # At the answer threshold the out-of-scope questions fit as well as an answer would.
+    full = decide([Candidate(OUT_OF_SCOPE, 75.0), Candidate("foods", 65.0)])
+    assert full.outcome == "fallback"
+    # Too far behind (beyond the "did you mean" window) or too weak: nothing offered.
+    assert decide([Candidate(OUT_OF_SCOPE, 65.0), Candidate("foods", 40.0)]).outcome == "fallback"
+    assert decide([Candidate(OUT_OF_SCOPE, 40.0), Candidate("foods", 30.0)]).outcome == "fallback"
 
 
 @pytest.mark.parametrize(
@@ -250,7 +266,7 @@ def test_hypermagnesemia_is_never_read_as_its_opposite(brain: Brain) -> None:
     ("message", "not_entry"),
     [
         ("I take the bus to work, could that make my lip twitch", "supplements"),
-        ("is a facial tic the same as low magnesium", "cause"),
+        ("are tics caused by low magnesium", "cause"),
         ("hand tremor when i hold a cup", "cause"),
     ],
 )

@@ -149,14 +149,14 @@ def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
 
 def test_console_chat_without_a_token(tmp_path: Path) -> None:
     # Run from an empty directory so no .env is picked up; numbers press buttons.
-    session = "which foods have magnesium\n1\n3\n/doctor\n3\n/cancel\n/quit\n"
+    session = "which foods have magnesium\n1\n4\n/doctor\n3\n/cancel\n/quit\n"
     result = faqbot("--faq", str(FAQ), stdin=session, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Console chat" in out
     assert "Excellent food sources of magnesium" in out
     assert "(Thanks for the feedback!)" in out  # 1 pressed 👍
-    assert "400–420 mg" in out  # 3 then pressed the first related entry, still shown
+    assert "400–420 mg" in out  # 4 pressed a follow-up entry (How much magnesium a day)
     assert "Question 1 of up to" in out
     assert "Question 2 of up to" in out  # "3" pressed the third button: "No"
     assert "Check cancelled" in out
