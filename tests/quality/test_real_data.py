@@ -24,6 +24,7 @@ REAL = [
     "real-dev4.yaml",
     "real-dev5.yaml",
     "real-dev6.yaml",
+    "real-dev7.yaml",
 ]
 LABELS = {"off-topic", "emergency"}
 # Labelled ahead of its faq.yaml entry (too much magnesium, issue 11), which is
