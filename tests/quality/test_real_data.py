@@ -23,8 +23,8 @@ REAL = [
     "real-dev3.yaml",
     "real-dev4.yaml",
     "real-dev5.yaml",
-    "real-dev6.yaml",
     "real-dev7.yaml",
+    "real-dev8.yaml",
 ]
 LABELS = {"off-topic", "emergency"}
 # Labelled ahead of its faq.yaml entry (too much magnesium, issue 11), which is
