@@ -23,6 +23,7 @@ REAL = [
     "real-dev3.yaml",
     "real-dev4.yaml",
     "real-dev5.yaml",
+    "real-dev9.yaml",
 ]
 LABELS = {"off-topic", "emergency"}
 # Labelled ahead of its faq.yaml entry (too much magnesium, issue 11), which is
