@@ -26,7 +26,8 @@ _DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _ASCII_TRIPLE = re.compile(r"([a-z])\1\1")
 
-# Function words and fillers that say nothing about which entry is meant.
+# Function words and fillers that say nothing about which entry is meant; single
+# letters too ("The A-Z of Vitamins", "zzzz" squeezed to "z").
 STOP_WORDS = frozenset(
     """
     a about above after again against all almost already also am an and any anyone
@@ -57,6 +58,7 @@ STOP_WORDS = frozenset(
     dat dis da yo gimme lemme tryna pleaseee plss sm tbh ngl fr good best make contain contains containing
     makes made making help helps helped helping helpful
     highest biggest greatest largest top main specific specifically certain particular exactly
+    b c d e f g h j k l m o p q s t v x y z
     """.split()
 )
 

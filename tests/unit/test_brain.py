@@ -89,20 +89,34 @@ def test_ambiguous_message_gets_did_you_mean_with_none_of_these(brain: Brain) ->
     assert data[-1] == "n"
 
 
+# Near-topic questions the article does not answer, close to an entry's words.
+NEAR_TOPIC = [
+    "is magnesium oil any good for twitching",
+    "does zinc help lip twitching",
+    "does cbd oil help twitching",
+    "magnesium for cramps after running",
+]
+
+
 def test_a_question_the_article_may_not_answer_offers_the_closest_topics_with_that_doubt(
     brain: Brain, content: Content
 ) -> None:
     # The out-of-scope questions fit best, but an entry comes close: the person
     # is told the article may not answer it, who can, and is offered the entry.
-    reply = ask(brain, "is magnesium oil any good for twitching")
-    assert reply.kind == "clarify"
-    assert reply.sections[0].text == content.ui["clarify_beyond_article"]
-    assert "pharmacist" in reply.text
-    data = [b.data for b in reply.flat_buttons]
-    assert reply.candidates
-    assert data[: len(reply.candidates)] == [f"e:{c}" for c in reply.candidates]
-    assert data[-1] == "n"
-    # A question the out-of-scope list fits fully is not offered entries.
+    offered = [m for m in NEAR_TOPIC if brain.matcher.analyse(m).match.beyond_article]
+    assert offered
+    for message in offered:
+        reply = ask(brain, message)
+        assert reply.kind == "clarify"
+        assert reply.sections[0].text == content.ui["clarify_beyond_article"]
+        assert "pharmacist" in reply.text
+        data = [b.data for b in reply.flat_buttons]
+        assert reply.candidates
+        assert data[: len(reply.candidates)] == [f"e:{c}" for c in reply.candidates]
+        assert data[-1] == "n"
+    # None of them is answered outright, and one the out-of-scope list fits
+    # fully is not offered entries.
+    assert all(ask(brain, m).kind != "answer" for m in NEAR_TOPIC)
     assert ask(brain, "magnesium for sleep").kind == "fallback"
 
 
