@@ -166,33 +166,24 @@ def test_frozen_real_split(brain: Brain, content: Content) -> None:
     assert report.off_topic_false_answer <= 8.0
 
 
-# Off-topic questions answered, at most. eval-test's rose from 6.0 % to 9.8 %
-# (8 of 82) when the real wording of real-dev2..11 went into faq-phrasings.yaml:
-# near-topic annotator questions ("what is the best multivitamin", "paracetamol
-# max dose") now resemble real page titles of entries (docs/quality.md).
-FROZEN = [
-    ("eval-test.yaml", 10.0),
-    ("eval-holdout.yaml", 6.5),
-    ("eval-final-a.yaml", 6.5),
-    ("eval-final-b.yaml", 6.5),
-]
+FROZEN = ["eval-test.yaml", "eval-holdout.yaml", "eval-final-a.yaml", "eval-final-b.yaml"]
 
 
-@pytest.mark.parametrize(("name", "max_off_topic"), FROZEN)
+@pytest.mark.parametrize("name", FROZEN)
 def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
-    brain: Brain, content: Content, name: str, max_off_topic: float
+    brain: Brain, content: Content, name: str
 ) -> None:
     report = _report(brain, content, name)
     assert report.red_flag_recall == 100.0
     # Deciding instead of asking back costs a few wrong answers (docs/quality.md).
-    assert report.off_topic_false_answer <= max_off_topic
+    assert report.off_topic_false_answer <= 6.5
     assert report.wrong_answer <= 6.5
     # The right entry is answered or offered as a "did you mean" button.
     assert report.answered_right + report.clarified_right >= 90.5
     assert report.answered_right >= 84.0
 
 
-@pytest.mark.parametrize("name", [*(name for name, _ in FROZEN), REAL_FINAL])
+@pytest.mark.parametrize("name", [*FROZEN, REAL_FINAL])
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:
     if not (DATA / name).exists():
         pytest.skip(f"{name} is not here yet")
