@@ -77,6 +77,21 @@ NOT_NEGATED = frozenset("know sure think understand remember idea".split())
 TALK_WORDS = ("talk", "speak")
 TALK_TO = frozenset("to with".split())
 SPEECH_WORDS = ("proper", "slur", "word", "sense")
+# "Didn't respond to my texts / to the treatment" is not about being unresponsive.
+RESPOND_TO_THINGS = (
+    "text",
+    "messag",
+    "email",
+    "mail",
+    "call",
+    "letter",
+    "question",
+    "treatment",
+    "medic",
+    "drug",
+    "magnes",
+    "supplement",
+)
 # Words that date a sentence well in the past, or make it a habit rather than an event.
 PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
 PAST_PHRASES = (
@@ -569,10 +584,18 @@ class EmergencyDetector:
             and not any(_starts(t, SPEECH_WORDS) for t in tokens)
         ):
             return None
+        if (
+            tokens[end].startswith("respon")
+            and TALK_TO.intersection(tokens[end + 1 : end + 2])
+            and any(_starts(t, RESPOND_TO_THINGS) for t in tokens[end + 2 : end + 5])
+        ):
+            return None
+        # Asking about a swollen lip ("is that an allergy?") is not a call for help.
+        if pattern.sudden_only and sentence.question:
+            return "unclear"
         if now:
             return "emergency"
-        # Asking about a swollen lip ("is that an allergy?") is not a call for help.
-        if pattern.sudden_only and (sentence.question or not self._sudden(sentence)):
+        if pattern.sudden_only and not self._sudden(sentence):
             return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
