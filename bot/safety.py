@@ -65,9 +65,9 @@ NOT_WORDS = frozenset(
 )
 # Real words one letter away from a pattern stem: never taken for a slip of it
 # ("dropped coins" is not "drooped", "smell" is not "swell", a dental "filling"
-# is not a face "falling").
+# is not a face "falling", "sitting" is not "fitting").
 NOT_SLIPS = frozenset(
-    "dropped dropping smell smells smelled smelling shell spell filling fillings".split()
+    "dropped dropping smell smells smelled smelling shell spell filling fillings sitting".split()
 )
 # Words after which a negation is about the person, not the sign ("I don't know
 # what is happening, my face is drooping").
@@ -304,6 +304,24 @@ HARMLESS = (
         ("arm", "leg", "speech", "slur"),
     ),
     _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
+    # A lip swollen from biting it, a cold sore, filler or the dentist (not an
+    # insect bite: that can be anaphylaxis).
+    _Harmless(
+        ("swell", "swollen", "puff"),
+        (
+            "bit my",
+            "bit it",
+            "biting",
+            "chapped",
+            "filler",
+            "dentist",
+            "injection",
+            "cold sore",
+            "sunburn",
+            "punch",
+        ),
+        ("tongue", "throat", "breath", "swallow", "sudden"),
+    ),
     # A strained chest muscle: the pain comes with a movement or a workout.
     _Harmless(
         ("chest",),
