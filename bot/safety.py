@@ -590,6 +590,7 @@ class EmergencyDetector:
         start: int,
         end: int,
         now: bool,
+        past: bool = False,
     ) -> Urgency | None:
         tokens = sentence.tokens
         span = tokens[start : end + 1]
@@ -619,7 +620,8 @@ class EmergencyDetector:
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
         if (
-            self._past(sentence)
+            past
+            or self._past(sentence)
             or (condition and framed)
             or long_term
             or self._about_condition(sentence)
@@ -649,15 +651,18 @@ class EmergencyDetector:
         sentences = _sentences(text)
         for i, (raw, sentence) in enumerate(sentences):
             before = sentences[i - 1][1].tokens if i else ()
-            readings = [(sentence, before, 0)]
-            if before and sentence.tokens[0] in BACK_REFERENCES:
+            points_back = bool(before) and sentence.tokens[0] in BACK_REFERENCES
+            # A sentence that points back is in the time of the one before it ("I had
+            # Bell's palsy years ago. It left my smile crooked.").
+            past_before = points_back and self._past(sentences[i - 1][1])
+            readings = [(sentence, before, 0, past_before)]
+            if points_back:
                 # Read with the sentence before it: only signs whose words fall in both.
                 joined = _sentence(f"{sentences[i - 1][0]}, {raw}")
                 if joined is not None:
-                    readings.append(
-                        (joined, sentences[i - 2][1].tokens if i > 1 else (), len(before))
-                    )
-            for reading, context, boundary in readings:
+                    context = sentences[i - 2][1].tokens if i > 1 else ()
+                    readings.append((joined, context, len(before), False))
+            for reading, context, boundary, past in readings:
                 occurrences = [
                     (p, a, b)
                     for p, a, b in self._occurrences(reading)
@@ -669,7 +674,7 @@ class EmergencyDetector:
                     self._now(s) for s in (reading, *(s for _, s in sentences[i + 1 : i + 2]))
                 )
                 for pattern, start, end in occurrences:
-                    urgency = self._urgency(reading, context, pattern, start, end, now)
+                    urgency = self._urgency(reading, context, pattern, start, end, now, past)
                     if urgency == "emergency":
                         return Assessment(pattern.sign, "emergency")
                     if urgency == "unclear" and unclear is None:
