@@ -78,6 +78,9 @@ class SmallTalk:
 class EmergencySign:
     name: str
     patterns: tuple[str, ...]
+    # Patterns that are an emergency only when the sentence says the sign is
+    # sudden or happening now; otherwise the one `if_now` line.
+    if_sudden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -445,11 +448,12 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
     signs: list[EmergencySign] = []
     for i, item in _items(ck, data.get("signs"), "emergency.signs"):
         where = f"emergency.signs[{i}]"
-        ck.unknown_keys(item, {"name", "patterns"}, where)
+        ck.unknown_keys(item, {"name", "patterns", "if_sudden"}, where)
         signs.append(
             EmergencySign(
                 name=ck.text(item, "name", where, max_len=80),
                 patterns=ck.text_list(item, "patterns", where),
+                if_sudden=ck.text_list(item, "if_sudden", where, required=False),
             )
         )
     return Emergency(

@@ -6,12 +6,19 @@ words of each other in one sentence. A pattern word ending in `*` matches any
 word starting with it; words of five letters or more tolerate one slip
 ("siezure", "droping"), four-letter words two swapped letters ("chest pian").
 
+A pattern word `not` stands for any negation ("face not moving" also finds
+"her face wasn't moving"). A sentence that points back ("He did: one went
+higher than the other") is also read together with the one before it, for a
+sign whose words fall in both.
+
 Each occurrence is then read in its sentence, and the message is judged by
 its most urgent one:
   - emergency: happening now, or nothing says otherwise: emergency advice first;
   - unclear: a past event ("had a stroke years ago"), or a question or
-    statement about a condition ("does magnesium lower the risk of stroke?"):
-    the person gets one emergency line and their answer;
+    statement about a condition ("does magnesium lower the risk of stroke?",
+    "most seizures are not emergencies"), or a sign that is an emergency only
+    when sudden (a swollen lip) with nothing saying it is: the person gets one
+    emergency line and their answer;
   - nothing: negated ("no arm weakness") or an everyday harmless trigger
     ("my eyelid droops at the end of a long day").
 A message mostly not in English is told so, with the emergency line.
@@ -52,6 +59,16 @@ NEGATED_LIST_REACH = 8
 NEGATIONS = frozenset(
     "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor".split()
 )
+# What a pattern word `not` matches.
+NOT_WORDS = frozenset(
+    "not isnt arent wasnt werent doesnt didnt dont wont wouldnt cant couldnt cannot".split()
+)
+# Real words one letter away from a pattern stem: never taken for a slip of it
+# ("dropped coins" is not "drooped", "smell" is not "swell", a dental "filling"
+# is not a face "falling", "sitting" is not "fitting").
+NOT_SLIPS = frozenset(
+    "dropped dropping smell smells smelled smelling shell spell filling fillings sitting".split()
+)
 # Words after which a negation is about the person, not the sign ("I don't know
 # what is happening, my face is drooping").
 NOT_NEGATED = frozenset("know sure think understand remember idea".split())
@@ -60,6 +77,21 @@ NOT_NEGATED = frozenset("know sure think understand remember idea".split())
 TALK_WORDS = ("talk", "speak")
 TALK_TO = frozenset("to with".split())
 SPEECH_WORDS = ("proper", "slur", "word", "sense")
+# "Didn't respond to my texts / to the treatment" is not about being unresponsive.
+RESPOND_TO_THINGS = (
+    "text",
+    "messag",
+    "email",
+    "mail",
+    "call",
+    "letter",
+    "question",
+    "treatment",
+    "medic",
+    "drug",
+    "magnes",
+    "supplement",
+)
 # Words that date a sentence well in the past, or make it a habit rather than an event.
 PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
 PAST_PHRASES = (
@@ -79,6 +111,16 @@ PAST_PHRASES = (
     "after my stroke",
     "since the stroke",
     "after the stroke",
+    "years before",
+    "years earlier",
+    "months before",
+    "months earlier",
+    # A long-term condition rather than an event.
+    "dealt with",
+    "deal with",
+    "suffer from",
+    "suffers from",
+    "suffered from",
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
 # Words that put a sentence in the present, whatever else it says.
@@ -104,8 +146,49 @@ NOW_PHRASES = (
     "today",
     "since lunch",
     "please help",
+    "is happening",
+    "its happening",
+    "happening now",
     "call ambulance",
     "an ambulance",
+)
+# Words that say a sign came on suddenly or is growing now ("lips swelling up",
+# "getting bigger by the minute"): what an `if_sudden` pattern needs.
+SUDDEN_STEMS = ("sudden", "rapid", "quick", "fast")
+SUDDEN_PHRASES = (
+    "out of nowhere",
+    "all at once",
+    "within minutes",
+    "within seconds",
+    "in minutes",
+    "by the minute",
+    "swelling up",
+    "swelled up",
+    "swell up",
+    "swells up",
+    "swollen up",
+    "puffed up",
+    "puffing up",
+    "puff up",
+    "puffs up",
+    "blew up",
+    "blowing up",
+    "getting bigger",
+    "is swelling",
+    "are swelling",
+    "was swelling",
+    "were swelling",
+    "started",
+    "starting",
+    "began",
+)
+# A sentence starting with one of these points back to the one before it.
+BACK_REFERENCES = frozenset("he she it they one both".split())
+# Questions about what may come ("will I get that 'elephant on the chest' feeling?").
+FUTURE_OPENERS = frozenset("will would".split())
+# A generic statement about a condition has one of these ("Seizures can be scary").
+GENERIC_VERBS = frozenset(
+    "is are can may might often usually frequently typically tend tends occur occurs".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
 HAVING_NOT_NOW = frozenset("if whether when about".split())
@@ -120,6 +203,8 @@ CONDITION_STEMS = (
     "attack",
     "tia",
     "anaphyla",
+    "angio",
+    "thunderclap",
 )
 # Long-term conditions: "I have epilepsy" says who the person is, not what is happening.
 LONG_TERM_STEMS = ("epilep", "palsy")
@@ -149,7 +234,16 @@ FRAMING_STEMS = (
     "scared",
     "afraid",
     "fear",
+    "threaten",
+    "dangerous",
+    "serious",
+    "common",
+    "normal",
+    "heard",
 )
+# Words before the subject of a sentence: "Most seizures are not emergencies"
+# is about seizures.
+SUBJECT_LEADS = frozenset("a an the while although most many some all these those".split())
 QUESTION_OPENERS = frozenset(
     "can could does do did is are will would should how what why which may might whats".split()
 )
@@ -185,7 +279,7 @@ class _Harmless:
 HARMLESS = (
     _Harmless(
         ("numb", "tingl", "asleep", "dead", "pins"),
-        ("sit", "sat", "cross", "lying", "lie", "slept", "sleeping", "kneel"),
+        ("sit", "sat", "cross", "lying", "lie", "slept", "sleeping", "kneel", "cold", "freez"),
         ("face", "side", "sudden", "speech", "slur"),
     ),
     _Harmless(
@@ -205,11 +299,35 @@ HARMLESS = (
     ),
     # Numb from the dentist's injection: the face is expected there.
     _Harmless(
-        ("numb", "tingl", "droop", "dead"),
+        ("numb", "tingl", "droop", "dead", "froz"),
         ("dentist", "anaesthe", "anesthe", "injection", "filling"),
         ("arm", "leg", "speech", "slur"),
     ),
     _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
+    # A lip swollen from biting it, a cold sore, filler or the dentist (not an
+    # insect bite: that can be anaphylaxis).
+    _Harmless(
+        ("swell", "swollen", "puff"),
+        (
+            "bit my",
+            "bit it",
+            "biting",
+            "chapped",
+            "filler",
+            "dentist",
+            "injection",
+            "cold sore",
+            "sunburn",
+            "punch",
+        ),
+        ("tongue", "throat", "breath", "swallow", "sudden"),
+    ),
+    # A strained chest muscle: the pain comes with a movement or a workout.
+    _Harmless(
+        ("chest",),
+        ("muscle", "strain", "pulled", "lifting", "workout", "bench"),
+        ("breath", "arm", "jaw", "sweat", "dizz", "faint", "crush", "heart", "pressure", "squeez"),
+    ),
     # Out of breath from exertion.
     _Harmless(
         ("breath", "short"),
@@ -255,6 +373,8 @@ class _Word:
 
     def matches(self, token: str) -> bool:
         """The definition of a hit."""
+        if self.text == "not":
+            return token in NOT_WORDS
         n = len(self.text)
         if self.prefix:
             if token.startswith(self.text):
@@ -263,13 +383,15 @@ class _Word:
             # another word ("convlusion" for convuls*; not "sour" for slur*). A word
             # shorter than the stem is another word ("drop", not droop*).
             head = token[:n]
-            if len(token) < n:
+            if len(token) < n or token in NOT_SLIPS:
                 return False
             if n >= SLIP_MIN_LENGTH:
                 return _one_slip(head, self.text)
             return n >= SWAP_MIN_LENGTH and _swapped(head, self.text)
         if token == self.text:
             return True
+        if token in NOT_SLIPS:
+            return False
         if n >= SLIP_MIN_LENGTH:
             return abs(len(token) - n) <= 1 and _one_slip(token, self.text)
         return n >= SWAP_MIN_LENGTH and _swapped(token, self.text)
@@ -279,6 +401,7 @@ class _Word:
 class _Pattern:
     sign: str
     words: tuple[_Word, ...]
+    sudden_only: bool = False  # an emergency only when the sentence says it is sudden
 
 
 @dataclass(frozen=True)
@@ -298,18 +421,26 @@ def _normalize_all(text: str) -> str:
     return normalize(text, limit=2 * len(text) + 16)
 
 
-def _sentences(text: str) -> list[_Sentence]:
+def _sentence(raw: str) -> _Sentence | None:
+    tokens: list[str] = []
+    clause_of: list[int] = []
+    for c, clause in enumerate(_CLAUSE_BREAK.split(raw)):
+        words = _normalize_all(clause).split()
+        tokens += words
+        clause_of += [c] * len(words)
+    if not tokens:
+        return None
+    question = raw.rstrip().endswith("?") or tokens[0] in QUESTION_OPENERS
+    return _Sentence(tuple(tokens), tuple(clause_of), question)
+
+
+def _sentences(text: str) -> list[tuple[str, _Sentence]]:
+    """Each sentence with its raw text."""
     out = []
     for raw in _SENTENCE_END.split(text):
-        tokens: list[str] = []
-        clause_of: list[int] = []
-        for c, clause in enumerate(_CLAUSE_BREAK.split(raw)):
-            words = _normalize_all(clause).split()
-            tokens += words
-            clause_of += [c] * len(words)
-        if tokens:
-            question = raw.rstrip().endswith("?") or tokens[0] in QUESTION_OPENERS
-            out.append(_Sentence(tuple(tokens), tuple(clause_of), question))
+        sentence = _sentence(raw)
+        if sentence is not None:
+            out.append((raw, sentence))
     return out
 
 
@@ -325,14 +456,16 @@ class EmergencyDetector:
     def __init__(self, emergency: Emergency, english: Iterable[str] = ()) -> None:
         patterns: list[_Pattern] = []
         for sign in emergency.signs:
-            for raw in sign.patterns:
+            for raw, sudden_only in [(p, False) for p in sign.patterns] + [
+                (p, True) for p in sign.if_sudden
+            ]:
                 words = tuple(
                     _Word(w.rstrip("*"), w.endswith("*"))
                     for w in raw.lower().replace("'", "").split()
                     if w.rstrip("*")
                 )
                 if words:
-                    patterns.append(_Pattern(sign.name, words))
+                    patterns.append(_Pattern(sign.name, words, sudden_only))
         self._patterns = tuple(patterns)
         self._words = frozenset(w for p in patterns for w in p.words)
         self._english = frozenset(english) | STOP_WORDS | {w.text for w in self._words}
@@ -394,13 +527,18 @@ class EmergencyDetector:
         return False
 
     @staticmethod
-    def _harmless(sentence: _Sentence, occurrence: tuple[str, ...]) -> bool:
+    def _harmless(
+        sentence: _Sentence, occurrence: tuple[str, ...], before: tuple[str, ...]
+    ) -> bool:
+        """An everyday trigger in the sentence or the one before it ("You left the
+        dentist. Your lip droops"), and no spoiler in the sentence."""
         tokens = sentence.tokens
+        context = before + tokens
         return any(
             any(_starts(t, h.signs) for t in occurrence)
             and (
-                any(_starts(t, h.triggers) for t in tokens)
-                or any(_has_phrase(tokens, p) for p in h.triggers if " " in p)
+                any(_starts(t, h.triggers) for t in context)
+                or any(_has_phrase(context, p) for p in h.triggers if " " in p)
             )
             and not any(_starts(t, h.spoilers) for t in tokens)
             for h in HARMLESS
@@ -417,6 +555,27 @@ class EmergencyDetector:
         )
 
     @staticmethod
+    def _sudden(sentence: _Sentence) -> bool:
+        tokens = sentence.tokens
+        return any(_starts(t, SUDDEN_STEMS) for t in tokens) or any(
+            _has_phrase(tokens, p) for p in SUDDEN_PHRASES
+        )
+
+    @staticmethod
+    def _about_condition(sentence: _Sentence) -> bool:
+        """The subject names a condition ("Most seizures are not emergencies",
+        "Thunderclap headache is described as ...") and the writer is not in it."""
+        tokens = sentence.tokens
+        k = 0
+        while k < len(tokens) - 1 and tokens[k] in SUBJECT_LEADS:
+            k += 1
+        return (
+            _starts(tokens[k], CONDITION_STEMS)
+            and bool(GENERIC_VERBS.intersection(tokens[k + 1 :]))
+            and not FIRST_PERSON.intersection(tokens)
+        )
+
+    @staticmethod
     def _past(sentence: _Sentence) -> bool:
         tokens = sentence.tokens
         return any(t in PAST_WORDS or YEAR.match(t) for t in tokens) or any(
@@ -424,12 +583,19 @@ class EmergencyDetector:
         )
 
     def _urgency(
-        self, sentence: _Sentence, pattern: _Pattern, start: int, end: int, now: bool
+        self,
+        sentence: _Sentence,
+        before: tuple[str, ...],
+        pattern: _Pattern,
+        start: int,
+        end: int,
+        now: bool,
+        past: bool = False,
     ) -> Urgency | None:
         tokens = sentence.tokens
         span = tokens[start : end + 1]
         own = frozenset(t for t in span if any(w.matches(t) for w in pattern.words))
-        if self._negated(sentence, start, end, own) or self._harmless(sentence, span):
+        if self._negated(sentence, start, end, own) or self._harmless(sentence, span, before):
             return None
         if (
             _starts(tokens[end], TALK_WORDS)
@@ -437,15 +603,34 @@ class EmergencyDetector:
             and not any(_starts(t, SPEECH_WORDS) for t in tokens)
         ):
             return None
+        if (
+            tokens[end].startswith("respon")
+            and TALK_TO.intersection(tokens[end + 1 : end + 2])
+            and any(_starts(t, RESPOND_TO_THINGS) for t in tokens[end + 2 : end + 5])
+        ):
+            return None
+        # Asking about a swollen lip ("is that an allergy?") is not a call for help.
+        if pattern.sudden_only and sentence.question:
+            return "unclear"
         if now:
             return "emergency"
+        if pattern.sudden_only and not self._sudden(sentence):
+            return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
-        if self._past(sentence) or (condition and framed) or long_term:
+        if (
+            past
+            or self._past(sentence)
+            or (condition and framed)
+            or long_term
+            or self._about_condition(sentence)
+        ):
             return "unclear"
         if not sentence.question:
             return "emergency"
+        if tokens[0] in FUTURE_OPENERS:
+            return "unclear"
         generic = any(t in GENERIC_SUBJECTS for t in tokens)
         if condition and (generic or not any(t in EVENT_WORDS for t in tokens)):
             return "unclear"
@@ -464,17 +649,36 @@ class EmergencyDetector:
             return None
         unclear: Assessment | None = None
         sentences = _sentences(text)
-        for i, sentence in enumerate(sentences):
-            occurrences = self._occurrences(sentence)
-            # "Can low magnesium cause fits? My son just had one": the next
-            # sentence may say it is happening now.
-            now = bool(occurrences) and any(self._now(s) for s in sentences[i : i + 2])
-            for pattern, start, end in occurrences:
-                urgency = self._urgency(sentence, pattern, start, end, now)
-                if urgency == "emergency":
-                    return Assessment(pattern.sign, "emergency")
-                if urgency == "unclear" and unclear is None:
-                    unclear = Assessment(pattern.sign, "unclear")
+        for i, (raw, sentence) in enumerate(sentences):
+            before = sentences[i - 1][1].tokens if i else ()
+            points_back = bool(before) and sentence.tokens[0] in BACK_REFERENCES
+            # A sentence that points back is in the time of the one before it ("I had
+            # Bell's palsy years ago. It left my smile crooked.").
+            past_before = points_back and self._past(sentences[i - 1][1])
+            readings = [(sentence, before, 0, past_before)]
+            if points_back:
+                # Read with the sentence before it: only signs whose words fall in both.
+                joined = _sentence(f"{sentences[i - 1][0]}, {raw}")
+                if joined is not None:
+                    context = sentences[i - 2][1].tokens if i > 1 else ()
+                    readings.append((joined, context, len(before), False))
+            for reading, context, boundary, past in readings:
+                occurrences = [
+                    (p, a, b)
+                    for p, a, b in self._occurrences(reading)
+                    if a < boundary <= b or not boundary
+                ]
+                # "Can low magnesium cause fits? My son just had one": the next
+                # sentence may say it is happening now.
+                now = bool(occurrences) and any(
+                    self._now(s) for s in (reading, *(s for _, s in sentences[i + 1 : i + 2]))
+                )
+                for pattern, start, end in occurrences:
+                    urgency = self._urgency(reading, context, pattern, start, end, now, past)
+                    if urgency == "emergency":
+                        return Assessment(pattern.sign, "emergency")
+                    if urgency == "unclear" and unclear is None:
+                        unclear = Assessment(pattern.sign, "unclear")
         return unclear
 
     def detect(self, text: str) -> str | None:
