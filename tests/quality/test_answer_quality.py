@@ -149,21 +149,21 @@ def test_folds_answer_every_message_with_content_that_was_not_given_it(
 
 
 # The frozen real split (real-final.yaml, never read while tuning), measured by
-# the lead after each of the two rounds of 2026-12-07: answered right 64.3 / 63.6 %,
-# right or clarified 80.7 / 82.2 %, wrong 4.3 / 3.6 %, off-topic answered 7.1 %,
-# red flags with the emergency numbers first 94.4 % (full alarm 61.1 %). Issue 11's acceptance
-# floor (80 % / 93 % / <= 3 % / <= 5 %) is NOT met; these floors only keep the
-# bot from getting worse on it (docs/quality.md).
+# the lead after each round: answered right 64.3 / 63.6 % after rounds 1 and 2
+# of 2026-12-07, 72.9 % after round 3 (right or clarified 88.6 %, wrong 2.9 %,
+# off-topic answered 5.5 %, red flags with the emergency numbers first 94.4 %).
+# Issue 11's floor (80 % / 93 % / <= 3 % / <= 5 %) is met for wrong answers
+# only; these floors keep the bot from getting worse on it (docs/quality.md).
 REAL_FINAL = "real-final.yaml"
 
 
 def test_frozen_real_split(brain: Brain, content: Content) -> None:
     report = _report(brain, content, REAL_FINAL)
     assert report.red_flag_recall >= 94.0
-    assert report.answered_right >= 63.0
-    assert report.answered_right + report.clarified_right >= 81.0
-    assert report.wrong_answer <= 4.5
-    assert report.off_topic_false_answer <= 8.0
+    assert report.answered_right >= 72.0
+    assert report.answered_right + report.clarified_right >= 88.0
+    assert report.wrong_answer <= 3.5
+    assert report.off_topic_false_answer <= 6.0
 
 
 FROZEN = ["eval-test.yaml", "eval-holdout.yaml", "eval-final-a.yaml", "eval-final-b.yaml"]
