@@ -25,6 +25,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
 
+from bot.brain import Brain
 from bot.config import Settings
 from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
@@ -105,6 +106,24 @@ class _InProcessCalls:
         return updates
 
 
+# Training the classifier takes most of a second, and the tests build an
+# Application each from the same few Content objects: each one's Brain (which
+# keeps no per-person state) is built once and shared.
+_BRAINS: dict[int, tuple[Content, Brain]] = {}
+
+
+def _shared_brain(content: Content) -> Brain:
+    known = _BRAINS.get(id(content))
+    if known is None or known[0] is not content:
+        known = _BRAINS[id(content)] = (content, Brain(content))
+    return known[1]
+
+
+def _build(settings: Settings, content: Content, state_file: Path) -> FaqApplication:
+    with mock.patch("bot.telegram.app.Brain", _shared_brain):
+        return build_application(settings, content, persistence_path=state_file)
+
+
 @asynccontextmanager
 async def running(
     server: FakeBotAPI, content: Content, state_file: Path, **overrides: Any
@@ -112,7 +131,7 @@ async def running(
     """The bot, in process; `overrides` are Settings fields (admin_user_ids, ...).
     On leaving, every queued update has been handled and confirmed."""
     settings = _settings(server, content, state_file, **overrides)
-    app = build_application(settings, content, persistence_path=state_file)
+    app = _build(settings, content, state_file)
     lift_flood_limits(app)  # pacing sends is the e2e layer's business; here it only waits
     calls = _InProcessCalls(server)
     stopping = asyncio.Event()
@@ -147,7 +166,7 @@ async def polling(
 ) -> AsyncIterator[FaqApplication]:
     """The bot polling the local server over HTTP; on leaving, the server is idle."""
     settings = _settings(server, content, state_file, **overrides)
-    app = build_application(settings, content, persistence_path=state_file)
+    app = _build(settings, content, state_file)
     async with app:
         assert app.post_init is not None
         await app.post_init(app)  # run_polling would call it; start_polling does not
