@@ -349,6 +349,8 @@ REAL_WORDING_SETS = (
         ("redflags-real-dev.yaml", 97.0, 0.0),
         ("redflags-real-final.yaml", 100.0, 0.0),
         ("redflags-real-dev3.yaml", 100.0, 0.0),
+        # Frozen, measured once at the end of round 3 (below the 95 % target).
+        ("redflags-real-final2.yaml", 77.5, 6.7),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
