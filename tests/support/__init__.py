@@ -6,6 +6,7 @@ import functools
 import os
 from pathlib import Path
 
+from bot.brain import Brain
 from bot.content import Content, load_content
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -25,3 +26,17 @@ def load_content_once(path: Path | str) -> Content:
 @functools.cache
 def _load(path: str, mtime_ns: int, size: int) -> Content:
     return load_content(path)
+
+
+# Training the classifier takes most of a second, and many tests build a bot
+# from the same few Content objects: each one's Brain (which keeps no
+# per-person state) is built once and shared.
+_BRAINS: dict[int, tuple[Content, Brain]] = {}
+
+
+def brain_once(content: Content) -> Brain:
+    """Brain(content), built once per Content object."""
+    known = _BRAINS.get(id(content))
+    if known is None or known[0] is not content:
+        known = _BRAINS[id(content)] = (content, Brain(content))
+    return known[1]

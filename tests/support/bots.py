@@ -25,11 +25,11 @@ from telegram import Update
 from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
 
-from bot.brain import Brain
 from bot.config import Settings
 from bot.content import Content
 from bot.telegram.app import FaqApplication, build_application
 from tests.fake_bot_api import FakeBotAPI
+from tests.support import brain_once
 from tests.support.chat import WAIT
 
 # How long the in-process poller's getUpdates waits for an update; bounds how
@@ -106,21 +106,8 @@ class _InProcessCalls:
         return updates
 
 
-# Training the classifier takes most of a second, and the tests build an
-# Application each from the same few Content objects: each one's Brain (which
-# keeps no per-person state) is built once and shared.
-_BRAINS: dict[int, tuple[Content, Brain]] = {}
-
-
-def _shared_brain(content: Content) -> Brain:
-    known = _BRAINS.get(id(content))
-    if known is None or known[0] is not content:
-        known = _BRAINS[id(content)] = (content, Brain(content))
-    return known[1]
-
-
 def _build(settings: Settings, content: Content, state_file: Path) -> FaqApplication:
-    with mock.patch("bot.telegram.app.Brain", _shared_brain):
+    with mock.patch("bot.telegram.app.Brain", brain_once):
         return build_application(settings, content, persistence_path=state_file)
 
 

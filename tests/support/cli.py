@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from tests.support import ROOT, load_content_once
+from tests.support import ROOT, brain_once, load_content_once
 
 # The environment faqbot sees: no token (no Telegram) and the default faq.yaml.
 ENV = {k: v for k, v in os.environ.items() if k not in {"TELEGRAM_BOT_TOKEN", "FAQ_PATH"}}
@@ -30,6 +30,7 @@ def faqbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.Complete
             patch.chdir(cwd)
             patch.setattr(sys, "stdin", io.StringIO(stdin))
             patch.setattr(cli, "load_content", load_content_once)
+            patch.setattr(cli, "Brain", brain_once)
             with redirect_stdout(out), redirect_stderr(err):
                 code = cli.main(list(args))
     finally:
