@@ -265,10 +265,14 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
             return 2
         # The Telegram app builds the Brain it serves (and rebuilds it on reload).
         return run_telegram(settings, content)
+    try:
+        if command == "cv":  # builds a brain per fold, never this one
+            return _cross_validate(content, args, out)
+    except ContentError as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return 2
     brain = Brain(content)
     try:
-        if command == "cv":
-            return _cross_validate(content, args, out)
         if command == "ask":
             return _ask(brain, args, out)
         if command == "eval":
