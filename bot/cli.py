@@ -266,13 +266,9 @@ def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
         # The Telegram app builds the Brain it serves (and rebuilds it on reload).
         return run_telegram(settings, content)
     try:
-        if command == "cv":  # builds a brain per fold, never this one
+        if command == "cv":  # each fold builds its own brain
             return _cross_validate(content, args, out)
-    except ContentError as exc:
-        print(f"faqbot: {exc}", file=sys.stderr)
-        return 2
-    brain = Brain(content)
-    try:
+        brain = Brain(content)
         if command == "ask":
             return _ask(brain, args, out)
         if command == "eval":
