@@ -8,8 +8,10 @@ from typing import Any
 
 from tests.fake_bot_api import BotMessage, FakeBotAPI
 
-# Seconds a test waits for the bot's reply before it fails.
-WAIT = 5.0
+# Seconds a test waits for the bot's reply before it fails: the waits end as soon as
+# the reply is there, so a generous limit costs nothing, and a /reload (a new brain
+# trained in about a second) still fits on a machine that is busy elsewhere.
+WAIT = 15.0
 
 Snapshot = list[tuple[int, str, Any]]
 
