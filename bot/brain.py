@@ -34,7 +34,7 @@ from bot.content import Content, Entry, Outcome, SmallTalk, Step
 from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
-from bot.safety import EmergencyDetector, english_words
+from bot.safety import EmergencyDetector, RedFlagOpinion, english_words
 from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 State = MutableMapping[str, Any]
@@ -87,7 +87,9 @@ class Brain:
     def __init__(self, content: Content) -> None:
         self.content = content
         self.matcher = Matcher(content)
-        self.emergency = EmergencyDetector(content.emergency, english_words(content))
+        self.emergency = EmergencyDetector(
+            content.emergency, english_words(content), RedFlagOpinion.of(content)
+        )
         self.check = DoctorCheckFlow(content.doctor_check)
         self._topics: dict[int, Reply] = {}
         self._entry_replies: dict[str, Reply] = {}

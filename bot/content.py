@@ -147,6 +147,11 @@ class Content:
     doctor_check: DoctorCheck
     # Messages the article does not answer, kept so near-topic questions are not matched.
     out_of_scope: tuple[str, ...] = ()
+    # Real messages describing an emergency sign: what the emergency detector's
+    # learned opinion is taught (bot/safety.py, RedFlagOpinion).
+    red_flags: tuple[str, ...] = ()
+    # Real messages that name a sign but describe no emergency: its counter-examples.
+    calm_mentions: tuple[str, ...] = ()
     # Telegram command name -> its description in the command menu.
     commands: Mapping[str, str] = field(default_factory=dict)
     # The file holding the matcher's training phrasings (faq.yaml's `phrasings:`), if any.
@@ -659,11 +664,13 @@ TOP_KEYS = {
     "doctor_check",
     "out_of_scope",
     "examples",
+    "red_flags",
+    "calm_mentions",
     "phrasings",
     "profile",
 }
 # What the phrasings file (faq.yaml's `phrasings:`) may hold.
-PHRASINGS_KEYS = {"examples", "out_of_scope"}
+PHRASINGS_KEYS = {"examples", "out_of_scope", "red_flags", "calm_mentions"}
 # The bot's profile texts and Telegram's limits for them (setMyDescription,
 # setMyShortDescription).
 PROFILE_MAX_CHARS = {"description": 512, "short_description": 120}
@@ -674,8 +681,9 @@ def parse_content(
 ) -> Content:
     """Validate already-parsed YAML data; raise ContentError with every problem.
 
-    `phrasings_file` names the file that `examples` and `out_of_scope` came from,
-    when it is not faq.yaml itself, so that their problems point there.
+    `phrasings_file` names the file that `examples`, `out_of_scope`,
+    `red_flags` and `calm_mentions` came from, when it is not faq.yaml itself,
+    so that their problems point there.
     """
     ck = _Checker()
     top = ck.mapping(data, "top level")
@@ -706,6 +714,8 @@ def parse_content(
     doctor_check = _doctor_check(ck, top.get("doctor_check"))
     where = f"{phrasings_file}, " if phrasings_file else ""
     out_of_scope = ck.text_list(top, "out_of_scope", f"{where}top level", required=False)
+    red_flags = ck.text_list(top, "red_flags", f"{where}top level", required=False)
+    calm_mentions = ck.text_list(top, "calm_mentions", f"{where}top level", required=False)
     raw_profile = ck.mapping(top.get("profile"), "profile")
     ck.unknown_keys(raw_profile, set(PROFILE_MAX_CHARS), "profile")
     profile = {
@@ -729,6 +739,8 @@ def parse_content(
         doctor_check=doctor_check,
         commands=commands,
         out_of_scope=out_of_scope,
+        red_flags=red_flags,
+        calm_mentions=calm_mentions,
         profile=profile,
     )
 

@@ -21,6 +21,16 @@ its most urgent one:
     emergency line and their answer;
   - nothing: negated ("no arm weakness") or an everyday harmless trigger
     ("my eyelid droops at the end of a long day").
+
+Patterns miss lay wording they were not written for ("I'm seeing 2 of
+everything", "my right hand wouldn't dial the number"), and find signs in
+calm messages ("If I ever have a heart attack..."). A learned second opinion,
+RedFlagOpinion, is taught real red-flag messages against everything else the
+bot knows (faq-phrasings.yaml). It never decides the full advice: when no
+pattern finds a sign but the message reads like a red flag, the person gets
+the one emergency line and their answer. (Letting it also turn a pattern's
+full advice into the line for messages that read calm cut false alarms, but
+it read real emergencies told beside a twitching lip as calm: not done.)
 A message mostly not in English is told so, with the emergency line.
 """
 
@@ -28,13 +38,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Emergency
+from bot.evidence import PhrasingClassifier
 from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 # All words of a pattern must fall within this many message words of each other.
@@ -50,6 +61,13 @@ KNOWN_WORDS_MAX = 65536
 # lets a person send (4,096 characters), so every real message is read whole,
 # while a pasted book cannot hold the bot up.
 READ_CHARS = 16_384
+# The learned opinion (RedFlagOpinion), chosen on real red-flag wording that
+# neither it nor the patterns had seen (docs/quality.md): a message of at least
+# LEARNED_MIN_WORDS words, at least RED_FLAG_LIKELY likely a red flag, gets the
+# emergency line when no pattern finds a sign. Fewer words say too little ("hi",
+# "cheers, bye" read as likely as anything).
+RED_FLAG_LIKELY = 0.7
+LEARNED_MIN_WORDS = 4
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
 # ...or this many when a list follows it ("no slurred speech or droopy face").
@@ -339,9 +357,23 @@ HARMLESS = (
         ("eyelid", "lid", "eyebrow", "brow"),
         ("face", "mouth", "lip", "smile", "cheek", "side"),
     ),
+    # An "ice cream headache" (brain freeze): a cold food or drink.
+    _Harmless(
+        ("head",),
+        ("ice cream", "brain freeze", "cold drink", "slushie", "ice lolly", "popsicle"),
+        ("worst", "vision", "speech", "slur", "confus", "neck", "vomit"),
+    ),
+    # Arms and legs at the gym.
+    _Harmless(
+        ("arm", "leg", "heavy", "weak", "shak"),
+        ("gym", "workout", "lifting", "weights", "exercise", "training"),
+        ("face", "speech", "slur", "side", "chest", "sudden"),
+    ),
 )
 
 Urgency = Literal["emergency", "unclear"]
+# The sign named when only the learned opinion reads a red flag.
+LEARNED_SIGN = "red flag (learned)"
 
 
 @dataclass(frozen=True)
@@ -452,8 +484,42 @@ def _starts(token: str, stems: Iterable[str]) -> bool:
     return any(token.startswith(s) for s in stems)
 
 
+class RedFlagOpinion:
+    """How likely a message describes an emergency sign, learned from real
+    red-flag messages against the other messages the bot knows (the same
+    averaged perceptron as the matcher's second opinion, bot/evidence.py, over
+    every word: "my", "his" and "now" say much here)."""
+
+    def __init__(self, red_flags: Iterable[str], others: Iterable[str]) -> None:
+        red = set(red_flags)
+        calm = set(others) - red
+        self._model = PhrasingClassifier(
+            [[_normalize_all(t).split() for t in sorted(texts)] for texts in (calm, red)]
+        )
+
+    @classmethod
+    def of(cls, content: Content) -> RedFlagOpinion | None:
+        """Taught by the content's red_flags; none without them."""
+        if not content.red_flags:
+            return None
+        others = [p for e in content.entries for p in e.phrasings]
+        others += [*content.out_of_scope, *content.calm_mentions]
+        others += [p for s in content.small_talk for p in s.phrases]
+        return cls(content.red_flags, others)
+
+    def likelihood(self, words: Sequence[str]) -> float:
+        """How likely a message with these (normalised) words is a red flag."""
+        return self._model.posteriors(words, (0, 1)).get(1, 0.0)
+
+
 class EmergencyDetector:
-    def __init__(self, emergency: Emergency, english: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        emergency: Emergency,
+        english: Iterable[str] = (),
+        opinion: RedFlagOpinion | None = None,
+    ) -> None:
+        self._opinion = opinion
         patterns: list[_Pattern] = []
         for sign in emergency.signs:
             for raw, sudden_only in [(p, False) for p in sign.patterns] + [
@@ -541,6 +607,22 @@ class EmergencyDetector:
                 or any(_has_phrase(context, p) for p in h.triggers if " " in p)
             )
             and not any(_starts(t, h.spoilers) for t in tokens)
+            for h in HARMLESS
+        )
+
+    @staticmethod
+    def _everyday(words: Sequence[str]) -> bool:
+        """A message that names an everyday trigger beside what it triggers ("my
+        foot goes numb when I sit on it"), and none of the spoilers: the learned
+        opinion, which reads no triggers, is not asked."""
+        text = tuple(words)
+        return any(
+            any(_starts(t, h.signs) for t in text)
+            and (
+                any(_starts(t, h.triggers) for t in text)
+                or any(_has_phrase(text, p) for p in h.triggers if " " in p)
+            )
+            and not any(_starts(t, h.spoilers) for t in text)
             for h in HARMLESS
         )
 
@@ -642,11 +724,30 @@ class EmergencyDetector:
     # -- the verdict -----------------------------------------------------------
 
     def assess(self, text: str) -> Assessment | None:
-        """The most urgent emergency sign the message mentions, if any."""
+        """The most urgent emergency sign the message mentions, if any, with the
+        learned opinion's say (module docstring)."""
         text = text[:READ_CHARS]
+        found, seen = self._pattern_assessment(text)
+        # A sign the patterns found and judged calm ("my arm is numb from sleeping
+        # on it") stays calm: the opinion speaks only where they found none.
+        if seen or self._opinion is None:
+            return found
+        words = _normalize_all(text).split()
+        if (
+            len(words) >= LEARNED_MIN_WORDS
+            and not self._everyday(words)
+            and self._opinion.likelihood(words) >= RED_FLAG_LIKELY
+        ):
+            return Assessment(LEARNED_SIGN, "unclear")
+        return None
+
+    def _pattern_assessment(self, text: str) -> tuple[Assessment | None, bool]:
+        """The most urgent sign the patterns find, judged in its sentence, and
+        whether they found any (a negated or harmless one included)."""
         # Most messages hold no word of any pattern: one look at their distinct words.
         if not any(self._hits(t) for t in set(_normalize_all(text).split())):
-            return None
+            return None, False
+        seen = False
         unclear: Assessment | None = None
         sentences = _sentences(text)
         for i, (raw, sentence) in enumerate(sentences):
@@ -674,12 +775,13 @@ class EmergencyDetector:
                     self._now(s) for s in (reading, *(s for _, s in sentences[i + 1 : i + 2]))
                 )
                 for pattern, start, end in occurrences:
+                    seen = True
                     urgency = self._urgency(reading, context, pattern, start, end, now, past)
                     if urgency == "emergency":
-                        return Assessment(pattern.sign, "emergency")
+                        return Assessment(pattern.sign, "emergency"), True
                     if urgency == "unclear" and unclear is None:
                         unclear = Assessment(pattern.sign, "unclear")
-        return unclear
+        return unclear, seen
 
     def detect(self, text: str) -> str | None:
         """The emergency sign happening now that the message mentions, if any."""
