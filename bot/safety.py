@@ -133,6 +133,22 @@ PAST_PHRASES = (
     "years earlier",
     "months before",
     "months earlier",
+    "when i had",
+    "when he had",
+    "when she had",
+    "at age",
+    "my first",
+    "every time",
+    # An event told as over and done ("I have had a stroke, what has happened to
+    # my vision?"); "just had" is happening now (NOW_PHRASES wins).
+    "have had a",
+    "has had a",
+    "ive had a",
+    # Already seen to by a doctor.
+    "diagnosed with",
+    "ruled out",
+    "ruling out",
+    "confirming",
     # A long-term condition rather than an event.
     "dealt with",
     "deal with",
@@ -208,6 +224,22 @@ FUTURE_OPENERS = frozenset("will would".split())
 GENERIC_VERBS = frozenset(
     "is are can may might often usually frequently typically tend tends occur occurs".split()
 )
+# Words shortly before a sign in its clause, or among its words, that make it a
+# what-if ("If I ever have a heart attack", "your throat may close up", "my lips
+# would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
+HYPOTHETICAL = frozenset("if ever may might will would".split())
+HYPOTHETICAL_REACH = 5
+# A sign word followed by "free" is its absence ("seizure-free for a year"); one
+# after "pre" is before it ("pre-heart attack").
+ABSENCE_AFTER = frozenset({"free"})
+BEFORE_IT = frozenset({"pre"})
+# Words of a general statement ("Chest pain is one of the most common reasons
+# people call for help", "For many people, the first hint is a racing heart"):
+# with none of PERSONAL in the sentence it is about the condition.
+GENERAL_WORDS = frozenset(
+    """most many usually often reasons kinds types humans people occur occurs likely
+    recurrent typical typically rare rarely tend tends common commonly""".split()
+)
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
 HAVING_NOT_NOW = frozenset("if whether when about".split())
 # Names of conditions (not descriptions of what someone feels or sees).
@@ -273,6 +305,8 @@ GENERIC_SUBJECTS = frozenset("people someone somebody anyone person those".split
 # A question about one's own symptom ("how do I fix my drooping face?") is not
 # about a condition.
 FIRST_PERSON = frozenset("i im ive me my mine myself".split())
+# Someone in particular: the writer or a person they tell of.
+PERSONAL = FIRST_PERSON | frozenset("he hes she shes his her him we our us".split())
 # Common words of other languages written in Latin letters (none of them English).
 FOREIGN_WORDS = frozenset(
     """
@@ -296,9 +330,22 @@ class _Harmless:
 
 HARMLESS = (
     _Harmless(
-        ("numb", "tingl", "asleep", "dead", "pins"),
-        ("sit", "sat", "cross", "lying", "lie", "slept", "sleeping", "kneel", "cold", "freez"),
-        ("face", "side", "sudden", "speech", "slur"),
+        ("numb", "tingl", "asleep", "dead", "pins", "feeling"),
+        (
+            "sit",
+            "sat",
+            "cross",
+            "lying",
+            "lie",
+            "slept",
+            "sleeping",
+            "kneel",
+            "cold",
+            "freez",
+            "waking",
+            "woke",
+        ),
+        ("face", "side", "sudden", "speech", "slur", "left", "half"),
     ),
     _Harmless(
         ("dizz", "lighthead", "faint", "black", "head"),
@@ -317,9 +364,15 @@ HARMLESS = (
     ),
     # Numb from the dentist's injection: the face is expected there.
     _Harmless(
-        ("numb", "tingl", "droop", "dead", "froz"),
-        ("dentist", "anaesthe", "anesthe", "injection", "filling"),
+        ("numb", "tingl", "droop", "dead", "froz", "face", "smile", "lopsid", "side", "work"),
+        ("dentist", "dental", "anaesthe", "anesthe", "injection", "filling", "novocain"),
         ("arm", "leg", "speech", "slur"),
+    ),
+    # Lips gone blue from cold water.
+    _Harmless(
+        ("blue",),
+        ("pool", "swim", "shiver", "cold"),
+        ("breath", "respon", "conscious", "chok", "wake", "limp"),
     ),
     _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
     # A lip swollen from biting it, a cold sore, filler or the dentist (not an
@@ -596,7 +649,7 @@ class EmergencyDetector:
     def _harmless(
         sentence: _Sentence, occurrence: tuple[str, ...], before: tuple[str, ...]
     ) -> bool:
-        """An everyday trigger in the sentence or the one before it ("You left the
+        """An everyday trigger in the sentence or one before it ("You left the
         dentist. Your lip droops"), and no spoiler in the sentence."""
         tokens = sentence.tokens
         context = before + tokens
@@ -698,6 +751,20 @@ class EmergencyDetector:
             return "emergency"
         if pattern.sudden_only and not self._sudden(sentence):
             return "unclear"
+        clause = sentence.clause_of[start]
+        lead = [
+            t
+            for j, t in enumerate(tokens[max(0, start - HYPOTHETICAL_REACH) : start])
+            if sentence.clause_of[max(0, start - HYPOTHETICAL_REACH) + j] == clause
+        ]
+        if (
+            HYPOTHETICAL.intersection(lead)
+            or HYPOTHETICAL.intersection(span)
+            or BEFORE_IT.intersection(tokens[start - 1 : start])
+            or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
+            or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
+        ):
+            return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
@@ -756,12 +823,15 @@ class EmergencyDetector:
             # A sentence that points back is in the time of the one before it ("I had
             # Bell's palsy years ago. It left my smile crooked.").
             past_before = points_back and self._past(sentences[i - 1][1])
-            readings = [(sentence, before, 0, past_before)]
+            # An everyday trigger may be told sentences before ("I had a filling
+            # done. I was numb for hours. Now my lip still droops.").
+            earlier = tuple(t for _, s in sentences[:i] for t in s.tokens)
+            readings = [(sentence, earlier, 0, past_before)]
             if points_back:
                 # Read with the sentence before it: only signs whose words fall in both.
                 joined = _sentence(f"{sentences[i - 1][0]}, {raw}")
                 if joined is not None:
-                    context = sentences[i - 2][1].tokens if i > 1 else ()
+                    context = tuple(t for _, s in sentences[: i - 1] for t in s.tokens)
                     readings.append((joined, context, len(before), False))
             for reading, context, boundary, past in readings:
                 occurrences = [
