@@ -93,14 +93,18 @@ def test_content_generalises_to_wording_it_was_not_given(content: Content) -> No
     assert all(r.red_flag_recall == 100.0 for r in per_set.values())
 
 
-REAL = ["real-questions.yaml", *sorted(p.name for p in DATA.glob("real-dev*.yaml"))]
+REAL = [
+    "real-questions.yaml",
+    "real-final.yaml",  # frozen until round 4, a tuning set since
+    *sorted(p.name for p in DATA.glob("real-dev*.yaml")),
+]
 
 
 def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     content: Content,
 ) -> None:
     """10-fold cross-validation over the questions people typed, grouped by
-    source (`make cv`): the predictor of the frozen real-final.yaml and of new
+    source (`make cv`): the predictor of the frozen real-final2.yaml and of new
     users."""
     ids = {e.id for e in content.entries}
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
@@ -154,7 +158,7 @@ def test_folds_answer_every_message_with_content_that_was_not_given_it(
 # off-topic answered 5.5 %, red flags with the emergency numbers first 94.4 %).
 # Issue 11's floor (80 % / 93 % / <= 3 % / <= 5 %) is met for wrong answers
 # only; these floors keep the bot from getting worse on it (docs/quality.md).
-REAL_FINAL = "real-final.yaml"
+REAL_FINAL = "real-final2.yaml"
 
 
 def test_frozen_real_split(brain: Brain, content: Content) -> None:
@@ -183,7 +187,9 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
     assert report.answered_right >= 84.0
 
 
-@pytest.mark.parametrize("name", [*FROZEN, REAL_FINAL])
+@pytest.mark.parametrize(
+    "name", [*FROZEN, REAL_FINAL, "redflags-real-final2.yaml", "redflags-real-final3.yaml"]
+)
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:
     if not (DATA / name).exists():
         pytest.skip(f"{name} is not here yet")
@@ -193,7 +199,8 @@ def test_frozen_split_is_not_copied_into_content(content: Content, name: str) ->
     # figure is never an exact-match lookup.
     items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     learned = {normalize(p) for e in content.entries for p in e.examples}
-    learned |= {normalize(p) for p in content.out_of_scope}
+    learned |= {normalize(p) for p in (*content.out_of_scope, *content.red_flags)}
+    learned |= {normalize(p) for p in content.calm_mentions}
     copied = [i["text"] for i in items if normalize(i["text"]) in learned]
     assert copied == []
 
