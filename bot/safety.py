@@ -330,7 +330,7 @@ class _Harmless:
 
 HARMLESS = (
     _Harmless(
-        ("numb", "tingl", "asleep", "dead", "pins", "feeling"),
+        ("numb", "tingl", "asleep", "dead", "pins"),
         (
             "sit",
             "sat",

@@ -6,6 +6,7 @@ line when it may still be happening."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from bot.brain import CHECK_KEY, Brain
 from bot.content import Content
 from bot.evaluation import format_report, load_labelled, run, summarize
 from bot.replies import Reply, Section
+from bot.safety import LEARNED_SIGN, Assessment, EmergencyDetector, RedFlagOpinion
 from bot.text import MAX_READ_CHARS
 from tests.support import DATA
 
@@ -191,8 +193,10 @@ def test_slips_of_longer_words_count(brain: Brain, message: str) -> None:
         "she was sitting on my lap and my lip twitched",
     ],
 )
-def test_other_words_are_not_slips_of_signs(brain: Brain, message: str) -> None:
-    assert brain.emergency.assess(message) is None
+def test_other_words_are_not_slips_of_signs(content: Content, message: str) -> None:
+    # The patterns' reading of a word (the learned opinion reads no single word).
+    patterns_only = EmergencyDetector(content.emergency)
+    assert patterns_only.assess(message) is None
 
 
 # -- stop crying wolf ------------------------------------------------------------
@@ -380,3 +384,58 @@ def test_eval_counts_calm_false_alarms(brain: Brain, content: Content) -> None:
     alarms = [i for i in calm if ask(brain, i.text).kind == "emergency"]
     assert report.false_alarms == round(100.0 * len(alarms) / len(calm), 1)
     assert "false alarms" in format_report(report, "dev")
+
+
+# -- the learned opinion -------------------------------------------------------------
+
+RED = [
+    "my husband collapsed on the kitchen floor and won't wake up",
+    "her face went slack on the left and she can't lift her arm",
+    "dad is gasping and his lips are going grey",
+    "my mum is shaking all over and not answering us",
+]
+CALM = [
+    "which foods have the most magnesium",
+    "is coffee bad for magnesium levels",
+    "my lip has twitched for a week, what causes it",
+    "how much magnesium should an adult take a day",
+]
+
+
+def test_the_opinion_reads_unseen_wording_like_the_red_flags_it_was_taught() -> None:
+    opinion = RedFlagOpinion(RED, CALM)
+
+    def likely(text: str) -> float:
+        return opinion.likelihood(text.lower().split())
+
+    # Neither message is among the taught ones; each shares their kind of words.
+    assert likely("my wife collapsed and won't wake up") > 0.5
+    assert likely("what foods have magnesium in them") < 0.5
+
+
+def test_a_red_flag_only_the_opinion_reads_gets_the_line_and_the_answer(
+    brain: Brain, content: Content
+) -> None:
+    # Real wording (redflags-real-dev4.yaml) that no pattern finds.
+    patterns_only = EmergencyDetector(content.emergency)
+    text = (
+        "Then I noticed that his breathing was kind of off. "
+        "It was louder and a lot quicker than it should have been."
+    )
+    assert patterns_only.assess(text) is None
+    assert brain.emergency.assess(text) == Assessment(LEARNED_SIGN, "unclear")
+    reply = ask(brain, text)
+    assert reply.urgent
+    assert reply.kind != "emergency"  # never the full advice on its word alone
+    assert reply.sections[0] == Section(content.emergency.if_now)
+    assert len(reply.sections) > 1  # and then the reply to the message
+
+
+def test_the_opinion_is_not_asked_where_the_patterns_judged_a_sign_calm(brain: Brain) -> None:
+    for text in ("no arm weakness, only the twitch", "my arm is numb from sleeping on it"):
+        assert brain.emergency.assess(text) is None
+
+
+def test_without_red_flags_in_the_content_there_is_no_opinion(content: Content) -> None:
+    assert RedFlagOpinion.of(replace(content, red_flags=())) is None
+    assert RedFlagOpinion.of(content) is not None
