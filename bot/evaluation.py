@@ -254,7 +254,8 @@ def without_and_with(
     """The content with `drop`'s messages taken out of its examples and
     out-of-scope list and `add`'s messages put in as faq.yaml holds real
     wording: in-scope ones as examples of their expected entry (two-question
-    messages left out), off-topic ones as out of scope, red flags as red_flags."""
+    messages left out), off-topic ones as out of scope, red flags as red_flags
+    (when the content has any)."""
     gone = {normalize(i.text) for i in (*drop, *add)}
     extra: dict[str, list[str]] = {}
     for item in add:
@@ -274,9 +275,15 @@ def without_and_with(
         *(x for x in content.out_of_scope if normalize(x) not in gone),
         *(i.text for i in add if i.expect == "off-topic"),
     )
+    # Red flags teach the emergency detector's learned opinion; content without
+    # any (no opinion) stays without.
     red_flags = (
-        *(x for x in content.red_flags if normalize(x) not in gone),
-        *(i.text for i in add if i.expect == "emergency"),
+        (
+            *(x for x in content.red_flags if normalize(x) not in gone),
+            *(i.text for i in add if i.expect == "emergency"),
+        )
+        if content.red_flags
+        else ()
     )
     calm_mentions = tuple(x for x in content.calm_mentions if normalize(x) not in gone)
     return replace(

@@ -8,11 +8,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.content import Content
 from bot.text import normalize
-from tests.support import ROOT
+from tests.support import ROOT, labelled_items
 
 DATA = ROOT / "tests" / "data"
 REAL = [
@@ -28,9 +27,7 @@ PENDING_ENTRIES = {"too-much"}
 
 
 def _items(name: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-    assert isinstance(data, list)
-    return data
+    return labelled_items(DATA / name)
 
 
 def _entry_ids(content: Content) -> set[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 from pathlib import Path
+from typing import Any
 
 from bot.brain import Brain
-from bot.content import Content, load_content
+from bot.content import Content, load_content, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FAQ = ROOT / "faq.yaml"
@@ -40,3 +42,16 @@ def brain_once(content: Content) -> Brain:
     if known is None or known[0] is not content:
         known = _BRAINS[id(content)] = (content, Brain(content))
     return known[1]
+
+
+def labelled_items(path: Path) -> list[dict[str, Any]]:
+    """A labelled set (tests/data/*.yaml) as plain data: parsed once per file,
+    a fresh copy each call."""
+    return copy.deepcopy(_parsed_items(path))
+
+
+@functools.cache
+def _parsed_items(path: Path) -> list[dict[str, Any]]:
+    items = read_yaml(path)
+    assert isinstance(items, list), path
+    return items

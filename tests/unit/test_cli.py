@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.content import load_content
 from tests.support import FAQ, PHRASINGS, ROOT
 from tests.support.cli import ENV, faqbot
 
@@ -149,14 +150,17 @@ def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
 
 def test_console_chat_without_a_token(tmp_path: Path) -> None:
     # Run from an empty directory so no .env is picked up; numbers press buttons.
-    session = "which foods have magnesium\n1\n4\n/doctor\n3\n/cancel\n/quit\n"
+    session = "which foods have magnesium\n1\n3\n/doctor\n3\n/cancel\n/quit\n"
     result = faqbot("--faq", str(FAQ), stdin=session, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Console chat" in out
     assert "Excellent food sources of magnesium" in out
     assert "(Thanks for the feedback!)" in out  # 1 pressed 👍
-    assert "400–420 mg" in out  # 4 pressed a follow-up entry (How much magnesium a day)
+    # 3 pressed the first follow-up under the answer: that entry's answer follows.
+    label = re.findall(r"\[3\] (.+)", out.split("Excellent food sources", 1)[1])[0]
+    followed = next(e for e in load_content(FAQ).entries if e.short == label)
+    assert followed.answer.splitlines()[0] in out
     assert "Question 1 of up to" in out
     assert "Question 2 of up to" in out  # "3" pressed the third button: "No"
     assert "Check cancelled" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -69,13 +70,19 @@ def test_required_entries_exist_with_distinct_phrasings(content: Content) -> Non
 # --- bad files -------------------------------------------------------------
 
 
-def _raw() -> dict[str, Any]:
-    """faq.yaml with its phrasings file folded in, as parse_content takes it."""
+@functools.cache
+def _parsed() -> dict[str, Any]:
     data = yaml.safe_load(FAQ.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     del data["phrasings"]
     data |= yaml.safe_load(PHRASINGS.read_text(encoding="utf-8"))
-    return copy.deepcopy(data)
+    return data
+
+
+def _raw() -> dict[str, Any]:
+    """faq.yaml with its phrasings file folded in, as parse_content takes it (a
+    fresh copy for each test to break; the files are parsed once)."""
+    return copy.deepcopy(_parsed())
 
 
 def _problems(data: Any) -> list[str]:

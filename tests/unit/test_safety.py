@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.brain import CHECK_KEY, Brain
 from bot.content import Content
@@ -18,7 +17,7 @@ from bot.evaluation import format_report, load_labelled, run, summarize
 from bot.replies import Reply, Section
 from bot.safety import LEARNED_SIGN, Assessment, EmergencyDetector, RedFlagOpinion
 from bot.text import MAX_READ_CHARS
-from tests.support import DATA
+from tests.support import DATA, labelled_items
 
 NUMBERS = ("999", "112", "911")
 TELEGRAM_MAX_CHARS = 4096
@@ -29,8 +28,7 @@ def ask(brain: Brain, text: str) -> Reply:
 
 
 def _items(name: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-    return items
+    return labelled_items(DATA / name)
 
 
 def _recall_and_false_alarms(

@@ -9,15 +9,13 @@ import string
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot import text as bot_text
 from bot.text import _char_by_char, normalize
+from tests.support import labelled_items
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return items
+    return labelled_items(path)
 
 
 def _slow(text: str) -> str:
