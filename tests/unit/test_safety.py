@@ -340,19 +340,27 @@ REAL_WORDING_SETS = (
     "redflags-real-final.yaml",
     "redflags-real-dev3.yaml",
     "redflags-real-final2.yaml",
+    "redflags-real-dev4.yaml",
+    "redflags-real-final3.yaml",
 )
 
 
 @pytest.mark.parametrize(
     ("name", "min_recall", "max_false_alarms"),
     # Each floor is the set's measured figure (docs/quality.md), so a regression
-    # fails: the three tuning sets, and the frozen round-3 half measured once.
+    # fails: the tuning sets, and the frozen halves as measured after each round.
     [
         ("redflags-real-dev.yaml", 97.0, 0.0),
         ("redflags-real-final.yaml", 100.0, 0.0),
         ("redflags-real-dev3.yaml", 100.0, 0.0),
-        # Frozen, measured once at the end of round 3 (below the 95 % target).
-        ("redflags-real-final2.yaml", 77.5, 6.7),
+        # Frozen in round 3: 77.5 % / 6.7 % when measured at its end, 95.0 % /
+        # 6.7 % after round 4 (the learned opinion's one line counts).
+        ("redflags-real-final2.yaml", 95.0, 6.7),
+        # Round 4's tuning half (its red flags and calm mentions taught the learned
+        # opinion, so in sample) and its frozen half, measured once at the end of
+        # round 4: below issue 12's 95 % / 10 % (docs/quality.md).
+        ("redflags-real-dev4.yaml", 98.8, 12.4),
+        ("redflags-real-final3.yaml", 86.4, 23.8),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
@@ -368,7 +376,8 @@ def test_real_wording_sets_name_their_sources_and_share_no_message() -> None:
     for name in REAL_WORDING_SETS:
         items = _items(name)
         assert len(items) >= 40
-        assert all(str(i["source"]).startswith("http") for i in items)
+        # A page's address, or a public dataset and its row.
+        assert all(str(i["source"]).startswith(("http", "curai/")) for i in items)
         texts = {i["text"] for i in items}
         assert not texts & seen, name
         seen |= texts
