@@ -38,10 +38,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Content, Emergency
@@ -587,6 +588,12 @@ class EmergencyDetector:
                     patterns.append(_Pattern(sign.name, words, sudden_only))
         self._patterns = tuple(patterns)
         self._words = frozenset(w for p in patterns for w in p.words)
+        # The pattern words by what a new token is compared with (_near): whole
+        # words with the whole token, stems of n letters with its first n letters.
+        by_length: dict[int, list[_Word]] = {}
+        for w in sorted(self._words, key=lambda w: w.text):
+            by_length.setdefault(len(w.text) if w.prefix else 0, []).append(w)
+        self._by_length = {n: (tuple(ws), [w.text for w in ws]) for n, ws in by_length.items()}
         self._english = frozenset(english) | STOP_WORDS | {w.text for w in self._words}
         # The patterns (by file order) each pattern word belongs to.
         self._patterns_with: dict[_Word, list[int]] = {}
@@ -603,8 +610,20 @@ class EmergencyDetector:
         if hits is None:
             if len(self._known) >= KNOWN_WORDS_MAX:
                 self._known.clear()
-            hits = self._known[token] = frozenset(w for w in self._words if w.matches(token))
+            hits = self._known[token] = frozenset(w for w in self._near(token) if w.matches(token))
         return hits
+
+    def _near(self, token: str) -> Iterator[_Word]:
+        """The pattern words one letter or less from the token (from its first
+        letters, for a stem), and "not": all it can match, found by rapidfuzz
+        (trying every word in Python took a tenth of a millisecond a word)."""
+        for n, (words, texts) in self._by_length.items():
+            query = token[:n] if n else token
+            for _, _, i in process.extract(
+                query, texts, scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                yield words[i]
+        yield from (w for w in self._words if w.text == "not")
 
     def _occurrences(self, sentence: _Sentence) -> list[tuple[_Pattern, int, int]]:
         """Each pattern found in the sentence: (pattern, first index, last index)."""
