@@ -538,6 +538,20 @@ def _starts(token: str, stems: Iterable[str]) -> bool:
     return any(token.startswith(s) for s in stems)
 
 
+def _triggered(signs: tuple[str, ...], context: tuple[str, ...], spoiled: tuple[str, ...]) -> bool:
+    """One of HARMLESS: a sign of it among `signs`, a trigger of it in `context`,
+    and none of its spoilers in `spoiled`."""
+    return any(
+        any(_starts(t, h.signs) for t in signs)
+        and (
+            any(_starts(t, h.triggers) for t in context)
+            or any(_has_phrase(context, p) for p in h.triggers if " " in p)
+        )
+        and not any(_starts(t, h.spoilers) for t in spoiled)
+        for h in HARMLESS
+    )
+
+
 class RedFlagOpinion:
     """How likely a message describes an emergency sign, learned from real
     red-flag messages against the other messages the bot knows (the same
@@ -670,17 +684,7 @@ class EmergencyDetector:
     ) -> bool:
         """An everyday trigger in the sentence or one before it ("You left the
         dentist. Your lip droops"), and no spoiler in the sentence."""
-        tokens = sentence.tokens
-        context = before + tokens
-        return any(
-            any(_starts(t, h.signs) for t in occurrence)
-            and (
-                any(_starts(t, h.triggers) for t in context)
-                or any(_has_phrase(context, p) for p in h.triggers if " " in p)
-            )
-            and not any(_starts(t, h.spoilers) for t in tokens)
-            for h in HARMLESS
-        )
+        return _triggered(occurrence, before + sentence.tokens, sentence.tokens)
 
     @staticmethod
     def _everyday(words: Sequence[str]) -> bool:
@@ -688,15 +692,7 @@ class EmergencyDetector:
         foot goes numb when I sit on it"), and none of the spoilers: the learned
         opinion, which reads no triggers, is not asked."""
         text = tuple(words)
-        return any(
-            any(_starts(t, h.signs) for t in text)
-            and (
-                any(_starts(t, h.triggers) for t in text)
-                or any(_has_phrase(text, p) for p in h.triggers if " " in p)
-            )
-            and not any(_starts(t, h.spoilers) for t in text)
-            for h in HARMLESS
-        )
+        return _triggered(text, text, text)
 
     @staticmethod
     def _now(sentence: _Sentence) -> bool:
