@@ -114,7 +114,7 @@ class Brain:
         found = self.emergency.assess(text)
         if found is not None and found.urgency == "emergency":
             state.pop(CHECK_KEY, None)
-            return self._emergency_reply()
+            return self._emergency_reply(text)
         if self.emergency.is_foreign(text):
             em = self.content.emergency
             # It carries the emergency line too: the bot cannot read what it says.
@@ -354,15 +354,33 @@ class Brain:
             footer=self.content.disclaimer,
         )
 
-    def _emergency_reply(self) -> Reply:
+    def _emergency_reply(self, text: str) -> Reply:
+        """The emergency advice first and alone. Below it, for someone who is not in
+        an emergency (a calm message can read as one), the entries their message
+        asks about, one tap each, so that a false alarm never leaves them without
+        their answer; and the topics. Nothing of the message is kept for that."""
         em = self.content.emergency
+        asked = self._asked_about(text)
+        rows = [(Button.of(self.content.by_id[i].short, ShowEntry(i)),) for i in asked]
+        rows.append((Button.of(self.content.buttons["topics"], Topics()),))
+        note = "emergency_continue_answer" if asked else "emergency_continue"
         return Reply(
-            (Section(em.message), Section(self.content.ui["emergency_continue"])),
+            (Section(em.message), Section(self.content.ui[note])),
             "emergency",
-            ((Button.of(self.content.buttons["topics"], Topics()),),),
+            tuple(rows),
             footer=self.content.disclaimer,
             urgent=True,
         )
+
+    def _asked_about(self, text: str) -> tuple[str, ...]:
+        """The entries the matcher would answer or offer for `text` (none when it
+        would fall back or the message is small talk)."""
+        match = self.matcher.analyse(text).match
+        if match.outcome == "answer" and match.entry_id is not None:
+            return (match.entry_id,)
+        if match.outcome == "clarify":
+            return tuple(c.entry_id for c in match.candidates)
+        return ()
 
     def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
         b = self.content.buttons

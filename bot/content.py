@@ -491,6 +491,7 @@ UI_TEXTS = (
     "also_asked",
     "also_related",
     "emergency_continue",
+    "emergency_continue_answer",
     "privacy",
     "forgotten",
     "group_hint",

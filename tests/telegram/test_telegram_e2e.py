@@ -165,6 +165,14 @@ async def test_question_answer_clarify_fallback_and_emergency(
         assert first_line(content.emergency.message) in emergency.text
         assert content.ui["emergency_continue"] in emergency.text
         assert italic(emergency) == [content.disclaimer]
+        # A calm reader of the alarm is one tap from the answer to what they asked.
+        alarm = await chat.say(
+            "my chest hurts and my heart is racing. which foods are high in magnesium?"
+        )
+        assert alarm.text.startswith(first_line(content.emergency.message))
+        assert alarm.button_texts == [foods.short, b["topics"]]
+        after = await chat.press(alarm, foods.short)
+        assert foods.answer in after.text
 
         hello = await chat.say("thanks")
         assert hello.text == next(s.reply for s in content.small_talk if s.id == "thanks")

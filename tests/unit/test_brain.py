@@ -178,6 +178,28 @@ def test_emergency_wins_over_matching(brain: Brain, content: Content) -> None:
         assert reply.text.endswith(content.disclaimer)
 
 
+def test_an_emergency_reply_leaves_the_answer_one_tap_away(brain: Brain, content: Content) -> None:
+    # The advice comes first and alone; someone who is not in an emergency (a calm
+    # message can read as one, and asking again gives the same alarm) gets the
+    # entries their message asks about as buttons, without the bot keeping the text.
+    reply = ask(brain, "my chest hurts and my heart is racing. which foods are high in magnesium?")
+    assert reply.kind == "emergency"
+    assert reply.text.startswith(content.emergency.message)
+    assert content.ui["emergency_continue_answer"] in reply.text
+    foods = content.by_id["foods"]
+    assert reply.buttons[0][0].label == foods.short
+    assert reply.buttons[-1][0].label == content.buttons["topics"]
+    tapped = brain.on_button({}, reply.buttons[0][0].data)
+    assert (tapped.kind, tapped.entry) == ("answer", "foods")
+    assert foods.answer in tapped.text
+
+    # A message that asks nothing of the FAQ gets the advice and the topics only.
+    alone = ask(brain, "my dad collapsed and is not breathing")
+    assert alone.kind == "emergency"
+    assert content.ui["emergency_continue"] in alone.text
+    assert [[b.label for b in row] for row in alone.buttons] == [[content.buttons["topics"]]]
+
+
 def test_emergency_words_stop_a_running_check(brain: Brain) -> None:
     state: dict[str, Any] = {}
     brain.start_check(state)
