@@ -115,6 +115,13 @@ RESPOND_TO_THINGS = (
 PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
 PAST_PHRASES = (
     "last year",
+    "last week",
+    "last month",
+    "last summer",
+    "last winter",
+    "last spring",
+    "last autumn",
+    "last fall",
     "as a child",
     "as a kid",
     "when i was",
@@ -130,6 +137,12 @@ PAST_PHRASES = (
     "after my stroke",
     "since the stroke",
     "after the stroke",
+    "after his stroke",
+    "after her stroke",
+    # Over, or getting better ("recovery" alone is not: "the recovery position").
+    "recovered",
+    "recovering",
+    "fine now",
     "years before",
     "years earlier",
     "months before",

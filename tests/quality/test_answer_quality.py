@@ -216,7 +216,14 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
 
 
 @pytest.mark.parametrize(
-    "name", [*FROZEN, REAL_FINAL, "redflags-real-final2.yaml", "redflags-real-final3.yaml"]
+    "name",
+    [
+        *FROZEN,
+        REAL_FINAL,
+        "redflags-real-final2.yaml",
+        "redflags-real-final3.yaml",
+        "redflags-real-final4.yaml",
+    ],
 )
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:
     if not (DATA / name).exists():

@@ -96,6 +96,8 @@ def _recall_and_false_alarms(
         # What only looks like a negation or like talking to someone.
         "I don't know what is happening my face is drooping",
         "he can't speak to me properly",
+        # "Recovery" is no past event here.
+        "he collapsed and isn't breathing, I put him in the recovery position",
         # Any negation in a sign ("not moving", "wasn't moving", "isn't working").
         "the left side of his mouth wasn't moving",
         "her right side isn't working",
@@ -262,6 +264,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "could twitching mean I'm about to have a stroke?",
         "What are the first signs of anaphylactic shock?",
         "I had a seizure as a teenager",
+        "my aunt had a seizure last summer, is magnesium ok for her?",
+        "my dad had a stroke last week, can magnesium help him?",
+        "my mum had a mini stroke but she's fine now",
         "my mum is a stroke survivor",
         "I'm on medication after my stroke",
         "I have epilepsy, is magnesium safe?",
@@ -361,6 +366,8 @@ REAL_WORDING_SETS = (
     "redflags-real-final2.yaml",
     "redflags-real-dev4.yaml",
     "redflags-real-final3.yaml",
+    "redflags-real-dev5.yaml",
+    "redflags-real-final4.yaml",
 )
 
 
@@ -373,13 +380,20 @@ REAL_WORDING_SETS = (
         ("redflags-real-final.yaml", 100.0, 0.0),
         ("redflags-real-dev3.yaml", 100.0, 0.0),
         # Frozen in round 3: 77.5 % / 6.7 % when measured at its end, 95.0 % /
-        # 6.7 % after round 4 (the learned opinion's one line counts).
-        ("redflags-real-final2.yaml", 95.0, 6.7),
+        # 6.7 % after round 4 and 100 % / 6.7 % after round 5 (the learned
+        # opinion's one line counts).
+        ("redflags-real-final2.yaml", 100.0, 6.7),
         # Round 4's tuning half (its red flags and calm mentions taught the learned
-        # opinion, so in sample) and its frozen half, measured once at the end of
-        # round 4: below issue 12's 95 % / 10 % (docs/quality.md).
-        ("redflags-real-dev4.yaml", 98.8, 12.4),
-        ("redflags-real-final3.yaml", 86.4, 23.8),
+        # opinion, so in sample) and its frozen half, measured at the end of round
+        # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %) and again after round 5, whose
+        # 95 red flags and 194 calm mentions more cost the frozen half three of its
+        # one lines (docs/quality.md).
+        ("redflags-real-dev4.yaml", 98.3, 12.4),
+        ("redflags-real-final3.yaml", 84.4, 23.8),
+        # Round 5: its tuning half (in sample) and its frozen half, measured once
+        # after round 5 (88.5 % / 24.3 % before it). All below issue 12's 95 % / 10 %.
+        ("redflags-real-dev5.yaml", 94.7, 25.3),
+        ("redflags-real-final4.yaml", 92.7, 23.8),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
