@@ -139,9 +139,8 @@ PAST_PHRASES = (
     "after the stroke",
     "after his stroke",
     "after her stroke",
-    # Over, or getting better ("recovery" alone is not: "the recovery position").
+    # Over ("recovery" alone is not: "the recovery position").
     "recovered",
-    "recovering",
     "fine now",
     "years before",
     "years earlier",

@@ -391,9 +391,10 @@ REAL_WORDING_SETS = (
         ("redflags-real-dev4.yaml", 98.3, 12.4),
         ("redflags-real-final3.yaml", 84.4, 23.8),
         # Round 5: its tuning half (in sample) and its frozen half, measured once
-        # after round 5 (88.5 % / 24.3 % before it). All below issue 12's 95 % / 10 %.
+        # after round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how it was
+        # measured). All below issue 12's 95 % / 10 %.
         ("redflags-real-dev5.yaml", 94.7, 25.3),
-        ("redflags-real-final4.yaml", 92.7, 23.8),
+        ("redflags-real-final4.yaml", 92.7, 24.3),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
