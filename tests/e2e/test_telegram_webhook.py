@@ -20,11 +20,11 @@ import pytest
 
 from bot.config import Settings
 from bot.content import Content
-from bot.telegram.app import FaqApplication, build_application
+from bot.telegram.app import FaqApplication
 from bot.telegram.health import check_health
 from bot.telegram.webhook import SECRET_HEADER, serve_webhook
 from tests.fake_bot_api import FakeBotAPI
-from tests.support.bots import free_port
+from tests.support.bots import build, free_port
 
 USER = 7401
 SECRET = "webhook-Secret_123"
@@ -46,7 +46,7 @@ async def webhook_bot(
         webhook_port=free_port(),
         webhook_secret=SECRET,
     )
-    app = build_application(settings, content)
+    app = build(settings, content)
     stop = asyncio.Event()
     task = asyncio.create_task(serve_webhook(app, settings, stop, bootstrap_retries=0))
     base = f"http://127.0.0.1:{settings.webhook_port}"
@@ -186,7 +186,7 @@ async def test_start_up_retries_and_a_stop_signal_meanwhile(
     """Telegram failing setWebhook: retried with growing pauses; a stop signal during a
     pause ends start-up at once, cleanly."""
     settings = _settings(server, content, tmp_path / "data", free_port())
-    app = build_application(settings, content)
+    app = build(settings, content)
     server.inject("setWebhook", 502, times=1000)
     stop = asyncio.Event()
     task = asyncio.create_task(serve_webhook(app, settings, stop, bootstrap_retries=10))
@@ -207,7 +207,7 @@ async def test_a_taken_port_is_an_error_not_a_hang(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         settings = _settings(server, content, tmp_path / "data", taken.getsockname()[1])
-        app = build_application(settings, content)
+        app = build(settings, content)
         with pytest.raises(OSError, match="in use"):
             await asyncio.wait_for(serve_webhook(app, settings, asyncio.Event()), WAIT)
     assert not app.running

@@ -106,9 +106,13 @@ class _InProcessCalls:
         return updates
 
 
-def _build(settings: Settings, content: Content, state_file: Path) -> FaqApplication:
+def build(
+    settings: Settings, content: Content, persistence_path: Path | None = None
+) -> FaqApplication:
+    """build_application(), with the Brain built once per Content object: its
+    training takes a second, and these tests are about Telegram, not matching."""
     with mock.patch("bot.telegram.app.Brain", brain_once):
-        return build_application(settings, content, persistence_path=state_file)
+        return build_application(settings, content, persistence_path=persistence_path)
 
 
 @asynccontextmanager
@@ -118,7 +122,7 @@ async def running(
     """The bot, in process; `overrides` are Settings fields (admin_user_ids, ...).
     On leaving, every queued update has been handled and confirmed."""
     settings = _settings(server, content, state_file, **overrides)
-    app = _build(settings, content, state_file)
+    app = build(settings, content, state_file)
     lift_flood_limits(app)  # pacing sends is the e2e layer's business; here it only waits
     calls = _InProcessCalls(server)
     stopping = asyncio.Event()
@@ -153,7 +157,7 @@ async def polling(
 ) -> AsyncIterator[FaqApplication]:
     """The bot polling the local server over HTTP; on leaving, the server is idle."""
     settings = _settings(server, content, state_file, **overrides)
-    app = _build(settings, content, state_file)
+    app = build(settings, content, state_file)
     async with app:
         assert app.post_init is not None
         await app.post_init(app)  # run_polling would call it; start_polling does not
