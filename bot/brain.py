@@ -10,6 +10,7 @@ Buttons carry the actions of bot/callbacks.py; `on_button` decodes them there.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import MutableMapping
 from dataclasses import replace
@@ -36,6 +37,8 @@ from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
 from bot.safety import EmergencyDetector, RedFlagOpinion, english_words
 from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
+
+log = logging.getLogger(__name__)
 
 State = MutableMapping[str, Any]
 CHECK_KEY = "check"
@@ -356,14 +359,17 @@ class Brain:
 
     def _emergency_reply(self, text: str) -> Reply:
         """The emergency advice first and alone. Below it, for someone who is not in
-        an emergency (a calm message can read as one), the entries their message
-        asks about, one tap each, so that a false alarm never leaves them without
-        their answer; and the topics. Nothing of the message is kept for that."""
+        an emergency (a calm message can read as one, and asking again would give
+        the same alarm), one neutral button to the answer the message would have
+        got, if it would have got one; and the topics. The button carries the
+        entry's id, not the message."""
         em = self.content.emergency
-        asked = self._asked_about(text)
-        rows = [(Button.of(self.content.by_id[i].short, ShowEntry(i)),) for i in asked]
+        answer = self._answer_for(text)
+        rows: list[tuple[Button, ...]] = []
+        if answer is not None:
+            rows.append((Button.of(self.content.buttons["not_an_emergency"], ShowEntry(answer)),))
         rows.append((Button.of(self.content.buttons["topics"], Topics()),))
-        note = "emergency_continue_answer" if asked else "emergency_continue"
+        note = "emergency_continue" if answer is None else "emergency_continue_answer"
         return Reply(
             (Section(em.message), Section(self.content.ui[note])),
             "emergency",
@@ -372,15 +378,17 @@ class Brain:
             urgent=True,
         )
 
-    def _asked_about(self, text: str) -> tuple[str, ...]:
-        """The entries the matcher would answer or offer for `text` (none when it
-        would fall back or the message is small talk)."""
-        match = self.matcher.analyse(text).match
-        if match.outcome == "answer" and match.entry_id is not None:
-            return (match.entry_id,)
-        if match.outcome == "clarify":
-            return tuple(c.entry_id for c in match.candidates)
-        return ()
+    def _answer_for(self, text: str) -> str | None:
+        """The entry the matcher would answer `text` with; None when it would ask
+        back or fall back, or fails: nothing may keep the emergency advice from
+        going out."""
+        try:
+            match = self.matcher.analyse(text).match
+        except Exception as exc:  # the advice goes out whatever matching does
+            # The error's type only: a traceback or message could quote the user.
+            log.error("matching failed under an emergency reply (%s)", type(exc).__name__)
+            return None
+        return match.entry_id if match.outcome == "answer" else None
 
     def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
         b = self.content.buttons

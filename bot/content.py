@@ -526,6 +526,7 @@ BUTTONS = (
     "doctor_check",
     "how_to_ask",
     "none_of_these",
+    "not_an_emergency",
     "back",
     "cancel",
     "restart",

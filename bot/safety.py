@@ -69,6 +69,8 @@ READ_CHARS = 16_384
 # "cheers, bye" read as likely as anything).
 RED_FLAG_LIKELY = 0.7
 LEARNED_MIN_WORDS = 4
+# "now" this many words before a sign (same clause) puts it in the present.
+NOW_REACH = 4
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
 # ...or this many when a list follows it ("no slurred speech or droopy face").
@@ -115,13 +117,6 @@ RESPOND_TO_THINGS = (
 PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
 PAST_PHRASES = (
     "last year",
-    "last week",
-    "last month",
-    "last summer",
-    "last winter",
-    "last spring",
-    "last autumn",
-    "last fall",
     "as a child",
     "as a kid",
     "when i was",
@@ -137,11 +132,6 @@ PAST_PHRASES = (
     "after my stroke",
     "since the stroke",
     "after the stroke",
-    "after his stroke",
-    "after her stroke",
-    # Over ("recovery" alone is not: "the recovery position").
-    "recovered",
-    "fine now",
     "years before",
     "years earlier",
     "months before",
@@ -717,6 +707,22 @@ class EmergencyDetector:
         )
 
     @staticmethod
+    def _now_before(sentence: _Sentence, start: int) -> bool:
+        """ "now" just before the sign, in its clause: whatever came before it in the
+        sentence is over, the sign is not ("I had a stroke years ago and now my face
+        is drooping again"). "Now and then" is no time."""
+        tokens = sentence.tokens
+        clause = sentence.clause_of[start]
+        for j in range(max(0, start - NOW_REACH), start):
+            if tokens[j] == "now" and sentence.clause_of[j] == clause:
+                after = tokens[j + 1 : j + 3]
+                if after not in (("and", "then"), ("and", "again")) and tokens[j - 1 : j] != (
+                    "every",
+                ):
+                    return True
+        return False
+
+    @staticmethod
     def _sudden(sentence: _Sentence) -> bool:
         tokens = sentence.tokens
         return any(_starts(t, SUDDEN_STEMS) for t in tokens) or any(
@@ -795,13 +801,10 @@ class EmergencyDetector:
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
-        if (
-            past
-            or self._past(sentence)
-            or (condition and framed)
-            or long_term
-            or self._about_condition(sentence)
-        ):
+        # An event over earlier in the sentence does not make the sign over when
+        # "now" comes between them.
+        over = (past or self._past(sentence)) and not self._now_before(sentence, start)
+        if over or (condition and framed) or long_term or self._about_condition(sentence):
             return "unclear"
         if not sentence.question:
             return "emergency"

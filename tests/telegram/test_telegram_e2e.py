@@ -170,8 +170,8 @@ async def test_question_answer_clarify_fallback_and_emergency(
             "my chest hurts and my heart is racing. which foods are high in magnesium?"
         )
         assert alarm.text.startswith(first_line(content.emergency.message))
-        assert alarm.button_texts == [foods.short, b["topics"]]
-        after = await chat.press(alarm, foods.short)
+        assert alarm.button_texts == [b["not_an_emergency"], b["topics"]]
+        after = await chat.press(alarm, b["not_an_emergency"])
         assert foods.answer in after.text
 
         hello = await chat.say("thanks")

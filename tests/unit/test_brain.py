@@ -180,24 +180,51 @@ def test_emergency_wins_over_matching(brain: Brain, content: Content) -> None:
 
 def test_an_emergency_reply_leaves_the_answer_one_tap_away(brain: Brain, content: Content) -> None:
     # The advice comes first and alone; someone who is not in an emergency (a calm
-    # message can read as one, and asking again gives the same alarm) gets the
-    # entries their message asks about as buttons, without the bot keeping the text.
+    # message can read as one, and asking again gives the same alarm) gets one
+    # neutral button to the answer their question would have got.
     reply = ask(brain, "my chest hurts and my heart is racing. which foods are high in magnesium?")
     assert reply.kind == "emergency"
     assert reply.text.startswith(content.emergency.message)
     assert content.ui["emergency_continue_answer"] in reply.text
-    foods = content.by_id["foods"]
-    assert reply.buttons[0][0].label == foods.short
-    assert reply.buttons[-1][0].label == content.buttons["topics"]
+    b = content.buttons
+    assert [[x.label for x in row] for row in reply.buttons] == [
+        [b["not_an_emergency"]],
+        [b["topics"]],
+    ]
     tapped = brain.on_button({}, reply.buttons[0][0].data)
     assert (tapped.kind, tapped.entry) == ("answer", "foods")
-    assert foods.answer in tapped.text
+    assert content.by_id["foods"].answer in tapped.text
 
-    # A message that asks nothing of the FAQ gets the advice and the topics only.
-    alone = ask(brain, "my dad collapsed and is not breathing")
-    assert alone.kind == "emergency"
-    assert content.ui["emergency_continue"] in alone.text
-    assert [[b.label for b in row] for row in alone.buttons] == [[content.buttons["topics"]]]
+    # No entry titles under the advice when the bot would only have asked back
+    # ("had a convulsion, is it low magnesium?" must not read as a diagnosis),
+    # nor when the message asks nothing of the FAQ.
+    for message in (
+        "i had a siezure, is it low magnesium?",
+        "my dad collapsed and is not breathing",
+    ):
+        alone = ask(brain, message)
+        assert alone.kind == "emergency"
+        assert content.ui["emergency_continue"] in alone.text
+        assert [[x.label for x in row] for row in alone.buttons] == [[b["topics"]]]
+
+
+def test_the_emergency_advice_goes_out_when_matching_fails(
+    brain: Brain,
+    content: Content,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(text: str) -> None:
+        raise RuntimeError(text)
+
+    monkeypatch.setattr(brain.matcher, "analyse", broken)
+    message = "my chest hurts and my heart is racing. which foods are high in magnesium?"
+    reply = ask(brain, message)
+    assert reply.kind == "emergency"
+    assert reply.text.startswith(content.emergency.message)
+    assert [[x.label for x in row] for row in reply.buttons] == [[content.buttons["topics"]]]
+    assert "RuntimeError" in caplog.text
+    assert "chest" not in caplog.text  # the log never quotes the user
 
 
 def test_emergency_words_stop_a_running_check(brain: Brain) -> None:
