@@ -69,8 +69,10 @@ READ_CHARS = 16_384
 # "cheers, bye" read as likely as anything).
 RED_FLAG_LIKELY = 0.7
 LEARNED_MIN_WORDS = 4
-# "now" this many words before a sign (same clause) puts it in the present.
+# "now" this many words before a sign (same clause) puts it in the present...
 NOW_REACH = 4
+# ...unless it is no time at all.
+NOT_NOW = ("now and then", "now and again", "every now")
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
 # ...or this many when a list follows it ("no slurred speech or droopy face").
@@ -712,15 +714,12 @@ class EmergencyDetector:
         sentence is over, the sign is not ("I had a stroke years ago and now my face
         is drooping again"). "Now and then" is no time."""
         tokens = sentence.tokens
-        clause = sentence.clause_of[start]
-        for j in range(max(0, start - NOW_REACH), start):
-            if tokens[j] == "now" and sentence.clause_of[j] == clause:
-                after = tokens[j + 1 : j + 3]
-                if after not in (("and", "then"), ("and", "again")) and tokens[j - 1 : j] != (
-                    "every",
-                ):
-                    return True
-        return False
+        return any(
+            tokens[j] == "now"
+            and sentence.clause_of[j] == sentence.clause_of[start]
+            and not any(_has_phrase(tokens[max(0, j - 1) : j + 3], p) for p in NOT_NOW)
+            for j in range(max(0, start - NOW_REACH), start)
+        )
 
     @staticmethod
     def _sudden(sentence: _Sentence) -> bool:

@@ -276,6 +276,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "could twitching mean I'm about to have a stroke?",
         "What are the first signs of anaphylactic shock?",
         "I had a seizure as a teenager",
+        # "Now and then" is no time: the past event still reads as the context.
+        "I had a stroke years ago and every now and then my speech is slurred",
         "my mum is a stroke survivor",
         "I'm on medication after my stroke",
         "I have epilepsy, is magnesium safe?",
