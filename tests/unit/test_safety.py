@@ -379,6 +379,8 @@ REAL_WORDING_SETS = (
     "redflags-real-final3.yaml",
     "redflags-real-dev5.yaml",
     "redflags-real-final4.yaml",
+    "redflags-real-dev6.yaml",
+    "redflags-real-final5.yaml",
 )
 
 
@@ -399,16 +401,21 @@ REAL_WORDING_SETS = (
         ("redflags-real-final2.yaml", 100.0, 77.5, 6.7),
         # Round 4's tuning half (its red flags and calm mentions taught the learned
         # opinion, so in sample) and its frozen half, measured at the end of round
-        # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %) and again after round 5, whose
-        # 95 red flags and 194 calm mentions more cost the frozen half three of its
-        # one lines (docs/quality.md).
-        ("redflags-real-dev4.yaml", 98.3, 66.3, 12.4),
-        ("redflags-real-final3.yaml", 84.4, 57.1, 23.8),
+        # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
+        # %: its 95 red flags and 194 calm mentions more cost the frozen half three
+        # one lines) and after round 6 (docs/quality.md).
+        ("redflags-real-dev4.yaml", 97.7, 66.3, 12.4),
+        ("redflags-real-final3.yaml", 85.7, 57.1, 23.8),
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 94.7, 63.2, 26.3),
+        ("redflags-real-dev5.yaml", 95.8, 63.2, 26.3),
         ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
+        # Round 6, message-like wording: its tuning half (in sample) and its frozen
+        # half, measured once before round 6's wording went in (83.3 % / 28.8 %)
+        # and once after.
+        ("redflags-real-dev6.yaml", 94.3, 52.3, 29.0),
+        ("redflags-real-final5.yaml", 87.2, 64.1, 28.8),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
