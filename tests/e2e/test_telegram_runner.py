@@ -1,4 +1,11 @@
-"""The `faqbot` process with a token: start-up, a rejected token, SIGTERM, and its logs."""
+"""The `faqbot` process with a token: start-up, a rejected token, SIGTERM, and its logs.
+
+The processes here read faq.yaml without its phrasings file's real wording
+(`light_faq`): what they test is the process (signals, persistence, logs,
+polling and webhook), and training on 2,900 phrasings and 1,200 red-flag
+messages would cost each start a second of CPU. The full content is answered
+in process (tests/telegram) and started as a real process by the benchmark's
+smoke run (tests/e2e/test_bench_smoke.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import json
 import logging
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from bot.content import Content
+from bot.content import Content, default_faq_path
 from bot.telegram.health import CONFLICT_MESSAGE, RECOVERED_MESSAGE
 from bot.telegram.logging_setup import (
     REDACTED,
@@ -35,6 +44,18 @@ USER = 8001
 QUESTION = "which foods have magnesium"
 
 
+def light_faq(tmp_path: Path) -> Path:
+    """faq.yaml as it is, beside an empty phrasings file (its entries, answers,
+    alternates, emergency patterns and doctor check are all in faq.yaml)."""
+    faq = tmp_path / "faq" / "faq.yaml"
+    if not faq.exists():
+        faq.parent.mkdir()
+        shutil.copy(default_faq_path(), faq)
+        phrasings = yaml.safe_load(faq.read_text(encoding="utf-8"))["phrasings"]
+        (faq.parent / phrasings).write_text("{}\n", encoding="utf-8")
+    return faq
+
+
 def bot_env(server: FakeBotAPI, tmp_path: Path, token: str, **extra: str) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
@@ -42,6 +63,7 @@ def bot_env(server: FakeBotAPI, tmp_path: Path, token: str, **extra: str) -> dic
         "BOT_API_BASE_URL": server.base_url,
         "DATA_DIR": str(tmp_path / "data"),
         "LOG_LEVEL": "DEBUG",
+        "FAQ_PATH": str(light_faq(tmp_path)),
         **extra,
     }
 
