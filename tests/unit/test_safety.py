@@ -37,20 +37,17 @@ def _items(name: str) -> list[dict[str, Any]]:
     return labelled_items(DATA / name)
 
 
-def _recall_and_false_alarms(
-    brain: Brain, items: list[dict[str, Any]], numbers_first: bool = False
-) -> tuple[float, float]:
-    """Red flags given the full advice (or, with numbers_first, any reply that leads
-    with the emergency numbers, as `faqbot eval` counts them); calm messages
-    given the full advice."""
-    red = [i for i in items if i["expect"] == "emergency"]
-    calm = [i for i in items if i["expect"] != "emergency"]
-    caught = sum(
-        ask(brain, i["text"]).urgent if numbers_first else ask(brain, i["text"]).kind == "emergency"
-        for i in red
+def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, float]:
+    """Red flags whose reply leads with the emergency numbers (as `faqbot eval`
+    counts recall), red flags given the full advice, and calm messages given the
+    full advice (false alarms), in per cent."""
+    red = [ask(brain, i["text"]) for i in items if i["expect"] == "emergency"]
+    calm = [ask(brain, i["text"]) for i in items if i["expect"] != "emergency"]
+    return (
+        100.0 * sum(r.urgent for r in red) / len(red),
+        100.0 * sum(r.kind == "emergency" for r in red) / len(red),
+        100.0 * sum(r.kind == "emergency" for r in calm) / max(1, len(calm)),
     )
-    alarms = sum(ask(brain, i["text"]).kind == "emergency" for i in calm)
-    return 100.0 * caught / len(red), 100.0 * alarms / max(1, len(calm))
 
 
 # -- every red flag ------------------------------------------------------------
@@ -365,8 +362,8 @@ def test_english_messages_are_never_taken_for_another_language(brain: Brain, nam
     "name", ["redflags-extra.yaml", *sorted(p.name for p in DATA.glob("eval-*.yaml"))]
 )
 def test_every_red_flag_of_the_existing_sets_is_caught(brain: Brain, name: str) -> None:
-    recall, false_alarms = _recall_and_false_alarms(brain, _items(name))
-    assert recall == 100.0
+    _, full_alarm, false_alarms = _figures(brain, _items(name))
+    assert full_alarm == 100.0
     assert false_alarms == 0.0
 
 
@@ -421,8 +418,7 @@ REAL_WORDING_SETS = (
 def test_real_wording_red_flags_and_calm_near_misses(
     brain: Brain, name: str, min_recall: float, min_full_alarm: float, max_false_alarms: float
 ) -> None:
-    recall, false_alarms = _recall_and_false_alarms(brain, _items(name), numbers_first=True)
-    full_alarm, _ = _recall_and_false_alarms(brain, _items(name))
+    recall, full_alarm, false_alarms = _figures(brain, _items(name))
     assert round(recall, 1) >= min_recall
     assert round(full_alarm, 1) >= min_full_alarm
     assert round(false_alarms, 1) <= max_false_alarms
