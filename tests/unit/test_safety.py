@@ -93,6 +93,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # What only looks like a negation or like talking to someone.
         "I don't know what is happening my face is drooping",
         "he can't speak to me properly",
+        # "Make" is no question about a cause here.
+        "can you make sense of this, her face is drooping on one side?",
         # "Recovery" is no past event here.
         "he collapsed and isn't breathing, I put him in the recovery position",
         # Something over before, the sign now (a review of round 5's past phrases).
