@@ -388,7 +388,8 @@ class Brain:
             # The error's type only: a traceback or message could quote the user.
             log.error("matching failed under an emergency reply (%s)", type(exc).__name__)
             return None
-        return match.entry_id if match.outcome == "answer" else None
+        answered = match.outcome == "answer" and match.entry_id in self.content.by_id
+        return match.entry_id if answered else None
 
     def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
         b = self.content.buttons
