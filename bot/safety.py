@@ -667,13 +667,15 @@ class EmergencyDetector:
 
     @staticmethod
     def _negated(sentence: _Sentence, start: int, end: int, own: frozenset[str]) -> bool:
-        clause = sentence.clause_of[start]
+        # A sign told across a comma is negated in the clause of its first word or
+        # of its last ("the left side of my face is fine, not drooping").
+        clauses = (sentence.clause_of[start], sentence.clause_of[end])
         tokens = sentence.tokens
         for j in range(max(0, start - NEGATED_LIST_REACH), end + 1):
             t, after = tokens[j], tokens[j + 1 : j + 2]
             listed = j >= start - NEGATION_REACH or {"or", "nor"}.intersection(tokens[j:start])
             if (
-                sentence.clause_of[j] == clause
+                sentence.clause_of[j] in clauses
                 and t in NEGATIONS
                 and t not in own
                 and listed

@@ -93,6 +93,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # What only looks like a negation or like talking to someone.
         "I don't know what is happening my face is drooping",
         "he can't speak to me properly",
+        # A negation nearby that is not the sign's.
+        "her face, not just her mouth, is drooping",
+        "my face is drooping, not sure why",
         # "Make" is no question about a cause here.
         "can you make sense of this, her face is drooping on one side?",
         # "Recovery" is no past event here.
@@ -236,6 +239,9 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
     "message",
     [
         "no arm weakness, only the twitch",
+        # A negation after a comma, inside the sign's words.
+        "left side of my face is fine, not drooping",
+        "my smile is fine, not crooked",
         "I don't have chest pain, just the lip twitch",
         "my foot goes numb when I sit on it",
         "I get lightheaded when I stand up quickly",
@@ -411,10 +417,10 @@ REAL_WORDING_SETS = (
         ("redflags-real-dev5.yaml", 95.8, 63.2, 26.3),
         ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
-        # half, measured once before round 6's wording went in (83.3 % / 28.8 %)
-        # and once after.
-        ("redflags-real-dev6.yaml", 94.3, 52.3, 29.0),
-        ("redflags-real-final5.yaml", 87.2, 64.1, 28.8),
+        # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
+        # it (87.2 % / 28.8 %) and after the negation across a comma (below).
+        ("redflags-real-dev6.yaml", 94.3, 52.3, 27.4),
+        ("redflags-real-final5.yaml", 87.2, 64.1, 26.0),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
