@@ -80,7 +80,7 @@ NEGATED_LIST_REACH = 8
 
 # Negations of a sign; "cant", "wont", "couldnt" describe one instead ("cant speak").
 NEGATIONS = frozenset(
-    "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor".split()
+    "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor zero".split()
 )
 # What a pattern word `not` matches.
 NOT_WORDS = frozenset(
@@ -126,6 +126,11 @@ PAST_PHRASES = (
     "used to",
     "in the past",
     "back in",
+    "years back",
+    "year back",
+    "months back",
+    "weeks back",
+    "while back",
     "passed away",
     "as a teen",
     "as a teenager",
@@ -345,6 +350,7 @@ HARMLESS = (
             "slept",
             "sleeping",
             "kneel",
+            "lean",
             "cold",
             "freez",
             "waking",

@@ -93,6 +93,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # What only looks like a negation or like talking to someone.
         "I don't know what is happening my face is drooping",
         "he can't speak to me properly",
+        # Leaning to one side is a sign, not a trigger; zero warning is no negation.
+        "he is leaning to one side and his arm is numb",
+        "I had zero warning and then my face started drooping",
         # A negation nearby that is not the sign's.
         "her face, not just her mouth, is drooping",
         "my face is drooping, not sure why",
@@ -112,6 +115,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "My dad had a stroke last week. He is slurring his words again.",
         "I had a stroke years ago and now my face is drooping again",
         "I had a stroke last year and now my face is drooping again",
+        "he had a stroke a while back and now his face is drooping again",
+        "my mum had a TIA months back, she now has slurred speech",
         # Any negation in a sign ("not moving", "wasn't moving", "isn't working").
         "the left side of his mouth wasn't moving",
         "her right side isn't working",
@@ -239,6 +244,8 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
     "message",
     [
         "no arm weakness, only the twitch",
+        "I have zero chest pain, only lip twitching",
+        "my arm went numb from leaning on it",
         # A negation after a comma, inside the sign's words.
         "left side of my face is fine, not drooping",
         "my smile is fine, not crooked",
@@ -283,6 +290,7 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "I had a seizure as a teenager",
         # "Now and then" is no time: the past event still reads as the context.
         "I had a stroke years ago and every now and then my speech is slurred",
+        "my dad had a heart attack a few years back, is magnesium ok for him?",
         "my mum is a stroke survivor",
         "I'm on medication after my stroke",
         "I have epilepsy, is magnesium safe?",
