@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import pickle
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from bot.content import Content, default_faq_path
+from bot.content import Content
 from bot.telegram.health import CONFLICT_MESSAGE, RECOVERED_MESSAGE
 from bot.telegram.logging_setup import (
     REDACTED,
@@ -37,23 +35,12 @@ from bot.telegram.logging_setup import (
 from bot.telegram.runner import INVALID_TOKEN_MESSAGE
 from bot.telegram.webhook import SECRET_HEADER
 from tests.fake_bot_api import BotMessage, FakeBotAPI
+from tests.support import light_faq
 from tests.support.bots import free_port
 
 WRONG_TOKEN = "654321:" + "W" * 35
 USER = 8001
 QUESTION = "which foods have magnesium"
-
-
-def light_faq(tmp_path: Path) -> Path:
-    """faq.yaml as it is, beside an empty phrasings file (its entries, answers,
-    alternates, emergency patterns and doctor check are all in faq.yaml)."""
-    faq = tmp_path / "faq" / "faq.yaml"
-    if not faq.exists():
-        faq.parent.mkdir()
-        shutil.copy(default_faq_path(), faq)
-        phrasings = yaml.safe_load(faq.read_text(encoding="utf-8"))["phrasings"]
-        (faq.parent / phrasings).write_text("{}\n", encoding="utf-8")
-    return faq
 
 
 def bot_env(server: FakeBotAPI, tmp_path: Path, token: str, **extra: str) -> dict[str, str]:
@@ -63,7 +50,7 @@ def bot_env(server: FakeBotAPI, tmp_path: Path, token: str, **extra: str) -> dic
         "BOT_API_BASE_URL": server.base_url,
         "DATA_DIR": str(tmp_path / "data"),
         "LOG_LEVEL": "DEBUG",
-        "FAQ_PATH": str(light_faq(tmp_path)),
+        "FAQ_PATH": str(light_faq(tmp_path / "faq")),
         **extra,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,19 @@ FAQ = ROOT / "faq.yaml"
 PHRASINGS = ROOT / "faq-phrasings.yaml"
 ARTICLE = ROOT / "docs" / "article.txt"
 DATA = ROOT / "tests" / "data"
+
+
+def light_faq(folder: Path) -> Path:
+    """faq.yaml as it is, in `folder`, beside an empty phrasings file: its entries,
+    answers, alternates, emergency patterns and doctor check, without the real
+    wording that takes a second of training each time a Brain is built. For
+    tests of processes, reloading and the command line, not of matching."""
+    faq = folder / FAQ.name
+    if not faq.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FAQ, faq)
+        (folder / PHRASINGS.name).write_text("{}\n", encoding="utf-8")
+    return faq
 
 
 def load_content_once(path: Path | str) -> Content:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 from bot.content import Content, load_content
 from bot.telegram import app as app_module
 from tests.fake_bot_api import FakeBotAPI
-from tests.support import FAQ, PHRASINGS
+from tests.support import light_faq
 from tests.support.bots import running
 from tests.support.chat import WAIT, Chat
 from tests.support.state import event_store
@@ -26,12 +25,8 @@ USER = 7101
 
 @pytest.fixture
 def faq_copy(tmp_path: Path) -> Path:
-    # The phrasings file empty: reloading is what these tests watch, and training
-    # on the real wording would cost each load a second.
-    path = tmp_path / "faq.yaml"
-    shutil.copy(FAQ, path)
-    (tmp_path / PHRASINGS.name).write_text("{}\n", encoding="utf-8")
-    return path
+    # Reloading is what these tests watch, not matching.
+    return light_faq(tmp_path / "faq")
 
 
 @pytest.mark.asyncio
