@@ -71,8 +71,13 @@ RED_FLAG_LIKELY = 0.7
 LEARNED_MIN_WORDS = 4
 # "now" this many words before a sign (same clause) puts it in the present...
 NOW_REACH = 4
+# ...as does "now" or "again" this many words after it...
+AGAIN_REACH = 2
 # ...unless it is no time at all.
 NOT_NOW = ("now and then", "now and again", "every now")
+# A sentence that points back ("She ...") is in the time of the one before it,
+# unless it says its own present: "She fainted years ago. She is not breathing."
+PRESENT_VERBS = frozenset("is are am isnt arent has cant cannot wont doesnt keeps now".split())
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
 # ...or this many when a list follows it ("no slurred speech or droopy face").
@@ -717,16 +722,20 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _now_before(sentence: _Sentence, start: int) -> bool:
-        """ "now" just before the sign, in its clause: whatever came before it in the
-        sentence is over, the sign is not ("I had a stroke years ago and now my face
-        is drooping again"). "Now and then" is no time."""
+    def _now_near(sentence: _Sentence, start: int, end: int) -> bool:
+        """ "now" just before the sign, or "now" or "again" just after it, in its
+        clause: whatever came before it in the sentence is over, the sign is not
+        ("I had a stroke years ago and now my face is drooping again", "he had a
+        seizure last year and he is seizing again"). "Now and then" is no time."""
         tokens = sentence.tokens
+        clause = sentence.clause_of[start]
+        before = range(max(0, start - NOW_REACH), start)
+        after = range(end + 1, min(len(tokens), end + 1 + AGAIN_REACH))
         return any(
-            tokens[j] == "now"
-            and sentence.clause_of[j] == sentence.clause_of[start]
+            (tokens[j] == "now" or (j > end and tokens[j] == "again"))
+            and sentence.clause_of[j] in (clause, sentence.clause_of[end])
             and not any(_has_phrase(tokens[max(0, j - 1) : j + 3], p) for p in NOT_NOW)
-            for j in range(max(0, start - NOW_REACH), start)
+            for j in (*before, *after)
         )
 
     @staticmethod
@@ -810,7 +819,7 @@ class EmergencyDetector:
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
         # An event over earlier in the sentence does not make the sign over when
         # "now" comes between them.
-        over = (past or self._past(sentence)) and not self._now_before(sentence, start)
+        over = (past or self._past(sentence)) and not self._now_near(sentence, start, end)
         if over or (condition and framed) or long_term or self._about_condition(sentence):
             return "unclear"
         if not sentence.question:
@@ -859,7 +868,11 @@ class EmergencyDetector:
             points_back = bool(before) and sentence.tokens[0] in BACK_REFERENCES
             # A sentence that points back is in the time of the one before it ("I had
             # Bell's palsy years ago. It left my smile crooked.").
-            past_before = points_back and self._past(sentences[i - 1][1])
+            past_before = (
+                points_back
+                and self._past(sentences[i - 1][1])
+                and not PRESENT_VERBS.intersection(sentence.tokens)
+            )
             # An everyday trigger may be told sentences before ("I had a filling
             # done. I was numb for hours. Now my lip still droops.").
             earlier = tuple(t for _, s in sentences[:i] for t in s.tokens)

@@ -116,6 +116,11 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "I had a stroke years ago and now my face is drooping again",
         "I had a stroke last year and now my face is drooping again",
         "he had a stroke a while back and now his face is drooping again",
+        "my dad had a heart attack years ago and he has chest pain again",
+        # A sentence pointing back in the present tense is not in the past.
+        "She fainted years ago. She is not breathing.",
+        "He had a stroke last year. He is slurring his words.",
+        "He had a stroke years ago. He can't speak and his face droops.",
         "my mum had a TIA months back, she now has slurred speech",
         # Any negation in a sign ("not moving", "wasn't moving", "isn't working").
         "the left side of his mouth wasn't moving",
@@ -291,6 +296,7 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # "Now and then" is no time: the past event still reads as the context.
         "I had a stroke years ago and every now and then my speech is slurred",
         "my dad had a heart attack a few years back, is magnesium ok for him?",
+        "I had a seizure last year and I am worried it will happen again",
         "my mum is a stroke survivor",
         "I'm on medication after my stroke",
         "I have epilepsy, is magnesium safe?",
@@ -428,7 +434,7 @@ REAL_WORDING_SETS = (
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
         # it (87.2 % / 28.8 %) and after the negation across a comma (below).
         ("redflags-real-dev6.yaml", 94.3, 52.3, 27.4),
-        ("redflags-real-final5.yaml", 87.2, 64.1, 26.0),
+        ("redflags-real-final5.yaml", 87.2, 65.4, 26.0),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
