@@ -154,6 +154,11 @@ PAST_PHRASES = (
     "at age",
     "my first",
     "every time",
+    # Now and again, like "sometimes": it comes and goes.
+    "now and then",
+    "now and again",
+    "from time to time",
+    "every so often",
     # An event told as over and done ("I have had a stroke, what has happened to
     # my vision?"); "just had" is happening now (NOW_PHRASES wins).
     "have had a",
@@ -545,6 +550,13 @@ def _sentences(text: str) -> list[tuple[str, _Sentence]]:
     return out
 
 
+def _told_as_past(tokens: tuple[str, ...]) -> bool:
+    """Words that put what they tell in the past ("years ago", "in 2019")."""
+    return any(t in PAST_WORDS or YEAR.match(t) for t in tokens) or any(
+        _has_phrase(tokens, p) for p in PAST_PHRASES
+    )
+
+
 def _has_phrase(tokens: tuple[str, ...], phrase: str) -> bool:
     return f" {phrase} " in f" {' '.join(tokens)} "
 
@@ -655,7 +667,9 @@ class EmergencyDetector:
         yield from (w for w in self._words if w.text == "not")
 
     def _occurrences(self, sentence: _Sentence) -> list[tuple[_Pattern, int, int]]:
-        """Each pattern found in the sentence: (pattern, first index, last index)."""
+        """Each place each pattern is found in the sentence: (pattern, first index,
+        last index). Every place, not only the first: "he had a seizure last year
+        and he is seizing again" is judged at both."""
         where: dict[_Word, list[int]] = {}  # the places each pattern word hits
         for j, token in enumerate(sentence.tokens):
             for w in self._hits(token):
@@ -671,7 +685,6 @@ class EmergencyDetector:
                 if all(near):
                     spots = [i, *(places[0] for places in near)]
                     found.append((pattern, min(spots), max(spots)))
-                    break
         return found
 
     # -- reading the sentence around them --------------------------------------
@@ -761,9 +774,23 @@ class EmergencyDetector:
 
     @staticmethod
     def _past(sentence: _Sentence) -> bool:
+        return _told_as_past(sentence.tokens)
+
+    @staticmethod
+    def _own_present(sentence: _Sentence, start: int, end: int) -> bool:
+        """The sign's own part of the sentence (between "and"s) is in the present
+        tense and tells no past of its own: "he had a stroke years ago and his face
+        is drooping". "Still" is what an old event left ("... and my smile is still
+        crooked")."""
         tokens = sentence.tokens
-        return any(t in PAST_WORDS or YEAR.match(t) for t in tokens) or any(
-            _has_phrase(tokens, p) for p in PAST_PHRASES
+        ands = [j for j, t in enumerate(tokens) if t == "and" and tokens[j - 1 : j] != ("now",)]
+        first = max((j + 1 for j in ands if j < start), default=0)
+        last = min((j for j in ands if j > end), default=len(tokens))
+        part = tokens[first:last]
+        return (
+            bool(PRESENT_VERBS.intersection(part))
+            and "still" not in part
+            and not _told_as_past(part)
         )
 
     def _urgency(
@@ -819,7 +846,11 @@ class EmergencyDetector:
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
         # An event over earlier in the sentence does not make the sign over when
         # "now" comes between them.
-        over = (past or self._past(sentence)) and not self._now_near(sentence, start, end)
+        over = (
+            (past or self._past(sentence))
+            and not self._now_near(sentence, start, end)
+            and not self._own_present(sentence, start, end)
+        )
         if over or (condition and framed) or long_term or self._about_condition(sentence):
             return "unclear"
         if not sentence.question:

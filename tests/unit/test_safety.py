@@ -117,6 +117,11 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "I had a stroke last year and now my face is drooping again",
         "he had a stroke a while back and now his face is drooping again",
         "my dad had a heart attack years ago and he has chest pain again",
+        # A sign in the present tense of its own, after "and", is not in the past.
+        "he had a stroke years ago and his face is drooping",
+        "she had a mini stroke last year and her speech is slurred",
+        "my dad had a heart attack in 2018 and he has crushing chest pain",
+        "he had a seizure last year and he is seizing again",
         # A sentence pointing back in the present tense is not in the past.
         "She fainted years ago. She is not breathing.",
         "He had a stroke last year. He is slurring his words.",
@@ -297,6 +302,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "I had a stroke years ago and every now and then my speech is slurred",
         "my dad had a heart attack a few years back, is magnesium ok for him?",
         "I had a seizure last year and I am worried it will happen again",
+        # What an old event left, and how it goes now.
+        "I had Bell's palsy years ago and my smile is still crooked",
+        "my dad had a stroke years ago and his speech is still slurred",
+        "she had a stroke last year and is recovering well",
         "my mum is a stroke survivor",
         "I'm on medication after my stroke",
         "I have epilepsy, is magnesium safe?",
