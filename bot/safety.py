@@ -773,10 +773,6 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _past(sentence: _Sentence) -> bool:
-        return _told_as_past(sentence.tokens)
-
-    @staticmethod
     def _own_present(sentence: _Sentence, start: int, end: int) -> bool:
         """The sign's own part of the sentence (between "and"s) is in the present
         tense and tells no past of its own: "he had a stroke years ago and his face
@@ -844,10 +840,10 @@ class EmergencyDetector:
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
-        # An event over earlier in the sentence does not make the sign over when
-        # "now" comes between them.
+        # An event over elsewhere in the sentence does not make the sign over when
+        # "now" or "again" stands by it, or its own part is in the present tense.
         over = (
-            (past or self._past(sentence))
+            (past or _told_as_past(sentence.tokens))
             and not self._now_near(sentence, start, end)
             and not self._own_present(sentence, start, end)
         )
@@ -901,7 +897,7 @@ class EmergencyDetector:
             # Bell's palsy years ago. It left my smile crooked.").
             past_before = (
                 points_back
-                and self._past(sentences[i - 1][1])
+                and _told_as_past(sentences[i - 1][1].tokens)
                 and not PRESENT_VERBS.intersection(sentence.tokens)
             )
             # An everyday trigger may be told sentences before ("I had a filling
