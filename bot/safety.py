@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from rapidfuzz import process
@@ -249,6 +250,12 @@ GENERIC_VERBS = frozenset(
 # would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
 HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
+# A question whose cause "makes you" or "gives you" the sign, shortly before it,
+# asks what causes it ("can anxiety make your face feel numb?", "can dehydration
+# make you pass out"), unless someone in particular is in the sentence ("does that
+# make you think his face is drooping?").
+CAUSE_VERBS = frozenset("make makes give gives".split())
+GENERIC_YOU = frozenset("you your u ur".split())
 # A sign word followed by "free" is its absence ("seizure-free for a year"); one
 # after "pre" is before it ("pre-heart attack").
 ABSENCE_AFTER = frozenset({"free"})
@@ -557,6 +564,11 @@ def _told_as_past(tokens: tuple[str, ...]) -> bool:
     )
 
 
+def _causes_in_you(lead: Sequence[str]) -> bool:
+    """ "make you" or "gives your" among the words just before a sign."""
+    return any(a in CAUSE_VERBS and b in GENERIC_YOU for a, b in pairwise(lead))
+
+
 def _has_phrase(tokens: tuple[str, ...], phrase: str) -> bool:
     return f" {phrase} " in f" {' '.join(tokens)} "
 
@@ -835,6 +847,7 @@ class EmergencyDetector:
             or BEFORE_IT.intersection(tokens[start - 1 : start])
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
+            or (sentence.question and _causes_in_you(lead) and not PERSONAL.intersection(tokens))
         ):
             return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)

@@ -101,6 +101,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my face is drooping, not sure why",
         # "Make" is no question about a cause here.
         "can you make sense of this, her face is drooping on one side?",
+        "his face is drooping, does that make you think of a stroke?",
+        "my face is numb, can anxiety make your face numb?",
         # "Recovery" is no past event here.
         "he collapsed and isn't breathing, I put him in the recovery position",
         # Something over before, the sign now (a review of round 5's past phrases).
@@ -311,6 +313,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "I have epilepsy, is magnesium safe?",
         "is magnesium good for people who have had a stroke",
         "I'm worried about having a seizure",
+        # Questions about what causes a sign in anyone ("you").
+        "Can anxiety make your face feel numb?",
+        "can dehydration make you pass out",
+        "can caffeine give you heart palpitations and dizziness",
         # Statements about a condition.
         "Most seizures are not emergencies",
         "Strokes can happen to anyone",
@@ -442,7 +448,7 @@ REAL_WORDING_SETS = (
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
         # it (87.2 % / 28.8 %) and after the negation across a comma (below).
-        ("redflags-real-dev6.yaml", 94.3, 52.3, 27.4),
+        ("redflags-real-dev6.yaml", 94.3, 52.3, 25.8),
         ("redflags-real-final5.yaml", 87.2, 65.4, 26.0),
     ],
 )
