@@ -178,6 +178,13 @@ PAST_PHRASES = (
     "suffered from",
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
+# A sign whose own part of the sentence says it has lasted weeks or more is no
+# sudden event ("my wife has been slurring her words for 6 months").
+LASTING = re.compile(
+    r"\bfor (?:the (?:past|last) |about |over |almost |nearly |more than )?"
+    r"(?:(?:a|an|one|a few|a couple of|few|several|many|some|\d+|two|three|four|five|six"
+    r"|seven|eight|nine|ten) )?(?:weeks?|months?|years?|ages)\b"
+)
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
@@ -785,16 +792,19 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _own_present(sentence: _Sentence, start: int, end: int) -> bool:
-        """The sign's own part of the sentence (between "and"s) is in the present
-        tense and tells no past of its own: "he had a stroke years ago and his face
-        is drooping". "Still" is what an old event left ("... and my smile is still
-        crooked")."""
+    def _own_part(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
+        """The sign's own part of the sentence: between the "and"s around it."""
         tokens = sentence.tokens
         ands = [j for j, t in enumerate(tokens) if t == "and" and tokens[j - 1 : j] != ("now",)]
         first = max((j + 1 for j in ands if j < start), default=0)
         last = min((j for j in ands if j > end), default=len(tokens))
-        part = tokens[first:last]
+        return tokens[first:last]
+
+    def _own_present(self, sentence: _Sentence, start: int, end: int) -> bool:
+        """The sign's own part of the sentence is in the present tense and tells
+        no past of its own: "he had a stroke years ago and his face is drooping".
+        "Still" is what an old event left ("... and my smile is still crooked")."""
+        part = self._own_part(sentence, start, end)
         return (
             bool(PRESENT_VERBS.intersection(part))
             and "still" not in part
@@ -855,11 +865,12 @@ class EmergencyDetector:
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
         # An event over elsewhere in the sentence does not make the sign over when
         # "now" or "again" stands by it, or its own part is in the present tense.
-        over = (
-            (past or _told_as_past(sentence.tokens))
-            and not self._now_near(sentence, start, end)
-            and not self._own_present(sentence, start, end)
+        # A sign lasting weeks is no sudden event, whatever tense it is told in.
+        lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
+        told_over = (past or _told_as_past(sentence.tokens)) and not self._own_present(
+            sentence, start, end
         )
+        over = (told_over or lasting is not None) and not self._now_near(sentence, start, end)
         if over or (condition and framed) or long_term or self._about_condition(sentence):
             return "unclear"
         if not sentence.question:

@@ -102,6 +102,12 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # "Make" is no question about a cause here.
         "can you make sense of this, her face is drooping on one side?",
         "his face is drooping, does that make you think of a stroke?",
+        # Something lasting weeks told beside a sign that is sudden now.
+        "I've had a headache for weeks and now my face is drooping",
+        "my lip has twitched for months and today my face is drooping",
+        "she's been forgetful for years but since this morning she can't speak",
+        "for the past few weeks he's had chest pain, it's crushing right now",
+        "my face has been drooping for 2 hours",
         "my face is numb, can anxiety make your face numb?",
         # "Recovery" is no past event here.
         "he collapsed and isn't breathing, I put him in the recovery position",
@@ -313,6 +319,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "I have epilepsy, is magnesium safe?",
         "is magnesium good for people who have had a stroke",
         "I'm worried about having a seizure",
+        # A sign that has lasted weeks or more is no sudden event.
+        "my wife has been slurring her words for 6 months",
+        "my face has been drooping for weeks",
+        "his speech has been slurred for a few months, is it magnesium?",
         # Questions about what causes a sign in anyone ("you").
         "Can anxiety make your face feel numb?",
         "can dehydration make you pass out",
@@ -443,12 +453,12 @@ REAL_WORDING_SETS = (
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 95.8, 63.2, 26.3),
+        ("redflags-real-dev5.yaml", 95.8, 63.2, 25.8),
         ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
         # it (87.2 % / 28.8 %) and after the negation across a comma (below).
-        ("redflags-real-dev6.yaml", 94.3, 52.3, 25.8),
+        ("redflags-real-dev6.yaml", 94.3, 52.3, 24.2),
         ("redflags-real-final5.yaml", 87.2, 65.4, 26.0),
     ],
 )
