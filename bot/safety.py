@@ -352,6 +352,23 @@ FOREIGN_WORDS = frozenset(
 )
 
 
+# A trigger with a negation this close before it did not happen ("I hadn't been
+# to the dentist"); one with a comparison this close before it is only what the
+# sign feels like ("it felt like I had a Novocaine injection for dental work").
+# Not "like" alone: "I feel like my lip is still numb from the dentist".
+DENIED_REACH = 4
+COMPARING = (
+    "like i had",
+    "like id had",
+    "like ive had",
+    "like after",
+    "as if",
+    "as though",
+    "imagine",
+)
+COMPARING_REACH = 8
+
+
 @dataclass(frozen=True)
 class _Harmless:
     """An everyday trigger: a sign word with a trigger word in its sentence, and
@@ -360,6 +377,9 @@ class _Harmless:
     signs: tuple[str, ...]
     triggers: tuple[str, ...]
     spoilers: tuple[str, ...] = ()
+    # The trigger is something missing ("without my glasses"): a negation before
+    # it confirms it rather than denies it.
+    missing: bool = False
 
 
 HARMLESS = (
@@ -409,7 +429,7 @@ HARMLESS = (
         ("pool", "swim", "shiver", "cold"),
         ("breath", "respon", "conscious", "chok", "wake", "limp"),
     ),
-    _Harmless(("see",), ("dark", "glasses", "contacts", "lenses")),
+    _Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),
     # A lip swollen from biting it, a cold sore, filler or the dentist (not an
     # insect bite: that can be anaphylaxis).
     _Harmless(
@@ -589,13 +609,28 @@ def _triggered(signs: tuple[str, ...], context: tuple[str, ...], spoiled: tuple[
     and none of its spoilers in `spoiled`."""
     return any(
         any(_starts(t, h.signs) for t in signs)
-        and (
-            any(_starts(t, h.triggers) for t in context)
-            or any(_has_phrase(context, p) for p in h.triggers if " " in p)
-        )
+        and _trigger_told(h, context)
         and not any(_starts(t, h.spoilers) for t in spoiled)
         for h in HARMLESS
     )
+
+
+def _trigger_told(harmless: _Harmless, context: tuple[str, ...]) -> bool:
+    """A trigger in the context, told as what happened: not as a comparison
+    ("my mouth felt like I had a Novocaine injection") and never denied
+    ("Except I hadn't been to the dentist, yet my mouth had gone numb")."""
+    triggers = harmless.triggers
+    if any(_has_phrase(context, p) for p in triggers if " " in p):
+        return True
+    places = [j for j, t in enumerate(context) if _starts(t, triggers)]
+    denied = not harmless.missing and any(
+        NEGATIONS.intersection(context[max(0, j - DENIED_REACH) : j]) for j in places
+    )
+    told = any(
+        not any(_has_phrase(context[max(0, j - COMPARING_REACH) : j], p) for p in COMPARING)
+        for j in places
+    )
+    return told and not denied
 
 
 class RedFlagOpinion:

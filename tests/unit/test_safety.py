@@ -108,6 +108,11 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "she's been forgetful for years but since this morning she can't speak",
         "for the past few weeks he's had chest pain, it's crushing right now",
         "my face has been drooping for 2 hours",
+        # An everyday trigger denied or only compared with is no cause.
+        "I hadn't been to the dentist, yet the right side of my mouth had gone numb",
+        "the left side of my face is numb, like I had a Novocaine injection",
+        "the left side of my face is numb, as if I had been to the dentist",
+        "my arm went numb, I wasn't sitting on it",
         "my face is numb, can anxiety make your face numb?",
         # "Recovery" is no past event here.
         "he collapsed and isn't breathing, I put him in the recovery position",
@@ -275,12 +280,15 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "I felt a bit faint after giving blood",
         "my face feels numb after the dentist",
         "I can't see well without my glasses",
+        "I can't see well, I wasn't wearing my glasses",
         "I don't have any slurred speech or droopy face",
         "i can't talk to my doctor until next week",
         "I feel faint when I'm hungry",
         "I'm short of breath after climbing stairs",
         # The trigger may be in the sentence before.
         "I just came back from the dentist. My lip feels numb and droopy.",
+        # "like" alone is no comparison.
+        "I feel like my face is still numb on one side from the dentist",
         "I pulled a muscle in my chest at the gym and it hurts",
         "my upper lip is swollen after I bit it",
         "my doctor didn't respond to my email",
@@ -448,12 +456,12 @@ REAL_WORDING_SETS = (
         # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
         # %: its 95 red flags and 194 calm mentions more cost the frozen half three
         # one lines) and after round 6 (docs/quality.md).
-        ("redflags-real-dev4.yaml", 97.7, 66.3, 12.4),
+        ("redflags-real-dev4.yaml", 98.3, 66.9, 12.4),
         ("redflags-real-final3.yaml", 85.7, 57.1, 23.8),
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 95.8, 63.2, 25.8),
+        ("redflags-real-dev5.yaml", 97.9, 65.3, 25.8),
         ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
