@@ -145,6 +145,10 @@ PAST_PHRASES = (
     "after my stroke",
     "since the stroke",
     "after the stroke",
+    "since his stroke",
+    "after his stroke",
+    "since her stroke",
+    "after her stroke",
     "years before",
     "years earlier",
     "months before",
@@ -259,14 +263,17 @@ HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
 # A question whose cause "makes you" or "gives you" the sign, shortly before it,
 # asks what causes it ("can anxiety make your face feel numb?", "can dehydration
-# make you pass out"), unless someone in particular is in the sentence ("does that
-# make you think his face is drooping?").
+# make you pass out", "can too much magnesium make it hard to breathe"), unless
+# someone in particular is in the sentence ("does that make you think his face is
+# drooping?").
 CAUSE_VERBS = frozenset("make makes give gives".split())
-GENERIC_YOU = frozenset("you your u ur".split())
+GENERIC_YOU = frozenset("you your u ur it".split())
 # A sign word followed by "free" is its absence ("seizure-free for a year"); one
 # after "pre" is before it ("pre-heart attack").
 ABSENCE_AFTER = frozenset({"free"})
 BEFORE_IT = frozenset({"pre"})
+# ... and so is one after "before a" ("lip twitching before a stroke").
+BEFORE_A = (("before", "a"), ("before", "the"))
 # Words of a general statement ("Chest pain is one of the most common reasons
 # people call for help", "For many people, the first hint is a racing heart"):
 # with none of PERSONAL in the sentence it is about the condition.
@@ -324,6 +331,13 @@ FRAMING_STEMS = (
     "common",
     "normal",
     "heard",
+)
+# A sentence of nothing but the article's topic and names of conditions is a
+# search for the link ("magnesium and seizures", "low magnesium stroke"), not
+# someone telling what happens: no verb, no person.
+TOPIC_STEMS = ("magnes", "deficien", "hypomag")
+TOPIC_QUERY_WORDS = frozenset(
+    "and or vs the a an of in with from low lack levels level risk mini".split()
 )
 # Words before the subject of a sentence: "Most seizures are not emergencies"
 # is about seizures.
@@ -594,6 +608,14 @@ def _told_as_past(tokens: tuple[str, ...]) -> bool:
 def _causes_in_you(lead: Sequence[str]) -> bool:
     """ "make you" or "gives your" among the words just before a sign."""
     return any(a in CAUSE_VERBS and b in GENERIC_YOU for a, b in pairwise(lead))
+
+
+def _topic_query(tokens: Sequence[str]) -> bool:
+    """Nothing but the topic, names of conditions and joining words."""
+    return any(_starts(t, TOPIC_STEMS) for t in tokens) and all(
+        t in TOPIC_QUERY_WORDS or _starts(t, TOPIC_STEMS) or _starts(t, CONDITION_STEMS)
+        for t in tokens
+    )
 
 
 def _has_phrase(tokens: tuple[str, ...], phrase: str) -> bool:
@@ -890,6 +912,7 @@ class EmergencyDetector:
             HYPOTHETICAL.intersection(lead)
             or HYPOTHETICAL.intersection(span)
             or BEFORE_IT.intersection(tokens[start - 1 : start])
+            or tokens[max(0, start - 2) : start] in BEFORE_A
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
             or (sentence.question and _causes_in_you(lead) and not PERSONAL.intersection(tokens))
@@ -906,7 +929,13 @@ class EmergencyDetector:
             sentence, start, end
         )
         over = (told_over or lasting is not None) and not self._now_near(sentence, start, end)
-        if over or (condition and framed) or long_term or self._about_condition(sentence):
+        if (
+            over
+            or (condition and framed)
+            or long_term
+            or self._about_condition(sentence)
+            or _topic_query(tokens)
+        ):
             return "unclear"
         if not sentence.question:
             return "emergency"

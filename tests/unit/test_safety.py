@@ -113,6 +113,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "the left side of my face is numb, like I had a Novocaine injection",
         "the left side of my face is numb, as if I had been to the dentist",
         "my arm went numb, I wasn't sitting on it",
+        # The topic beside a sign told as happening.
+        "had a convultion, is it low magnesium??",
+        "his throat is closing, it makes it hard to breathe",
         "my face is numb, can anxiety make your face numb?",
         # "Recovery" is no past event here.
         "he collapsed and isn't breathing, I put him in the recovery position",
@@ -335,6 +338,13 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "Can anxiety make your face feel numb?",
         "can dehydration make you pass out",
         "can caffeine give you heart palpitations and dizziness",
+        "can too much magnesium make it hard to breathe",
+        # Searches for the link: the topic and a condition, no verb, no person.
+        "magnesium and seizures",
+        "low magnesium stroke",
+        # Before one, after one.
+        "lip twitching before a stroke",
+        "my dad takes magnesium after his stroke, is that ok",
         # Statements about a condition.
         "Most seizures are not emergencies",
         "Strokes can happen to anyone",
