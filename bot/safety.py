@@ -383,6 +383,16 @@ COMPARING = (
 COMPARING_REACH = 8
 
 
+# Words that begin like a trigger and are none ("hotel" is not "hot", "Saturday"
+# not "sat", "situation" not "sit", "brown" not "brow", blood "pooling" not a
+# "pool"): they never make a sign everyday.
+NOT_TRIGGERS = frozenset(
+    """hotel hotels hotline site sites situation situations saturday saturdays satisfied
+    saturated standard standards brown brownie brownies pooling pooled benchmark
+    heather""".split()
+)
+
+
 @dataclass(frozen=True)
 class _Harmless:
     """An everyday trigger: a sign word with a trigger word in its sentence, and
@@ -644,7 +654,7 @@ def _trigger_told(harmless: _Harmless, context: tuple[str, ...]) -> bool:
     triggers = harmless.triggers
     if any(_has_phrase(context, p) for p in triggers if " " in p):
         return True
-    places = [j for j, t in enumerate(context) if _starts(t, triggers)]
+    places = [j for j, t in enumerate(context) if _starts(t, triggers) and t not in NOT_TRIGGERS]
     denied = not harmless.missing and any(
         NEGATIONS.intersection(context[max(0, j - DENIED_REACH) : j]) for j in places
     )

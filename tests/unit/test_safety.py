@@ -113,6 +113,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "the left side of my face is numb, like I had a Novocaine injection",
         "the left side of my face is numb, as if I had been to the dentist",
         "my arm went numb, I wasn't sitting on it",
+        # Words that only begin like an everyday trigger ("hotel", "situation").
+        "I suddenly went dizzy and my vision went black in the hotel lobby",
+        "my arm went numb in the middle of a situation at work",
         # The topic beside a sign told as happening.
         "had a convultion, is it low magnesium??",
         "his throat is closing, it makes it hard to breathe",
@@ -471,7 +474,7 @@ REAL_WORDING_SETS = (
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 97.9, 65.3, 25.8),
+        ("redflags-real-dev5.yaml", 98.9, 65.3, 25.8),
         ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
