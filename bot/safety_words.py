@@ -1,0 +1,447 @@
+"""The words the emergency check reads a sign's sentence with (bot/safety.py).
+
+The signs themselves are content (faq.yaml, `emergency.signs`); these are how
+English tells whether one is happening now: negations, words of time (past,
+now, lasting, sudden), questions and statements about a condition, causes, and
+the everyday triggers that make a sign harmless. Each list says what it is for;
+each was grown on real wording (tests/data/redflags-real-*.yaml, docs/quality.md)
+and has tests in tests/unit/test_safety.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "now" this many words before a sign (same clause) puts it in the present...
+NOW_REACH = 4
+# ...as does "now" or "again" this many words after it...
+AGAIN_REACH = 2
+# ...unless it is no time at all.
+NOT_NOW = ("now and then", "now and again", "every now")
+# A sentence that points back ("She ...") is in the time of the one before it,
+# unless it says its own present: "She fainted years ago. She is not breathing."
+PRESENT_VERBS = frozenset("is are am isnt arent has cant cannot wont doesnt keeps now".split())
+# A negation this many words before an occurrence (same clause) negates it.
+NEGATION_REACH = 4
+# ...or this many when a list follows it ("no slurred speech or droopy face").
+NEGATED_LIST_REACH = 8
+
+# Negations of a sign; "cant", "wont", "couldnt" describe one instead ("cant speak").
+NEGATIONS = frozenset(
+    "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor zero".split()
+)
+# What a pattern word `not` matches.
+NOT_WORDS = frozenset(
+    "not isnt arent wasnt werent doesnt didnt dont wont wouldnt cant couldnt cannot".split()
+)
+# Real words one letter away from a pattern stem: never taken for a slip of it
+# ("dropped coins" is not "drooped", "smell" is not "swell", a dental "filling"
+# is not a face "falling", "sitting" is not "fitting").
+NOT_SLIPS = frozenset(
+    "dropped dropping smell smells smelled smelling shell spell filling fillings sitting".split()
+)
+# Words after which a negation is about the person, not the sign ("I don't know
+# what is happening, my face is drooping").
+NOT_NEGATED = frozenset("know sure think understand remember idea".split())
+# "Can't talk to my doctor until Monday" is about talking to someone (unless the
+# sentence says how the speech is).
+TALK_WORDS = ("talk", "speak")
+TALK_TO = frozenset("to with".split())
+SPEECH_WORDS = ("proper", "slur", "word", "sense")
+# "Didn't respond to my texts / to the treatment" is not about being unresponsive.
+RESPOND_TO_THINGS = (
+    "text",
+    "messag",
+    "email",
+    "mail",
+    "call",
+    "letter",
+    "question",
+    "treatment",
+    "medic",
+    "drug",
+    "magnes",
+    "supplement",
+)
+# Words that date a sentence well in the past, or make it a habit rather than an event.
+PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
+PAST_PHRASES = (
+    "last year",
+    "as a child",
+    "as a kid",
+    "when i was",
+    "age of",
+    "used to",
+    "in the past",
+    "back in",
+    "years back",
+    "year back",
+    "months back",
+    "weeks back",
+    "while back",
+    "passed away",
+    "as a teen",
+    "as a teenager",
+    "as a baby",
+    "since my stroke",
+    "after my stroke",
+    "since the stroke",
+    "after the stroke",
+    "since his stroke",
+    "after his stroke",
+    "since her stroke",
+    "after her stroke",
+    "years before",
+    "years earlier",
+    "months before",
+    "months earlier",
+    "when i had",
+    "when he had",
+    "when she had",
+    "at age",
+    "my first",
+    "every time",
+    # Now and again, like "sometimes": it comes and goes.
+    "now and then",
+    "now and again",
+    "from time to time",
+    "every so often",
+    # An event told as over and done ("I have had a stroke, what has happened to
+    # my vision?"); "just had" is happening now (NOW_PHRASES wins).
+    "have had a",
+    "has had a",
+    "ive had a",
+    # Already seen to by a doctor.
+    "diagnosed with",
+    "ruled out",
+    "ruling out",
+    "confirming",
+    # A long-term condition rather than an event.
+    "dealt with",
+    "deal with",
+    "suffer from",
+    "suffers from",
+    "suffered from",
+)
+YEAR = re.compile(r"^(19|20)\d\d$")
+# A sign whose own part of the sentence says it has lasted weeks or more is no
+# sudden event ("my wife has been slurring her words for 6 months").
+LASTING = re.compile(
+    r"\bfor (?:the (?:past|last) |about |over |almost |nearly |more than )?"
+    r"(?:(?:a|an|one|a few|a couple of|few|several|many|some|\d+|two|three|four|five|six"
+    r"|seven|eight|nine|ten) )?(?:weeks?|months?|years?|ages)\b"
+)
+# Words that put a sentence in the present, whatever else it says.
+NOW_PHRASES = (
+    "right now",
+    "just now",
+    "just had",
+    "just started",
+    "just happened",
+    "at the moment",
+    "seconds ago",
+    "min ago",
+    "mins ago",
+    "minute ago",
+    "minutes ago",
+    "hour ago",
+    "hours ago",
+    "this morning",
+    "last night",
+    "yesterday",
+    "earlier",
+    "tonight",
+    "today",
+    "since lunch",
+    "please help",
+    "is happening",
+    "its happening",
+    "happening now",
+    "call ambulance",
+    "an ambulance",
+)
+# Words that say a sign came on suddenly or is growing now ("lips swelling up",
+# "getting bigger by the minute"): what an `if_sudden` pattern needs.
+SUDDEN_STEMS = ("sudden", "rapid", "quick", "fast")
+SUDDEN_PHRASES = (
+    "out of nowhere",
+    "all at once",
+    "within minutes",
+    "within seconds",
+    "in minutes",
+    "by the minute",
+    "swelling up",
+    "swelled up",
+    "swell up",
+    "swells up",
+    "swollen up",
+    "puffed up",
+    "puffing up",
+    "puff up",
+    "puffs up",
+    "blew up",
+    "blowing up",
+    "getting bigger",
+    "is swelling",
+    "are swelling",
+    "was swelling",
+    "were swelling",
+    "started",
+    "starting",
+    "began",
+)
+# A sentence starting with one of these points back to the one before it.
+BACK_REFERENCES = frozenset("he she it they one both".split())
+# Questions about what may come ("will I get that 'elephant on the chest' feeling?").
+FUTURE_OPENERS = frozenset("will would".split())
+# A generic statement about a condition has one of these ("Seizures can be scary").
+GENERIC_VERBS = frozenset(
+    "is are can may might often usually frequently typically tend tends occur occurs".split()
+)
+# Words shortly before a sign in its clause, or among its words, that make it a
+# what-if ("If I ever have a heart attack", "your throat may close up", "my lips
+# would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
+HYPOTHETICAL = frozenset("if ever may might will would".split())
+HYPOTHETICAL_REACH = 5
+# A question whose cause "makes you" or "gives you" the sign, shortly before it,
+# asks what causes it ("can anxiety make your face feel numb?", "can dehydration
+# make you pass out", "can too much magnesium make it hard to breathe"), unless
+# someone in particular is in the sentence ("does that make you think his face is
+# drooping?").
+CAUSE_VERBS = frozenset("make makes give gives".split())
+GENERIC_YOU = frozenset("you your u ur it".split())
+# A sign word followed by "free" is its absence ("seizure-free for a year"); one
+# after "pre" is before it ("pre-heart attack").
+ABSENCE_AFTER = frozenset({"free"})
+BEFORE_IT = frozenset({"pre"})
+# ... and so is one after "before a" ("lip twitching before a stroke").
+BEFORE_A = (("before", "a"), ("before", "the"))
+# Words of a general statement ("Chest pain is one of the most common reasons
+# people call for help", "For many people, the first hint is a racing heart"):
+# with none of PERSONAL in the sentence it is about the condition.
+GENERAL_WORDS = frozenset(
+    """most many usually often reasons kinds types humans people occur occurs likely
+    recurrent typical typically rare rarely tend tends common commonly""".split()
+)
+# "having a stroke" is happening now, unless it is "if I'm having" or "about having".
+HAVING_NOT_NOW = frozenset("if whether when about".split())
+# Names of conditions (not descriptions of what someone feels or sees).
+CONDITION_STEMS = (
+    "strok",
+    "seiz",
+    "fit",
+    "epilep",
+    "convuls",
+    "palsy",
+    "attack",
+    "tia",
+    "anaphyla",
+    "angio",
+    "thunderclap",
+)
+# Long-term conditions: "I have epilepsy" says who the person is, not what is happening.
+LONG_TERM_STEMS = ("epilep", "palsy")
+# Words that make a sentence about a condition rather than an event.
+FRAMING_STEMS = (
+    "cause",
+    "causing",
+    "trigger",
+    "sign",
+    "symptom",
+    "mean",
+    "risk",
+    "prevent",
+    "lower",
+    "reduc",
+    "safe",
+    "link",
+    "relat",
+    "lead",
+    "differen",
+    "know",
+    "besides",
+    "fix",
+    "away",
+    "describ",
+    "worr",
+    "scared",
+    "afraid",
+    "fear",
+    "threaten",
+    "dangerous",
+    "serious",
+    "common",
+    "normal",
+    "heard",
+)
+# A sentence of nothing but the article's topic and names of conditions is a
+# search for the link ("magnesium and seizures", "low magnesium stroke"), not
+# someone telling what happens: no verb, no person.
+TOPIC_STEMS = ("magnes", "deficien", "hypomag")
+TOPIC_QUERY_WORDS = frozenset(
+    "and or vs the a an of in with from low lack levels level risk mini".split()
+)
+# Words before the subject of a sentence: "Most seizures are not emergencies"
+# is about seizures.
+SUBJECT_LEADS = frozenset("a an the while although most many some all these those".split())
+QUESTION_OPENERS = frozenset(
+    "can could does do did is are will would should how what why which may might whats".split()
+)
+# Words that report an event: "has my dad had a stroke?" is not a question
+# about a condition ("what is bell's palsy?").
+EVENT_WORDS = frozenset("had has having got gets getting".split())
+# Questions about people in general ("is magnesium good for people who have had a stroke").
+GENERIC_SUBJECTS = frozenset("people someone somebody anyone person those".split())
+# A question about one's own symptom ("how do I fix my drooping face?") is not
+# about a condition.
+FIRST_PERSON = frozenset("i im ive me my mine myself".split())
+# Someone in particular: the writer or a person they tell of.
+PERSONAL = FIRST_PERSON | frozenset("he hes she shes his her him we our us".split())
+# Common words of other languages written in Latin letters (none of them English).
+FOREIGN_WORDS = frozenset(
+    """
+    de la el los las es mi y que en una por para con del al su muy pero como esta
+    estoy tengo der das und ist nicht ich mein meine eine mit auf sie le les et
+    est je une des du pas avec pour mon il elle dans sur qui och het een niet ik
+    van che di sono non mio ho nao com uma meu minha eu
+    """.split()
+)
+
+
+# A trigger with a negation this close before it did not happen ("I hadn't been
+# to the dentist"); one with a comparison this close before it is only what the
+# sign feels like ("it felt like I had a Novocaine injection for dental work").
+# Not "like" alone: "I feel like my lip is still numb from the dentist".
+DENIED_REACH = 4
+COMPARING = (
+    "like i had",
+    "like id had",
+    "like ive had",
+    "like after",
+    "as if",
+    "as though",
+    "imagine",
+)
+COMPARING_REACH = 8
+
+
+# Words that begin like a trigger and are none ("hotel" is not "hot", "Saturday"
+# not "sat", "situation" not "sit", "brown" not "brow", blood "pooling" not a
+# "pool"): they never make a sign everyday.
+NOT_TRIGGERS = frozenset(
+    """hotel hotels hotline site sites situation situations saturday saturdays satisfied
+    saturated standard standards brown brownie brownies pooling pooled benchmark
+    heather""".split()
+)
+
+
+@dataclass(frozen=True)
+class Harmless:
+    """An everyday trigger: a sign word with a trigger word in its sentence, and
+    none of the spoilers (which make it one of the signs again)."""
+
+    signs: tuple[str, ...]
+    triggers: tuple[str, ...]
+    spoilers: tuple[str, ...] = ()
+    # The trigger is something missing ("without my glasses"): a negation before
+    # it confirms it rather than denies it.
+    missing: bool = False
+
+
+HARMLESS = (
+    Harmless(
+        ("numb", "tingl", "asleep", "dead", "pins"),
+        (
+            "sit",
+            "sat",
+            "cross",
+            "lying",
+            "lie",
+            "slept",
+            "sleeping",
+            "kneel",
+            "lean",
+            "cold",
+            "freez",
+            "waking",
+            "woke",
+        ),
+        ("face", "side", "sudden", "speech", "slur", "left", "half"),
+    ),
+    Harmless(
+        ("dizz", "lighthead", "faint", "black", "head"),
+        (
+            "stand",
+            "stood",
+            "getting up",
+            "get up",
+            "heat",
+            "hot",
+            "giving blood",
+            "needle",
+            "hungry",
+        ),
+        ("chest", "pain", "heart"),
+    ),
+    # Numb from the dentist's injection: the face is expected there.
+    Harmless(
+        ("numb", "tingl", "droop", "dead", "froz", "face", "smile", "lopsid", "side", "work"),
+        ("dentist", "dental", "anaesthe", "anesthe", "injection", "filling", "novocain"),
+        ("arm", "leg", "speech", "slur"),
+    ),
+    # Lips gone blue from cold water.
+    Harmless(
+        ("blue",),
+        ("pool", "swim", "shiver", "cold"),
+        ("breath", "respon", "conscious", "chok", "wake", "limp"),
+    ),
+    Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),
+    # A lip swollen from biting it, a cold sore, filler or the dentist (not an
+    # insect bite: that can be anaphylaxis).
+    Harmless(
+        ("swell", "swollen", "puff"),
+        (
+            "bit my",
+            "bit it",
+            "biting",
+            "chapped",
+            "filler",
+            "dentist",
+            "injection",
+            "cold sore",
+            "sunburn",
+            "punch",
+        ),
+        ("tongue", "throat", "breath", "swallow", "sudden"),
+    ),
+    # A strained chest muscle: the pain comes with a movement or a workout.
+    Harmless(
+        ("chest",),
+        ("muscle", "strain", "pulled", "lifting", "workout", "bench"),
+        ("breath", "arm", "jaw", "sweat", "dizz", "faint", "crush", "heart", "pressure", "squeez"),
+    ),
+    # Out of breath from exertion.
+    Harmless(
+        ("breath", "short"),
+        ("stairs", "climbing", "running", "exercise", "workout", "gym", "walking", "jog"),
+        ("chest", "pain", "faint", "sudden", "heart", "lips", "blue"),
+    ),
+    Harmless(
+        ("droop", "heavy", "sag"),
+        ("eyelid", "lid", "eyebrow", "brow"),
+        ("face", "mouth", "lip", "smile", "cheek", "side"),
+    ),
+    # An "ice cream headache" (brain freeze): a cold food or drink.
+    Harmless(
+        ("head",),
+        ("ice cream", "brain freeze", "cold drink", "slushie", "ice lolly", "popsicle"),
+        ("worst", "vision", "speech", "slur", "confus", "neck", "vomit"),
+    ),
+    # Arms and legs at the gym.
+    Harmless(
+        ("arm", "leg", "heavy", "weak", "shak"),
+        ("gym", "workout", "lifting", "weights", "exercise", "training"),
+        ("face", "speech", "slur", "side", "chest", "sudden"),
+    ),
+)
