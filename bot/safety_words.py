@@ -390,6 +390,13 @@ HARMLESS = (
         ("dentist", "dental", "anaesthe", "anesthe", "injection", "filling", "novocain"),
         ("arm", "leg", "speech", "slur"),
     ),
+    # A throat swollen from a cold or a sore throat (not an allergy: that is
+    # anaphylaxis).
+    Harmless(
+        ("swell", "swollen"),
+        ("cold", "flu", "strep", "tonsil", "gland", "infection", "virus", "sore"),
+        ("tongue", "lip", "breath", "swallow", "sudden", "allerg", "ate", "eating", "sting"),
+    ),
     # Lips gone blue from cold water.
     Harmless(
         ("blue",),

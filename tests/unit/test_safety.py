@@ -152,6 +152,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # Sudden swelling of the lips, mouth or face (NHS anaphylaxis: call 999).
         "my lips are swelling up",
         "my lip suddenly swelled up after eating peanuts",
+        "i took magnesium and now my throat is swelling",
+        "my throat swelled up after eating shrimp",
+        "my throat is swelling and I can't swallow, I have a cold",
         "my face is getting bigger by the minute",
         # Slurred speech described, not named.
         "he sounds like he has a mouth full of marbles",
@@ -297,6 +300,7 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "I feel like my face is still numb on one side from the dentist",
         "I pulled a muscle in my chest at the gym and it hurts",
         "my upper lip is swollen after I bit it",
+        "my throat is swollen and sore from a cold",
         "my doctor didn't respond to my email",
         "I raised my arms higher at the gym",
         "it was a sudden headache after ice cream",
