@@ -190,6 +190,10 @@ SUDDEN_PHRASES = (
     "started",
     "starting",
     "began",
+    # An insect sting brings swelling on fast, and can bring anaphylaxis (NHS).
+    "bee sting",
+    "wasp sting",
+    "stung",
 )
 # A sentence starting with one of these points back to the one before it.
 BACK_REFERENCES = frozenset("he she it they one both".split())

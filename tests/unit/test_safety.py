@@ -153,6 +153,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my lips are swelling up",
         "my lip suddenly swelled up after eating peanuts",
         "i took magnesium and now my throat is swelling",
+        "lips swelling after bee sting",
+        "I got stung and my lip is swollen",
         "my throat swelled up after eating shrimp",
         "my throat is swelling and I can't swallow, I have a cold",
         "my face is getting bigger by the minute",
