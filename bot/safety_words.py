@@ -71,6 +71,10 @@ PAST_PHRASES = (
     "as a child",
     "as a kid",
     "when i was",
+    "when he was",
+    "when she was",
+    "when they were",
+    "when we were",
     "age of",
     "used to",
     "in the past",
@@ -123,6 +127,13 @@ PAST_PHRASES = (
     "suffer from",
     "suffers from",
     "suffered from",
+    # Told as done and over ("I recently had a heart attack", "my dad had suffered
+    # a cardiac arrest", "my double vision has since gone away").
+    "recently had",
+    "had suffered",
+    "had had",
+    "has since",
+    "have since",
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
 # A sign whose own part of the sentence says it has lasted weeks or more is no
@@ -159,7 +170,13 @@ NOW_PHRASES = (
     "its happening",
     "happening now",
     "call ambulance",
-    "an ambulance",
+    "call an ambulance",
+    "calling an ambulance",
+    "get an ambulance",
+    "need an ambulance",
+    "send an ambulance",
+    "ring an ambulance",
+    "for an ambulance",
 )
 # Words that say a sign came on suddenly or is growing now ("lips swelling up",
 # "getting bigger by the minute"): what an `if_sudden` pattern needs.
@@ -220,7 +237,13 @@ GENERIC_YOU = frozenset("you your u ur it".split())
 ABSENCE_AFTER = frozenset({"free"})
 BEFORE_IT = frozenset({"pre"})
 # ... and so is one after "before a" ("lip twitching before a stroke").
-BEFORE_A = (("before", "a"), ("before", "the"))
+BEFORE_A = (
+    ("before", "a"),
+    ("before", "the"),
+    ("before", "my"),
+    ("before", "his"),
+    ("before", "her"),
+)
 # Words of a general statement ("Chest pain is one of the most common reasons
 # people call for help", "For many people, the first hint is a racing heart"):
 # with none of PERSONAL in the sentence it is about the condition.

@@ -116,6 +116,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # Words that only begin like an everyday trigger ("hotel", "situation").
         "I suddenly went dizzy and my vision went black in the hotel lobby",
         "my arm went numb in the middle of a situation at work",
+        # A past told beside a sign happening now.
+        "my dad recently had a stroke and now his face is drooping again",
+        "she had a seizure when she was 5 and she is seizing now",
+        "we are waiting for an ambulance, he is not breathing",
         # The topic beside a sign told as happening.
         "had a convultion, is it low magnesium??",
         "his throat is closing, it makes it hard to breathe",
@@ -339,6 +343,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "I have epilepsy, is magnesium safe?",
         "is magnesium good for people who have had a stroke",
         "I'm worried about having a seizure",
+        # Told as over (round 7).
+        "I recently had a heart attack, can I take magnesium?",
+        "my double vision has since gone away",
+        "my son had febrile seizures when he was younger",
         # A sign that has lasted weeks or more is no sudden event.
         "my wife has been slurring her words for 6 months",
         "my face has been drooping for weeks",
