@@ -61,6 +61,7 @@ from bot.safety_words import (
     COMPARING,
     COMPARING_REACH,
     CONDITION_STEMS,
+    DATE,
     DENIED_REACH,
     EVENT_WORDS,
     FIRST_PERSON,
@@ -233,9 +234,12 @@ def _sentences(text: str) -> list[tuple[str, _Sentence]]:
 
 
 def _told_as_past(tokens: tuple[str, ...]) -> bool:
-    """Words that put what they tell in the past ("years ago", "in 2019")."""
-    return any(t in PAST_WORDS or YEAR.match(t) for t in tokens) or any(
-        _has_phrase(tokens, p) for p in PAST_PHRASES
+    """Words that put what they tell in the past ("years ago", "in 2019", "on
+    the 8th of April")."""
+    return (
+        any(t in PAST_WORDS or YEAR.match(t) for t in tokens)
+        or any(_has_phrase(tokens, p) for p in PAST_PHRASES)
+        or DATE.search(" ".join(tokens)) is not None
     )
 
 

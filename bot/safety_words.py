@@ -65,7 +65,9 @@ RESPOND_TO_THINGS = (
     "supplement",
 )
 # Words that date a sentence well in the past, or make it a habit rather than an event.
-PAST_WORDS = frozenset("ago childhood history survivor sometimes usually whenever".split())
+PAST_WORDS = frozenset(
+    "ago childhood history survivor sometimes usually whenever permanent permanently".split()
+)
 PAST_PHRASES = (
     "last year",
     "as a child",
@@ -118,11 +120,27 @@ PAST_PHRASES = (
     "ive had a",
     # Already seen to by a doctor.
     "diagnosed with",
+    "doctor told me",
+    "doctor said",
+    "doctors said",
+    # Help came ("was taken away by ambulance", "rushed to the hospital").
+    "by ambulance",
+    "rushed to",
+    "taken to hospital",
+    "taken to the hospital",
+    "admitted to",
+    "intensive care",
+    "icu",
     "ruled out",
     "ruling out",
     "confirming",
     # A long-term condition rather than an event.
     "dealt with",
+    "my seizures",
+    "his seizures",
+    "her seizures",
+    "my past",
+    "had experienced",
     "deal with",
     "suffer from",
     "suffers from",
@@ -136,6 +154,12 @@ PAST_PHRASES = (
     "have since",
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
+# A date ("on the 8th of April", "October 5"; "8th" reads "8 th"): a day gone
+# by. Not "May" (may).
+_MONTH = "january|february|march|april|june|july|august|september|october|november|december"
+DATE = re.compile(
+    rf"\b(?:\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}})\b"
+)
 # A sign whose own part of the sentence says it has lasted weeks or more is no
 # sudden event ("my wife has been slurring her words for 6 months").
 LASTING = re.compile(
@@ -235,7 +259,7 @@ GENERIC_YOU = frozenset("you your u ur it".split())
 # A sign word followed by "free" is its absence ("seizure-free for a year"); one
 # after "pre" is before it ("pre-heart attack").
 ABSENCE_AFTER = frozenset({"free"})
-BEFORE_IT = frozenset({"pre"})
+BEFORE_IT = frozenset({"pre", "anti"})
 # ... and so is one after "before a" ("lip twitching before a stroke").
 BEFORE_A = (
     ("before", "a"),
@@ -252,7 +276,7 @@ GENERAL_WORDS = frozenset(
     recurrent typical typically rare rarely tend tends common commonly""".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
-HAVING_NOT_NOW = frozenset("if whether when about".split())
+HAVING_NOT_NOW = frozenset("if whether when about of".split())
 # Names of conditions (not descriptions of what someone feels or sees).
 CONDITION_STEMS = (
     "strok",

@@ -120,6 +120,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my dad recently had a stroke and now his face is drooping again",
         "she had a seizure when she was 5 and she is seizing now",
         "we are waiting for an ambulance, he is not breathing",
+        "my doctor said it was nothing but now my face is drooping",
+        "my dad had a stroke on march 3 and now he can't speak again",
+        "today is the 5th of june and my face is drooping",
+        "should I take him to the hospital? he is having chest pain",
         # The topic beside a sign told as happening.
         "had a convultion, is it low magnesium??",
         "his throat is closing, it makes it hard to breathe",
@@ -347,6 +351,11 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "I recently had a heart attack, can I take magnesium?",
         "my double vision has since gone away",
         "my son had febrile seizures when he was younger",
+        "Lamotrigine is an anti-convulsant, is it ok with magnesium?",
+        "my seizures are well controlled, can I take magnesium?",
+        "Grandma had collapsed while shopping and was taken away by ambulance",
+        "On the 8th of April I developed slurred speech at work",
+        "he was rushed to hospital with chest pain, can magnesium help him?",
         # A sign that has lasted weeks or more is no sudden event.
         "my wife has been slurring her words for 6 months",
         "my face has been drooping for weeks",
