@@ -224,6 +224,7 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
         "redflags-real-final3.yaml",
         "redflags-real-final4.yaml",
         "redflags-real-final5.yaml",
+        "redflags-real-final6.yaml",
     ],
 )
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:

@@ -469,6 +469,8 @@ REAL_WORDING_SETS = (
     "redflags-real-final4.yaml",
     "redflags-real-dev6.yaml",
     "redflags-real-final5.yaml",
+    "redflags-real-dev7.yaml",
+    "redflags-real-final6.yaml",
 )
 
 
@@ -492,18 +494,24 @@ REAL_WORDING_SETS = (
         # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
         # %: its 95 red flags and 194 calm mentions more cost the frozen half three
         # one lines) and after round 6 (docs/quality.md).
-        ("redflags-real-dev4.yaml", 98.3, 66.9, 12.4),
+        ("redflags-real-dev4.yaml", 98.3, 66.9, 11.5),
         ("redflags-real-final3.yaml", 85.7, 57.1, 23.8),
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 98.9, 65.3, 25.8),
-        ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
+        ("redflags-real-dev5.yaml", 98.9, 65.3, 24.7),
+        ("redflags-real-final4.yaml", 92.7, 67.7, 23.8),
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
         # it (87.2 % / 28.8 %) and after the negation across a comma (below).
-        ("redflags-real-dev6.yaml", 94.3, 52.3, 24.2),
-        ("redflags-real-final5.yaml", 87.2, 65.4, 26.0),
+        ("redflags-real-dev6.yaml", 94.3, 52.3, 22.6),
+        ("redflags-real-final5.yaml", 87.2, 65.4, 24.7),
+        # Round 7, first-person blog and forum wording: its tuning half (not in the
+        # learned opinion: under grouped CV its wording did not raise recall, so
+        # only the rules learned from it) and its frozen half, measured before
+        # the session's changes, after them (the same) and after round 7's rules.
+        ("redflags-real-dev7.yaml", 88.3, 65.0, 26.3),
+        ("redflags-real-final6.yaml", 86.8, 61.8, 48.8),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
