@@ -402,7 +402,7 @@ class Harmless:
 
 HARMLESS = (
     Harmless(
-        ("numb", "tingl", "asleep", "dead", "pins"),
+        ("numb", "tingl", "asleep", "dead", "pins", "limp"),
         (
             "sit",
             "sat",

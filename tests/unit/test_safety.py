@@ -116,6 +116,16 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # Words that only begin like an everyday trigger ("hotel", "situation").
         "I suddenly went dizzy and my vision went black in the hotel lobby",
         "my arm went numb in the middle of a situation at work",
+        # Round 7's wording: grabbing the chest, struggling to breathe, turning
+        # blue, going limp, in and out of consciousness, words no one understands.
+        "I struggled to breathe and grabbed my chest",
+        "his lips are turning blue",
+        "he dropped to the floor and started to turn blue",
+        "the baby went limp",
+        "he keeps going in and out of consciousness",
+        "her words are incomprehensible",
+        "the left side of my face is tingling",
+        "my left eye isn't closing properly",
         # A past told beside a sign happening now.
         "my dad recently had a stroke and now his face is drooping again",
         "she had a seizure when she was 5 and she is seizing now",
@@ -296,6 +306,8 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "I get lightheaded when I stand up quickly",
         "my eyelid droops at the end of a long day",
         "my arm is numb from sleeping on it",
+        "my arm went limp after sleeping on it",
+        "my scalp tingles on the left side",
         "I felt a bit faint after giving blood",
         "my face feels numb after the dentist",
         "I can't see well without my glasses",
@@ -494,13 +506,13 @@ REAL_WORDING_SETS = (
         # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
         # %: its 95 red flags and 194 calm mentions more cost the frozen half three
         # one lines) and after round 6 (docs/quality.md).
-        ("redflags-real-dev4.yaml", 98.3, 66.9, 11.5),
+        ("redflags-real-dev4.yaml", 98.3, 67.4, 11.5),
         ("redflags-real-final3.yaml", 85.7, 57.1, 23.8),
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 98.9, 65.3, 24.7),
-        ("redflags-real-final4.yaml", 92.7, 67.7, 23.8),
+        ("redflags-real-dev5.yaml", 98.9, 66.3, 24.7),
+        ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
         # Round 6, message-like wording: its tuning half (in sample) and its frozen
         # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
         # it (87.2 % / 28.8 %) and after the negation across a comma (below).
@@ -510,7 +522,7 @@ REAL_WORDING_SETS = (
         # learned opinion: under grouped CV its wording did not raise recall, so
         # only the rules learned from it) and its frozen half, measured before
         # the session's changes, after them (the same) and after round 7's rules.
-        ("redflags-real-dev7.yaml", 88.3, 65.0, 26.3),
+        ("redflags-real-dev7.yaml", 90.0, 76.7, 26.3),
         ("redflags-real-final6.yaml", 86.8, 61.8, 48.8),
     ],
 )
