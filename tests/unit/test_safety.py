@@ -507,7 +507,7 @@ REAL_WORDING_SETS = (
         # %: its 95 red flags and 194 calm mentions more cost the frozen half three
         # one lines) and after round 6 (docs/quality.md).
         ("redflags-real-dev4.yaml", 98.3, 67.4, 11.5),
-        ("redflags-real-final3.yaml", 85.7, 57.1, 23.8),
+        ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
         # Round 5: its tuning half (in sample) and its frozen half, measured after
         # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
         # why). All below issue 12's 95 % / 10 %.
@@ -523,7 +523,7 @@ REAL_WORDING_SETS = (
         # only the rules learned from it) and its frozen half, measured before
         # the session's changes, after them (the same) and after round 7's rules.
         ("redflags-real-dev7.yaml", 90.0, 76.7, 26.3),
-        ("redflags-real-final6.yaml", 86.8, 61.8, 48.8),
+        ("redflags-real-final6.yaml", 86.8, 63.2, 48.8),
     ],
 )
 def test_real_wording_red_flags_and_calm_near_misses(
