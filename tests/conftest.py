@@ -9,7 +9,7 @@ import pytest
 from bot.brain import Brain
 from bot.content import Content
 from tests.fake_bot_api import FakeBotAPI
-from tests.support import FAQ, load_content_once
+from tests.support import FAQ, brain_once, load_content_once
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +19,7 @@ def content() -> Content:
 
 @pytest.fixture(scope="session")
 def brain(content: Content) -> Brain:
-    return Brain(content)
+    return brain_once(content)
 
 
 @pytest.fixture

@@ -10,9 +10,15 @@ from hypothesis import strategies as st
 
 from bot.brain import Brain
 from bot.replies import MAX_BUTTON_DATA_BYTES, Reply
-from tests.support import FAQ, load_content_once
+from tests.support import FAQ, brain_once, load_content_once
 
-BRAIN = Brain(load_content_once(FAQ))
+
+def _brain() -> Brain:
+    """The brain of the real content, shared with the other tests of this
+    process (built when first needed, not when the module is collected)."""
+    return brain_once(load_content_once(FAQ))
+
+
 KINDS = {"answer", "clarify", "fallback", "smalltalk", "emergency", "empty", "check"}
 
 FRAGMENTS = st.sampled_from(
@@ -63,27 +69,27 @@ def valid(reply: Reply) -> None:
         assert button.label.strip()
         assert 0 < len(button.data.encode()) <= MAX_BUTTON_DATA_BYTES
     if reply.kind in {"answer", "emergency"}:
-        assert reply.footer == BRAIN.content.disclaimer
+        assert reply.footer == _brain().content.disclaimer
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MESSAGES)
 def test_any_message_gets_a_valid_reply(text: str) -> None:
-    valid(BRAIN.on_text({}, text))
+    valid(_brain().on_text({}, text))
 
 
 # Each reply depends on the text alone, so each huge text is tried once (drawing
 # lists of these four texts at random only repeated the same replies).
 @pytest.mark.parametrize("text", ["x" * 100_000, "é" * 50_000, "lip " * 25_000, "\u200b" * 100_000])
 def test_huge_messages(text: str) -> None:
-    valid(BRAIN.on_text({}, text))
+    valid(_brain().on_text({}, text))
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=80), st.binary(max_size=64).map(lambda b: b.decode("latin-1"))))
 def test_forged_button_data_never_raises(data: str) -> None:
     state: dict[str, Any] = {}
-    reply = BRAIN.on_button(state, data)
+    reply = _brain().on_button(state, data)
     assert reply.text.strip() or reply.toast
     for button in reply.flat_buttons:
         assert len(button.data.encode()) <= MAX_BUTTON_DATA_BYTES
@@ -94,15 +100,15 @@ def test_forged_button_data_never_raises(data: str) -> None:
 def test_random_walks_through_the_check_stay_consistent(steps: list[str | int]) -> None:
     """Mixing text and button presses in any order never leaves a broken state."""
     state: dict[str, Any] = {}
-    reply = BRAIN.start_check(state)
+    reply = _brain().start_check(state)
     for step in steps:
         if isinstance(step, int):
             buttons = reply.flat_buttons
             if not buttons:
                 continue
-            reply = BRAIN.on_button(state, buttons[step % len(buttons)].data)
+            reply = _brain().on_button(state, buttons[step % len(buttons)].data)
             assert reply.text.strip() or reply.toast
         else:
-            reply = BRAIN.on_text(state, step)
+            reply = _brain().on_text(state, step)
             valid(reply)
-        assert "check" not in state or BRAIN.check.is_valid(state["check"])
+        assert "check" not in state or _brain().check.is_valid(state["check"])
