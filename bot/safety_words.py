@@ -482,7 +482,21 @@ HARMLESS = (
     # Out of breath from exertion.
     Harmless(
         ("breath", "short"),
-        ("stairs", "climbing", "running", "exercise", "workout", "gym", "walking", "jog"),
+        (
+            "stairs",
+            "climbing",
+            "running",
+            "exercise",
+            "workout",
+            "gym",
+            "walking",
+            "jog",
+            # A blocked nose.
+            "nose",
+            "stuffy",
+            "blocked",
+            "congest",
+        ),
         ("chest", "pain", "faint", "sudden", "heart", "lips", "blue"),
     ),
     Harmless(
