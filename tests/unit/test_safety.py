@@ -309,6 +309,7 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "my arm went limp after sleeping on it",
         "I go for walks even with my limp",
         "I struggle to breathe through my nose when I have a cold",
+        "I've struggled with stress, does deep breathing help twitching?",
         "my scalp tingles on the left side",
         "I felt a bit faint after giving blood",
         "my face feels numb after the dentist",
