@@ -473,61 +473,48 @@ def test_every_red_flag_of_the_existing_sets_is_caught(brain: Brain, name: str) 
     assert false_alarms == 0.0
 
 
-REAL_WORDING_SETS = (
-    "redflags-real-dev.yaml",
-    "redflags-real-final.yaml",
-    "redflags-real-dev3.yaml",
-    "redflags-real-final2.yaml",
-    "redflags-real-dev4.yaml",
-    "redflags-real-final3.yaml",
-    "redflags-real-dev5.yaml",
-    "redflags-real-final4.yaml",
-    "redflags-real-dev6.yaml",
-    "redflags-real-final5.yaml",
-    "redflags-real-dev7.yaml",
-    "redflags-real-final6.yaml",
-)
+# Each real-wording set with its floors: recall, full alarm, false alarms. Each
+# floor is the set's measured figure (docs/quality.md), so a regression fails:
+# the tuning sets, and the frozen halves as measured after each round. Recall
+# counts any reply that leads with the emergency numbers; the full advice has a
+# floor of its own, so that no change quietly turns full alarms into the one line.
+REAL_WORDING_FLOORS = [
+    ("redflags-real-dev.yaml", 97.0, 87.9, 0.0),
+    ("redflags-real-final.yaml", 100.0, 93.9, 0.0),
+    ("redflags-real-dev3.yaml", 100.0, 95.0, 0.0),
+    # Frozen in round 3: 77.5 % / 6.7 % when measured at its end, 95.0 % /
+    # 6.7 % after round 4 and 100 % / 6.7 % after round 5 (the learned
+    # opinion's one line counts).
+    ("redflags-real-final2.yaml", 100.0, 77.5, 6.7),
+    # Round 4's tuning half (its red flags and calm mentions taught the learned
+    # opinion, so in sample) and its frozen half, measured at the end of round
+    # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
+    # %: its 95 red flags and 194 calm mentions more cost the frozen half three
+    # one lines) and after round 6 (docs/quality.md).
+    ("redflags-real-dev4.yaml", 98.3, 67.4, 11.5),
+    ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
+    # Round 5: its tuning half (in sample) and its frozen half, measured after
+    # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
+    # why). All below issue 12's 95 % / 10 %.
+    ("redflags-real-dev5.yaml", 98.9, 66.3, 24.7),
+    ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
+    # Round 6, message-like wording: its tuning half (in sample) and its frozen
+    # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
+    # it (87.2 % / 28.8 %) and after the negation across a comma (below).
+    ("redflags-real-dev6.yaml", 94.3, 52.3, 22.6),
+    ("redflags-real-final5.yaml", 87.2, 65.4, 24.7),
+    # Round 7, first-person blog and forum wording: its tuning half (not in the
+    # learned opinion: under grouped CV its wording did not raise recall, so
+    # only the rules learned from it) and its frozen half, measured before
+    # the session's changes, after them (the same) and after round 7's rules.
+    ("redflags-real-dev7.yaml", 90.0, 75.0, 26.3),
+    ("redflags-real-final6.yaml", 86.8, 63.2, 48.8),
+]
+REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
 
 @pytest.mark.parametrize(
-    ("name", "min_recall", "min_full_alarm", "max_false_alarms"),
-    # Each floor is the set's measured figure (docs/quality.md), so a regression
-    # fails: the tuning sets, and the frozen halves as measured after each round.
-    # Recall counts any reply that leads with the emergency numbers; the full
-    # advice has a floor of its own, so that no change quietly turns full alarms
-    # into the one line.
-    [
-        ("redflags-real-dev.yaml", 97.0, 87.9, 0.0),
-        ("redflags-real-final.yaml", 100.0, 93.9, 0.0),
-        ("redflags-real-dev3.yaml", 100.0, 95.0, 0.0),
-        # Frozen in round 3: 77.5 % / 6.7 % when measured at its end, 95.0 % /
-        # 6.7 % after round 4 and 100 % / 6.7 % after round 5 (the learned
-        # opinion's one line counts).
-        ("redflags-real-final2.yaml", 100.0, 77.5, 6.7),
-        # Round 4's tuning half (its red flags and calm mentions taught the learned
-        # opinion, so in sample) and its frozen half, measured at the end of round
-        # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
-        # %: its 95 red flags and 194 calm mentions more cost the frozen half three
-        # one lines) and after round 6 (docs/quality.md).
-        ("redflags-real-dev4.yaml", 98.3, 67.4, 11.5),
-        ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
-        # Round 5: its tuning half (in sample) and its frozen half, measured after
-        # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
-        # why). All below issue 12's 95 % / 10 %.
-        ("redflags-real-dev5.yaml", 98.9, 66.3, 24.7),
-        ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
-        # Round 6, message-like wording: its tuning half (in sample) and its frozen
-        # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
-        # it (87.2 % / 28.8 %) and after the negation across a comma (below).
-        ("redflags-real-dev6.yaml", 94.3, 52.3, 22.6),
-        ("redflags-real-final5.yaml", 87.2, 65.4, 24.7),
-        # Round 7, first-person blog and forum wording: its tuning half (not in the
-        # learned opinion: under grouped CV its wording did not raise recall, so
-        # only the rules learned from it) and its frozen half, measured before
-        # the session's changes, after them (the same) and after round 7's rules.
-        ("redflags-real-dev7.yaml", 90.0, 75.0, 26.3),
-        ("redflags-real-final6.yaml", 86.8, 63.2, 48.8),
-    ],
+    ("name", "min_recall", "min_full_alarm", "max_false_alarms"), REAL_WORDING_FLOORS
 )
 def test_real_wording_red_flags_and_calm_near_misses(
     brain: Brain, name: str, min_recall: float, min_full_alarm: float, max_false_alarms: float
