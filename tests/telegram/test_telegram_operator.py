@@ -169,7 +169,7 @@ async def test_statistics_can_be_switched_off(
 
 @pytest.mark.asyncio
 async def test_a_bug_gets_an_apology_and_the_bot_keeps_serving(
-    server: FakeBotAPI, content: Content, tmp_path: Path
+    server: FakeBotAPI, content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state_file = tmp_path / "data" / "state.pickle"
     chat = Chat(server, USER, USER)
@@ -187,7 +187,9 @@ async def test_a_bug_gets_an_apology_and_the_bot_keeps_serving(
                 raise RuntimeError("a bug")
             return real(state, text)
 
-        handlers.brain.on_text = broken
+        # The Brain is shared with other tests (tests.support.brain_once): patched
+        # for this test only.
+        monkeypatch.setattr(handlers.brain, "on_text", broken)
         sorry = await chat.say("boom")
         assert content.ui["error"] in sorry.text
         answer = await chat.say("which foods have magnesium?")
