@@ -102,6 +102,7 @@ from bot.safety_words import (
     TALK_WORDS,
     TOPIC_QUERY_WORDS,
     TOPIC_STEMS,
+    WHEN_STATE,
     YEAR,
     Harmless,
 )
@@ -253,6 +254,19 @@ def _topic_query(tokens: Sequence[str]) -> bool:
     return any(_starts(t, TOPIC_STEMS) for t in tokens) and all(
         t in TOPIC_QUERY_WORDS or _starts(t, TOPIC_STEMS) or _starts(t, CONDITION_STEMS)
         for t in tokens
+    )
+
+
+def _asks_about_topic(sentence: _Sentence) -> bool:
+    """A question opening with "is", "can", "how"... about the topic, with no one in
+    particular in it: "is it hard to breathe with low magnesium?" (not "had a
+    convulsion, is it low magnesium?")."""
+    tokens = sentence.tokens
+    return (
+        sentence.question
+        and tokens[0] in QUESTION_OPENERS
+        and any(_starts(t, TOPIC_STEMS) for t in tokens)
+        and not PERSONAL.intersection(tokens)
     )
 
 
@@ -573,6 +587,8 @@ class EmergencyDetector:
             or long_term
             or self._about_condition(sentence)
             or _topic_query(tokens)
+            or _asks_about_topic(sentence)
+            or WHEN_STATE.search(" ".join(tokens)) is not None
         ):
             return "unclear"
         if not sentence.question:

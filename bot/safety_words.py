@@ -167,6 +167,14 @@ LASTING = re.compile(
     r"(?:(?:a|an|one|a few|a couple of|few|several|many|some|\d+|two|three|four|five|six"
     r"|seven|eight|nine|ten) )?(?:weeks?|months?|years?|ages)\b"
 )
+# A sign that comes with a passing state is a pattern the person knows, not an
+# event happening now ("when he's tired, the left side of his face droops", "my
+# speech slurs when I'm really tired").
+WHEN_STATE = re.compile(
+    r"\bwhen(?:ever)? (?:im|i am|hes|he is|shes|she is|i get|he gets|she gets|i feel)"
+    r" (?:(?:very|really|so|super|extremely|a bit) )*"
+    r"(?:tired|exhausted|overtired|sleepy|sleeping|asleep|stressed|anxious|nervous|hungry)\b"
+)
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
@@ -276,7 +284,7 @@ GENERAL_WORDS = frozenset(
     recurrent typical typically rare rarely tend tends common commonly""".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
-HAVING_NOT_NOW = frozenset("if whether when about of".split())
+HAVING_NOT_NOW = frozenset("if whether when about of used".split())
 # Names of conditions (not descriptions of what someone feels or sees).
 CONDITION_STEMS = (
     "strok",

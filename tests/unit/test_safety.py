@@ -180,6 +180,15 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he sounds like he has a mouth full of marbles",
         "she sounds like she has something in her mouth when she talks",
         "dad is talking like he's drunk but he hasn't had a drink",
+        # The NHS's own lay words (stroke: arms; heart attack: the pain spreading).
+        "she can't lift both arms and keep them up",
+        "i'm finding it very difficult to breathe",
+        "I'm having difficulty catching my breath",
+        "the pain is spreading to my arm and jaw",
+        # Someone in the question, or no passing state: still now.
+        "is my face drooping because of low magnesium?",
+        "is he having a seizure from low magnesium?",
+        "my face is drooping and i'm so tired",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -394,6 +403,14 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my lip is swollen",
         "can magnesium cause swollen lips?",
         "why did my lip swell up yesterday?",
+        # Questions about the topic with no one in them.
+        "is it hard to breathe with low magnesium?",
+        "why is it hard to breathe when magnesium is low?",
+        # A sign that comes with a passing state is a pattern, not an event.
+        "When he's tired, the left side of his face droops",
+        "my speech slurs when I'm really tired",
+        "i get chest pain when i'm anxious",
+        "I'm used to having difficulty catching my breath when it's hot",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
@@ -495,9 +512,10 @@ REAL_WORDING_FLOORS = [
     ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
-    # why). All below issue 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 98.9, 66.3, 24.7),
-    ("redflags-real-final4.yaml", 92.7, 67.7, 24.3),
+    # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
+    # 12's 95 % / 10 %.
+    ("redflags-real-dev5.yaml", 98.9, 67.4, 23.7),
+    ("redflags-real-final4.yaml", 92.7, 69.8, 23.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below).
