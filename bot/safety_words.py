@@ -70,6 +70,8 @@ PAST_WORDS = frozenset(
 )
 PAST_PHRASES = (
     "last year",
+    "last week",
+    "last month",
     "as a child",
     "as a kid",
     "when i was",
@@ -178,6 +180,8 @@ WHEN_STATE = re.compile(
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
+    "its back",
+    "happening again",
     "just now",
     "just had",
     "just started",

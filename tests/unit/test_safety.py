@@ -189,6 +189,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "is my face drooping because of low magnesium?",
         "is he having a seizure from low magnesium?",
         "my face is drooping and i'm so tired",
+        # Last week is over; what is back or happening again is not.
+        "last week my face started drooping and now i can't speak",
+        "i had chest pain last week and it's back now",
+        "my dad had a seizure in 2019 and it's happening again",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -411,6 +415,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my speech slurs when I'm really tired",
         "i get chest pain when i'm anxious",
         "I'm used to having difficulty catching my breath when it's hot",
+        # Last week, like "a week ago", is over.
+        "my face started drooping last week",
+        "my dad had a seizure last week, can low magnesium cause that?",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
@@ -518,15 +525,18 @@ REAL_WORDING_FLOORS = [
     ("redflags-real-final4.yaml", 92.7, 69.8, 23.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
-    # it (87.2 % / 28.8 %) and after the negation across a comma (below).
-    ("redflags-real-dev6.yaml", 94.3, 52.3, 22.6),
-    ("redflags-real-final5.yaml", 87.2, 65.4, 24.7),
+    # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
+    # 8's "last week" (over, like "a week ago") took one full alarm from each to
+    # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
+    ("redflags-real-dev6.yaml", 94.3, 50.0, 22.6),
+    ("redflags-real-final5.yaml", 87.2, 64.1, 24.7),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
     ("redflags-real-dev7.yaml", 90.0, 75.0, 26.3),
-    ("redflags-real-final6.yaml", 86.8, 63.2, 48.8),
+    # Round 8's "last week": final6 false alarms 48.8 -> 46.5 %.
+    ("redflags-real-final6.yaml", 86.8, 63.2, 46.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
