@@ -93,8 +93,10 @@ from bot.safety_words import (
     PERSONAL,
     PRESENT_VERBS,
     QUESTION_OPENERS,
+    RECENT_PAST,
     RESPOND_TO_THINGS,
     SPEECH_WORDS,
+    STILL_NOW,
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
     SUDDEN_STEMS,
@@ -577,7 +579,8 @@ class EmergencyDetector:
         # "now" or "again" stands by it, or its own part is in the present tense.
         # A sign lasting weeks is no sudden event, whatever tense it is told in.
         lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
-        told_over = (past or _told_as_past(sentence.tokens)) and not self._own_present(
+        recent_over = bool(RECENT_PAST.intersection(tokens)) and not STILL_NOW.intersection(tokens)
+        told_over = (past or recent_over or _told_as_past(tokens)) and not self._own_present(
             sentence, start, end
         )
         over = (told_over or lasting is not None) and not self._now_near(sentence, start, end)

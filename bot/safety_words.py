@@ -177,6 +177,11 @@ WHEN_STATE = re.compile(
     r" (?:(?:very|really|so|super|extremely|a bit) )*"
     r"(?:tired|exhausted|overtired|sleepy|sleeping|asleep|stressed|anxious|nervous|hungry)\b"
 )
+# "Yesterday" puts a sign in the past only when nothing in its sentence is in the
+# present: "I had a grand mal seizure yesterday", not "he collapsed yesterday and
+# he's still not awake" or "since yesterday my face is drooping".
+RECENT_PAST = frozenset({"yesterday"})
+STILL_NOW = PRESENT_VERBS | frozenset("hes shes its im theyre still getting".split())
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
@@ -196,7 +201,7 @@ NOW_PHRASES = (
     "hours ago",
     "this morning",
     "last night",
-    "yesterday",
+    "since yesterday",
     "earlier",
     "tonight",
     "today",

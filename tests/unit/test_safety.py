@@ -193,6 +193,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "last week my face started drooping and now i can't speak",
         "i had chest pain last week and it's back now",
         "my dad had a seizure in 2019 and it's happening again",
+        # Since yesterday, or yesterday and still: now.
+        "since yesterday my face is drooping",
+        "he collapsed yesterday and he's still not awake",
+        "my face started drooping yesterday and it's getting worse",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -418,6 +422,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # Last week, like "a week ago", is over.
         "my face started drooping last week",
         "my dad had a seizure last week, can low magnesium cause that?",
+        # Yesterday, told all in the past, is over.
+        "I had a grand mal seizure yesterday. It happened at work.",
+        "i fainted yesterday",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
@@ -508,20 +515,21 @@ REAL_WORDING_FLOORS = [
     ("redflags-real-dev3.yaml", 100.0, 95.0, 0.0),
     # Frozen in round 3: 77.5 % / 6.7 % when measured at its end, 95.0 % /
     # 6.7 % after round 4 and 100 % / 6.7 % after round 5 (the learned
-    # opinion's one line counts).
-    ("redflags-real-final2.yaml", 100.0, 77.5, 6.7),
+    # opinion's one line counts). Round 8's "yesterday" (over when nothing in
+    # the sentence is in the present) took one full alarm to the line.
+    ("redflags-real-final2.yaml", 100.0, 75.0, 6.7),
     # Round 4's tuning half (its red flags and calm mentions taught the learned
     # opinion, so in sample) and its frozen half, measured at the end of round
     # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
-    ("redflags-real-dev4.yaml", 98.3, 67.4, 11.5),
+    ("redflags-real-dev4.yaml", 98.3, 66.9, 10.6),
     ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 98.9, 67.4, 23.7),
+    ("redflags-real-dev5.yaml", 98.9, 66.3, 22.2),
     ("redflags-real-final4.yaml", 92.7, 69.8, 23.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
@@ -535,8 +543,9 @@ REAL_WORDING_FLOORS = [
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
     ("redflags-real-dev7.yaml", 90.0, 75.0, 26.3),
-    # Round 8's "last week": final6 false alarms 48.8 -> 46.5 %.
-    ("redflags-real-final6.yaml", 86.8, 63.2, 46.5),
+    # Round 8's "last week" and "yesterday": final6 false alarms 48.8 -> 46.5
+    # -> 44.2 %.
+    ("redflags-real-final6.yaml", 86.8, 63.2, 44.2),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
