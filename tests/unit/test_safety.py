@@ -197,6 +197,7 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "since yesterday my face is drooping",
         "he collapsed yesterday and he's still not awake",
         "my face started drooping yesterday and it's getting worse",
+        "last friday my face started drooping and it's still drooping now",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -425,6 +426,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # Yesterday, told all in the past, is over.
         "I had a grand mal seizure yesterday. It happened at work.",
         "i fainted yesterday",
+        "The chest pains came over me last Halloween",
+        "Last summer my dad had a mini stroke and a seizure",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
