@@ -54,6 +54,7 @@ from bot.evidence import PhrasingClassifier
 from bot.safety_words import (
     ABSENCE_AFTER,
     AGAIN_REACH,
+    ASKS_EXPERIENCE,
     BACK_REFERENCES,
     BEFORE_A,
     BEFORE_IT,
@@ -564,6 +565,11 @@ class EmergencyDetector:
         ]
         if (
             HYPOTHETICAL.intersection(lead)
+            or (
+                sentence.question
+                and ASKS_EXPERIENCE.intersection(tokens)
+                and not PERSONAL.intersection(tokens)
+            )
             or HYPOTHETICAL.intersection(span)
             or BEFORE_IT.intersection(tokens[start - 1 : start])
             or tokens[max(0, start - 2) : start] in BEFORE_A

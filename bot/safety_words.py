@@ -269,6 +269,10 @@ GENERIC_VERBS = frozenset(
 # would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
 HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
+# A question with one of these and no one in particular asks about experiences,
+# not about now ("Have you ever woken up to realise that you can't feel your
+# arm?"; not "is this the worst headache I've ever had?").
+ASKS_EXPERIENCE = frozenset("ever experienced".split())
 # A question whose cause "makes you" or "gives you" the sign, shortly before it,
 # asks what causes it ("can anxiety make your face feel numb?", "can dehydration
 # make you pass out", "can too much magnesium make it hard to breathe"), unless
@@ -296,7 +300,7 @@ GENERAL_WORDS = frozenset(
     recurrent typical typically rare rarely tend tends common commonly""".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
-HAVING_NOT_NOW = frozenset("if whether when about of used".split())
+HAVING_NOT_NOW = frozenset("if whether when about of used was were me".split())
 # Names of conditions (not descriptions of what someone feels or sees).
 CONDITION_STEMS = (
     "strok",

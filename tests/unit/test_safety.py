@@ -198,6 +198,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he collapsed yesterday and he's still not awake",
         "my face started drooping yesterday and it's getting worse",
         "last friday my face started drooping and it's still drooping now",
+        "is this the worst headache i've ever had?",
+        "i've never experienced this, my face is drooping, is it a stroke?",
         # Slips in short words.
         "chest pian",
         "my son had a siezure",
@@ -428,6 +430,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "i fainted yesterday",
         "The chest pains came over me last Halloween",
         "Last summer my dad had a mini stroke and a seizure",
+        # Asking about experiences, or telling one in the past progressive.
+        "Have you ever woken up to realise that you can't feel your arm?",
+        "Have you or anyone close to you experienced fainting in the bathroom?",
+        "the nurse who rushed to help said he was having convulsions",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
@@ -539,7 +545,7 @@ REAL_WORDING_FLOORS = [
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 94.3, 50.0, 22.6),
+    ("redflags-real-dev6.yaml", 94.3, 48.9, 22.6),
     ("redflags-real-final5.yaml", 87.2, 64.1, 24.7),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
