@@ -435,6 +435,7 @@ HARMLESS = (
             "lie",
             "slept",
             "sleeping",
+            "sleep on",
             "kneel",
             "lean",
             "cold",

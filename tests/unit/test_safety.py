@@ -199,6 +199,11 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my face started drooping yesterday and it's getting worse",
         "last friday my face started drooping and it's still drooping now",
         "is this the worst headache i've ever had?",
+        # NHS lay words: a headache unlike any before, a hand that will not work.
+        "i've never had a headache like this before",
+        "this headache is unlike anything i've ever had",
+        "my right hand won't open and close",
+        "i've lost feeling in my left leg",
         "i've never experienced this, my face is drooping, is it a stroke?",
         # Slips in short words.
         "chest pian",
@@ -349,6 +354,8 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "my doctor didn't respond to my email",
         "I raised my arms higher at the gym",
         "it was a sudden headache after ice cream",
+        "my arm goes numb when i sleep on it",
+        "i have never had a headache, only lip twitches",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -539,7 +546,7 @@ REAL_WORDING_FLOORS = [
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 98.9, 66.3, 22.2),
-    ("redflags-real-final4.yaml", 92.7, 69.8, 23.8),
+    ("redflags-real-final4.yaml", 92.7, 69.8, 23.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
@@ -554,7 +561,7 @@ REAL_WORDING_FLOORS = [
     ("redflags-real-dev7.yaml", 90.0, 75.0, 26.3),
     # Round 8's "last week" and "yesterday": final6 false alarms 48.8 -> 46.5
     # -> 44.2 %.
-    ("redflags-real-final6.yaml", 86.8, 63.2, 44.2),
+    ("redflags-real-final6.yaml", 86.8, 63.2, 43.0),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
