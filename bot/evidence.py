@@ -72,11 +72,15 @@ class PhrasingClassifier:
         self._groups = len(groups)
         self._bias = sum(_HALF << LANE * g for g in range(self._groups))
         self._layout = f"<{self._groups}Q"  # 64-bit ("Q", LANE) unsigned lanes, group 0 first
-        # Features are numbered in order of first sight while training, so that
-        # the weights are lists (reading a list is about twice as fast as a dict).
-        seen = dict.fromkeys(f for feats, _ in examples for f in feats)
-        number = {f: i for i, f in enumerate(seen)}
-        numbered = [(list(map(number.__getitem__, feats)), g) for feats, g in examples]
+        # Features are numbered in order of first sight, so that the weights are
+        # lists (reading a list is about twice as fast as a dict). The examples
+        # are consumed as they are numbered, so that one copy is held at a time.
+        number: dict[str, int] = {}
+        numbered: list[tuple[tuple[int, ...], int]] = []
+        examples.reverse()
+        while examples:
+            feats, g = examples.pop()
+            numbered.append((tuple([number.setdefault(f, len(number)) for f in feats]), g))
         # Averaged perceptron: the weights w, and u, the sum of every update times
         # the step it was made at; step times the average weight over all steps
         # is step * w - u, an integer.
@@ -84,12 +88,12 @@ class PhrasingClassifier:
         stamped = [0] * len(number)
         step = 1
         for _ in range(EPOCHS):
-            for feats, truth in numbered:
-                scores = self._unpack(sum(map(weights.__getitem__, feats)))
+            for indices, truth in numbered:
+                scores = self._unpack(sum(map(weights.__getitem__, indices)))
                 guess = scores.index(max(scores))  # ties go to the lower group
                 if guess != truth:
                     delta = (1 << LANE * truth) - (1 << LANE * guess)
-                    for i in feats:
+                    for i in indices:
                         weights[i] += delta
                         stamped[i] += step * delta
                 step += 1
