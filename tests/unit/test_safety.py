@@ -539,13 +539,13 @@ REAL_WORDING_FLOORS = [
     # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
-    ("redflags-real-dev4.yaml", 98.3, 66.9, 10.6),
+    ("redflags-real-dev4.yaml", 98.8, 66.9, 9.7),
     ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 98.9, 66.3, 22.2),
+    ("redflags-real-dev5.yaml", 98.9, 66.3, 20.1),
     ("redflags-real-final4.yaml", 92.7, 69.8, 23.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
@@ -558,7 +558,7 @@ REAL_WORDING_FLOORS = [
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
-    ("redflags-real-dev7.yaml", 90.0, 75.0, 26.3),
+    ("redflags-real-dev7.yaml", 91.7, 76.7, 26.3),
     # Round 8's "last week" and "yesterday": final6 false alarms 48.8 -> 46.5
     # -> 44.2 %.
     ("redflags-real-final6.yaml", 86.8, 63.2, 43.0),
