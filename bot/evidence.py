@@ -98,6 +98,7 @@ class PhrasingClassifier:
                         stamped[i] += step * delta
                 step += 1
         self._steps = step
+        del numbered  # before the averaged weights are built: a lower peak of memory
         # A feature whose average weight is zero in every group reads as unseen
         # (posteriors use .get(f, 0)), so it is not kept: over half of the red-flag
         # opinion's features, some megabytes of memory.
