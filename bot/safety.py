@@ -59,6 +59,7 @@ from bot.safety_words import (
     BEFORE_A,
     BEFORE_IT,
     CAUSE_VERBS,
+    CHRONIC,
     COMPARING,
     COMPARING_REACH,
     CONDITION_STEMS,
@@ -504,13 +505,28 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _own_part(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
-        """The sign's own part of the sentence: between the "and"s around it."""
+    def _own_span(sentence: _Sentence, start: int, end: int) -> range:
+        """Where the sign's own part of the sentence is: between the "and"s around it."""
         tokens = sentence.tokens
         ands = [j for j, t in enumerate(tokens) if t == "and" and tokens[j - 1 : j] != ("now",)]
         first = max((j + 1 for j in ands if j < start), default=0)
         last = min((j for j in ands if j > end), default=len(tokens))
-        return tokens[first:last]
+        return range(first, last)
+
+    def _own_part(self, sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
+        """The sign's own part of the sentence."""
+        span = self._own_span(sentence, start, end)
+        return sentence.tokens[span.start : span.stop]
+
+    def _own_clause(self, sentence: _Sentence, start: int, end: int) -> str:
+        """The words of the sign's own part that are in its clause: "he has fits"
+        of "he has fits, he won't wake up"."""
+        clause = sentence.clause_of[start]
+        return " ".join(
+            sentence.tokens[j]
+            for j in self._own_span(sentence, start, end)
+            if sentence.clause_of[j] == clause
+        )
 
     def _own_present(self, sentence: _Sentence, start: int, end: int) -> bool:
         """The sign's own part of the sentence is in the present tense and tells
@@ -598,6 +614,7 @@ class EmergencyDetector:
             or _topic_query(tokens)
             or _asks_about_topic(sentence)
             or WHEN_STATE.search(" ".join(tokens)) is not None
+            or CHRONIC.search(self._own_clause(sentence, start, end)) is not None
         ):
             return "unclear"
         if not sentence.question:

@@ -37,9 +37,11 @@ NOT_WORDS = frozenset(
 )
 # Real words one letter away from a pattern stem: never taken for a slip of it
 # ("dropped coins" is not "drooped", "smell" is not "swell", a dental "filling"
-# is not a face "falling", "sitting" is not "fitting").
+# is not a face "falling", "sitting" is not "fitting", eyelids that "shake" are no
+# "shade" over an eye).
 NOT_SLIPS = frozenset(
-    "dropped dropping smell smells smelled smelling shell spell filling fillings sitting".split()
+    "dropped dropping smell smells smelled smelling shell spell filling fillings sitting"
+    " shake shakes shaken shaky".split()
 )
 # Words after which a negation is about the person, not the sign ("I don't know
 # what is happening, my face is drooping").
@@ -185,6 +187,12 @@ WHEN_STATE = re.compile(
 # he's still not awake" or "since yesterday my face is drooping".
 RECENT_PAST = frozenset({"yesterday"})
 STILL_NOW = PRESENT_VERBS | frozenset("hes shes its im theyre still getting".split())
+# Seizures someone has, gets or suffers from are a condition they live with
+# ("My husband has seizures", "I still experience seizures"), not one now.
+CHRONIC = re.compile(
+    r"\b(?:has|have|get|gets|experience|experiences|suffer from|suffers from)"
+    r" (?:\w+ )?(?:seizures|fits|convulsions)\b"
+)
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",

@@ -204,6 +204,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "this headache is unlike anything i've ever had",
         "my right hand won't open and close",
         "i've lost feeling in my left leg",
+        "he has fits every few minutes, he won't wake up",
+        "he has seizures and now he's not breathing",
+        "it's like a shade came down over my eye",
         "i've never experienced this, my face is drooping, is it a stroke?",
         # Slips in short words.
         "chest pian",
@@ -356,6 +359,8 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "it was a sudden headache after ice cream",
         "my arm goes numb when i sleep on it",
         "i have never had a headache, only lip twitches",
+        # Eyelids that shake are no "shade" over an eye.
+        "twitching and shaking, my eyelids shake like heck too",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -441,6 +446,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "Have you ever woken up to realise that you can't feel your arm?",
         "Have you or anyone close to you experienced fainting in the bathroom?",
         "the nurse who rushed to help said he was having convulsions",
+        # Seizures someone has or gets: a condition they live with.
+        "My husband has seizures.",
+        "I still experience seizures despite some seizure free months",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
