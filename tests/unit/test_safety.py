@@ -547,8 +547,8 @@ REAL_WORDING_FLOORS = [
     # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
-    ("redflags-real-dev4.yaml", 98.8, 66.9, 9.7),
-    ("redflags-real-final3.yaml", 85.7, 57.8, 23.8),
+    ("redflags-real-dev4.yaml", 98.8, 66.9, 8.8),
+    ("redflags-real-final3.yaml", 85.7, 57.8, 22.2),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
@@ -560,7 +560,7 @@ REAL_WORDING_FLOORS = [
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 94.3, 48.9, 22.6),
+    ("redflags-real-dev6.yaml", 94.3, 48.9, 21.0),
     ("redflags-real-final5.yaml", 87.2, 64.1, 24.7),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
