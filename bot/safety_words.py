@@ -507,6 +507,7 @@ HARMLESS = (
         ("tongue", "throat", "breath", "swallow", "sudden"),
     ),
     # A strained chest muscle: the pain comes with a movement or a workout.
+    # (Not indigestion: a heart attack can feel like it, NHS.)
     Harmless(
         ("chest",),
         ("muscle", "strain", "pulled", "lifting", "workout", "bench"),

@@ -207,6 +207,14 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has fits every few minutes, he won't wake up",
         "he has seizures and now he's not breathing",
         "it's like a shade came down over my eye",
+        # MedlinePlus's lay words: sudden trouble understanding, walking or
+        # keeping balance; chest discomfort; a baby's grunting breaths.
+        "i suddenly have trouble understanding what people say",
+        "i suddenly can't walk straight and i'm losing my balance",
+        "i have discomfort in the center of my chest that won't go away",
+        "pain in my jaw and left arm and i'm sweating",
+        "my baby is making grunting noises and breathing fast",
+        "i have chest discomfort, is it indigestion? my left arm hurts and i'm sweating",
         "i've never experienced this, my face is drooping, is it a stroke?",
         # Slips in short words.
         "chest pian",
@@ -359,6 +367,7 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "it was a sudden headache after ice cream",
         "my arm goes numb when i sleep on it",
         "i have never had a headache, only lip twitches",
+        "my husband was grunting while lifting weights",
         # Eyelids that shake are no "shade" over an eye.
         "twitching and shaking, my eyelids shake like heck too",
     ],
@@ -448,6 +457,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "the nurse who rushed to help said he was having convulsions",
         # Seizures someone has or gets: a condition they live with.
         "My husband has seizures.",
+        # Trouble walking or keeping balance, told without "sudden".
+        "i lost my balance on the ice and fell",
         "I still experience seizures despite some seizure free months",
     ],
 )
