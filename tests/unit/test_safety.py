@@ -214,6 +214,7 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "i have discomfort in the center of my chest that won't go away",
         "pain in my jaw and left arm and i'm sweating",
         "my baby is making grunting noises and breathing fast",
+        "head is killing me worst ever",
         "i have chest discomfort, is it indigestion? my left arm hurts and i'm sweating",
         "i've never experienced this, my face is drooping, is it a stroke?",
         # Slips in short words.
