@@ -74,6 +74,7 @@ from bot.safety_words import (
     GENERIC_SUBJECTS,
     GENERIC_VERBS,
     GENERIC_YOU,
+    GIVING_ME,
     HARMLESS,
     HAVING_NOT_NOW,
     HYPOTHETICAL,
@@ -595,6 +596,7 @@ class EmergencyDetector:
         ):
             return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
+        figure = condition and any(" ".join(p) in GIVING_ME for p in pairwise(lead))
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
         # An event over elsewhere in the sentence does not make the sign over when
@@ -610,6 +612,7 @@ class EmergencyDetector:
             over
             or (condition and framed)
             or long_term
+            or figure
             or self._about_condition(sentence)
             or _topic_query(tokens)
             or _asks_about_topic(sentence)

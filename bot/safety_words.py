@@ -277,6 +277,9 @@ GENERIC_VERBS = frozenset(
 # would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
 HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
+# "This twitching is giving me a heart attack": a figure of speech when the
+# sign is a condition's name.
+GIVING_ME = frozenset(("giving me", "give me", "gives me", "gave me"))
 # A question with one of these and no one in particular asks about experiences,
 # not about now ("Have you ever woken up to realise that you can't feel your
 # arm?"; not "is this the worst headache I've ever had?").
@@ -465,8 +468,19 @@ HARMLESS = (
             "giving blood",
             "needle",
             "hungry",
+            "drunk",
+            "drinking",
+            "alcohol",
+            "wine",
+            "beer",
+            "hangover",
+            "hungover",
         ),
         ("chest", "pain", "heart"),
+    ),
+    # Paralysed with fear, a figure of speech.
+    Harmless(
+        ("paraly",), ("fear", "scared", "terrified", "fright"), ("side", "face", "arm", "leg")
     ),
     # Numb from the dentist's injection: the face is expected there.
     Harmless(

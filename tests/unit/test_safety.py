@@ -215,6 +215,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "pain in my jaw and left arm and i'm sweating",
         "my baby is making grunting noises and breathing fast",
         "head is killing me worst ever",
+        "lol my dad just collapsed",
+        "the magnesium is giving me chest pain",
+        "my left side is paralysed, i'm so scared",
         "i have chest discomfort, is it indigestion? my left arm hurts and i'm sweating",
         "i've never experienced this, my face is drooping, is it a stroke?",
         # Slips in short words.
@@ -369,6 +372,9 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "my arm goes numb when i sleep on it",
         "i have never had a headache, only lip twitches",
         "my husband was grunting while lifting weights",
+        # Figures of speech and a night of drinking.
+        "i'm paralysed with fear about this twitch",
+        "i blacked out after too much wine last night",
         # Eyelids that shake are no "shade" over an eye.
         "twitching and shaking, my eyelids shake like heck too",
     ],
@@ -460,6 +466,7 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "My husband has seizures.",
         # Trouble walking or keeping balance, told without "sudden".
         "i lost my balance on the ice and fell",
+        "this twitching is giving me a heart attack lol",
         "I still experience seizures despite some seizure free months",
     ],
 )
