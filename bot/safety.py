@@ -58,6 +58,7 @@ from bot.safety_words import (
     BACK_REFERENCES,
     BEFORE_A,
     BEFORE_IT,
+    CALL_WORDS,
     CAUSE_VERBS,
     CHRONIC,
     COMPARING,
@@ -569,6 +570,10 @@ class EmergencyDetector:
             return None
         # Asking about a swollen lip ("is that an allergy?") is not a call for help.
         if pattern.sudden_only and sentence.question:
+            return "unclear"
+        # Asking whether to call ("when should I call 999 for twitching?") names no
+        # sign; a sign told beside it is read on its own.
+        if sentence.question and own <= CALL_WORDS:
             return "unclear"
         if now:
             return "emergency"

@@ -277,6 +277,9 @@ GENERIC_VERBS = frozenset(
 # would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
 HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
+# The emergency call itself: a sign when told ("I called 911"), not when asked
+# about ("do I need an ambulance for a lip twitch?").
+CALL_WORDS = frozenset("ambulance 999 911 112".split())
 # "This twitching is giving me a heart attack": a figure of speech when the
 # sign is a condition's name.
 GIVING_ME = frozenset(("giving me", "give me", "gives me", "gave me"))

@@ -216,6 +216,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my baby is making grunting noises and breathing fast",
         "head is killing me worst ever",
         "lol my dad just collapsed",
+        "should i call an ambulance? he's not responding",
+        "should i call 999, my dad's face is drooping?",
+        "I've called 999",
         "the magnesium is giving me chest pain",
         "my left side is paralysed, i'm so scared",
         "i have chest discomfort, is it indigestion? my left arm hurts and i'm sweating",
@@ -467,6 +470,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # Trouble walking or keeping balance, told without "sudden".
         "i lost my balance on the ice and fell",
         "this twitching is giving me a heart attack lol",
+        # Asking whether to call names no sign.
+        "when should i call 999 for twitching?",
+        "do i need an ambulance for a lip twitch?",
         "I still experience seizures despite some seizure free months",
     ],
 )
