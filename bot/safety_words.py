@@ -456,8 +456,23 @@ HARMLESS = (
             "freez",
             "waking",
             "woke",
+            # An arm after a jab.
+            "vaccin",
+            "jab",
         ),
         ("face", "side", "sudden", "speech", "slur", "left", "half"),
+    ),
+    # A face numb from the cold (one side of it is a sign again).
+    Harmless(
+        ("numb", "tingl"),
+        ("cold wind", "cold weather", "freezing", "frostbite", "snow"),
+        ("side", "sudden", "speech", "slur", "droop", "arm", "leg", "left", "right", "half"),
+    ),
+    # Blurred vision from eye drops, screens or tiredness.
+    Harmless(
+        ("blur", "vision"),
+        ("eye drops", "drops", "dilat", "screen", "reading", "crying", "tired"),
+        ("sudden", "one eye", "double", "lost", "face", "speech", "slur", "weak", "numb"),
     ),
     Harmless(
         ("dizz", "lighthead", "faint", "black", "head"),
@@ -527,7 +542,7 @@ HARMLESS = (
     # (Not indigestion: a heart attack can feel like it, NHS.)
     Harmless(
         ("chest",),
-        ("muscle", "strain", "pulled", "lifting", "workout", "bench"),
+        ("muscle", "strain", "pulled", "lifting", "workout", "bench", "coughing"),
         ("breath", "arm", "jaw", "sweat", "dizz", "faint", "crush", "heart", "pressure", "squeez"),
     ),
     # Out of breath from exertion.
@@ -535,6 +550,8 @@ HARMLESS = (
         ("breath", "short"),
         (
             "stairs",
+            "carrying",
+            "hill",
             "climbing",
             "running",
             "exercise",

@@ -219,6 +219,11 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "should i call an ambulance? he's not responding",
         "should i call 999, my dad's face is drooping?",
         "I've called 999",
+        # ...unless a sign of its own comes with them.
+        "my vision suddenly went blurry in one eye after the eye drops",
+        "the left side of my face is numb from the cold",
+        "i'm coughing and my chest is crushing, can't breathe",
+        "my arm is numb and my speech is slurred after the jab",
         "the magnesium is giving me chest pain",
         "my left side is paralysed, i'm so scared",
         "i have chest discomfort, is it indigestion? my left arm hurts and i'm sweating",
@@ -378,6 +383,12 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         # Figures of speech and a night of drinking.
         "i'm paralysed with fear about this twitch",
         "i blacked out after too much wine last night",
+        # More everyday triggers: eye drops, cold wind, carrying, coughing, a jab.
+        "my vision went blurry after the eye drops",
+        "my face is numb from the cold wind",
+        "i was short of breath after carrying the shopping upstairs",
+        "my chest hurts from coughing so much",
+        "my arm feels dead after the vaccine",
         # Eyelids that shake are no "shade" over an eye.
         "twitching and shaking, my eyelids shake like heck too",
     ],
