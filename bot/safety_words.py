@@ -345,6 +345,7 @@ FRAMING_STEMS = (
     "reduc",
     "safe",
     "link",
+    "warning",
     "relat",
     "lead",
     "differen",

@@ -484,6 +484,7 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # Asking whether to call names no sign.
         "when should i call 999 for twitching?",
         "do i need an ambulance for a lip twitch?",
+        "my friend said lip twitching is a stroke warning",
         "I still experience seizures despite some seizure free months",
     ],
 )
