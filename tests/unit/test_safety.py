@@ -584,8 +584,8 @@ REAL_WORDING_FLOORS = [
     # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
-    ("redflags-real-dev4.yaml", 98.8, 66.9, 8.8),
-    ("redflags-real-final3.yaml", 85.7, 57.8, 22.2),
+    ("redflags-real-dev4.yaml", 98.8, 67.4, 8.8),
+    ("redflags-real-final3.yaml", 85.7, 57.8, 21.4),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
