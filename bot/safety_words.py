@@ -158,14 +158,18 @@ PAST_PHRASES = (
     "have since",
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
-# A date ("on the 8th of April", "October 5"; "8th" reads "8 th"; "last summer",
-# "last Friday"): a day gone by. Not "May" (may) alone.
+# A date ("on the 8th of April", "October 5"; "8th" reads "8 th"; "in March",
+# "last summer", "last Friday", "on Christmas Day"): a day gone by. Not "May"
+# (may) alone.
 _MONTH = "january|february|march|april|june|july|august|september|october|november|december"
 _LAST = "may|summer|winter|spring|autumn|fall|christmas|easter|halloween|weekend"
 _DAY = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}}"
-    rf"|last (?:{_MONTH}|{_LAST}|{_DAY}))\b"
+    rf"|(?:last|in) (?:{_MONTH})|last (?:{_LAST}|{_DAY})|on christmas(?: day| eve)?)\b"
+    # "Once" as one time ("I had anaphylaxis once from shellfish", "I had a
+    # seizure once"), not "at once" or "once he collapsed".
+    r"|\bonce (?:from|at|in|when|as|after|before|while|during)\b|(?<!\bat )\bonce$"
 )
 # A sign whose own part of the sentence says it has lasted weeks or more is no
 # sudden event ("my wife has been slurring her words for 6 months").

@@ -219,6 +219,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "should i call an ambulance? he's not responding",
         "should i call 999, my dad's face is drooping?",
         "I've called 999",
+        "my face drooped all at once",
+        "once he collapsed i called 999, he's still not breathing",
         # ...unless a sign of its own comes with them.
         "my vision suddenly went blurry in one eye after the eye drops",
         "the left side of my face is numb from the cold",
@@ -472,6 +474,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "i fainted yesterday",
         "The chest pains came over me last Halloween",
         "Last summer my dad had a mini stroke and a seizure",
+        "my dad had a stroke in march",
+        "my dad had a stroke on christmas day",
+        "i had anaphylaxis once from shellfish",
         # Asking about experiences, or telling one in the past progressive.
         "Have you ever woken up to realise that you can't feel your arm?",
         "Have you or anyone close to you experienced fainting in the bathroom?",
