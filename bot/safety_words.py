@@ -398,7 +398,8 @@ FOREIGN_WORDS = frozenset(
     de la el los las es mi y que en una por para con del al su muy pero como esta
     estoy tengo der das und ist nicht ich mein meine eine mit auf sie le les et
     est je une des du pas avec pour mon il elle dans sur qui och het een niet ik
-    van che di sono non mio ho nao com uma meu minha eu
+    van che di sono non mio ho nao com uma meu minha eu czy jest nie moja moje mnie
+    jak brak bir ve bu cok saya apakah tidak yang ini itu kenapa dengan jag inte att
     """.split()
 )
 

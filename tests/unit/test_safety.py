@@ -534,6 +534,8 @@ def test_a_red_flag_during_the_check_ends_it_and_a_calm_mention_does_not(brain: 
         "j'ai le visage qui tombe d'un côté",
         "У меня дергается губа",
         "唇がピクピクする",
+        "moja warga drga, czy to brak magnezu?",
+        "bibir saya berkedut, apakah ini kekurangan magnesium?",
     ],
 )
 def test_another_language_gets_an_english_reply_with_the_emergency_line(
