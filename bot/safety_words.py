@@ -468,6 +468,8 @@ HARMLESS = (
         ),
         ("face", "side", "sudden", "speech", "slur", "left", "half"),
     ),
+    # A limp in walking, not a limp (floppy) body.
+    Harmless(("limp",), ("walk",), ("arm", "leg", "floppy", "wake", "breath", "respon", "feed")),
     # A face numb from the cold (one side of it is a sign again).
     Harmless(
         ("numb", "tingl"),

@@ -215,6 +215,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "pain in my jaw and left arm and i'm sweating",
         "my baby is making grunting noises and breathing fast",
         "head is killing me worst ever",
+        "my baby is limp and won't feed",
+        "my arm went limp while walking",
         "lol my dad just collapsed",
         "should i call an ambulance? he's not responding",
         "should i call 999, my dad's face is drooping?",
@@ -382,6 +384,7 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "my arm goes numb when i sleep on it",
         "i have never had a headache, only lip twitches",
         "my husband was grunting while lifting weights",
+        "my baby has a slight limp when walking",
         # Figures of speech and a night of drinking.
         "i'm paralysed with fear about this twitch",
         "i blacked out after too much wine last night",
