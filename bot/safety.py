@@ -80,6 +80,7 @@ from bot.safety_words import (
     HAVING_NOT_NOW,
     HYPOTHETICAL,
     HYPOTHETICAL_REACH,
+    IDIOMS,
     LASTING,
     LONG_TERM_STEMS,
     NEGATED_LIST_REACH,
@@ -555,6 +556,8 @@ class EmergencyDetector:
         span = tokens[start : end + 1]
         own = frozenset(t for t in span if any(w.matches(t) for w in pattern.words))
         if self._negated(sentence, start, end, own) or self._harmless(sentence, span, before):
+            return None
+        if any(_has_phrase(tokens, i) and own & set(i.split()) for i in IDIOMS):
             return None
         if (
             _starts(tokens[end], TALK_WORDS)

@@ -281,6 +281,23 @@ GENERIC_VERBS = frozenset(
 # would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
 HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
+# Sayings with a sign's word in them: never the sign.
+IDIOMS = (
+    "stroke of luck",
+    "stroke of genius",
+    "stroke of midnight",
+    "stroke of the pen",
+    "swimming stroke",
+    "breast stroke",
+    "back stroke",
+    "stroke my cat",
+    "stroke my dog",
+    "stroke the cat",
+    "stroke the dog",
+    "seize the day",
+    "seizing the day",
+    "seize the moment",
+)
 # The emergency call itself: a sign when told ("I called 911"), not when asked
 # about ("do I need an ambulance for a lip twitch?").
 CALL_WORDS = frozenset("ambulance 999 911 112".split())
@@ -545,6 +562,18 @@ HARMLESS = (
             "punch",
         ),
         ("tongue", "throat", "breath", "swallow", "sudden"),
+    ),
+    # A tongue or lip swollen from a burn.
+    Harmless(
+        ("swell", "swollen"),
+        ("burnt", "burned", "scald", "hot tea", "hot coffee", "hot drink", "hot food", "hot soup"),
+        ("throat", "breath", "swallow", "sudden", "allerg", "sting", "ate", "eating"),
+    ),
+    # Speech slurred from drinking (not "talking like he's drunk": a sign).
+    Harmless(
+        ("slur",),
+        ("beer", "wine", "alcohol", "drinking", "pints", "vodka", "whisky", "tipsy", "hangover"),
+        ("face", "droop", "arm", "leg", "weak", "numb", "side", "sudden", "wake", "respon"),
     ),
     # A strained chest muscle: the pain comes with a movement or a workout.
     # (Not indigestion: a heart attack can feel like it, NHS.)

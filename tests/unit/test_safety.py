@@ -217,6 +217,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "head is killing me worst ever",
         "my baby is limp and won't feed",
         "my arm went limp while walking",
+        "he's been drinking and now his face is drooping and his speech is slurred",
+        "i think he had a stroke of some kind, his face is drooping",
+        "my tongue is swollen and burning after eating shrimp",
         "lol my dad just collapsed",
         "should i call an ambulance? he's not responding",
         "should i call 999, my dad's face is drooping?",
@@ -385,6 +388,12 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "i have never had a headache, only lip twitches",
         "my husband was grunting while lifting weights",
         "my baby has a slight limp when walking",
+        # Sayings with a sign's word, a burn, a few beers.
+        "i'm having a stroke of luck",
+        "my swimming stroke is getting better",
+        "i'm seizing the day",
+        "my tongue is swollen from the hot tea burn",
+        "my speech was slurred after too many beers",
         # Figures of speech and a night of drinking.
         "i'm paralysed with fear about this twitch",
         "i blacked out after too much wine last night",
