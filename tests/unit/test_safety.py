@@ -220,6 +220,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he's been drinking and now his face is drooping and his speech is slurred",
         "i think he had a stroke of some kind, his face is drooping",
         "my tongue is swollen and burning after eating shrimp",
+        # Too much magnesium with its signs (NIH ODS: irregular heartbeat, muscle
+        # weakness).
+        "i took too many magnesium pills and my heart feels weird and i'm dizzy",
+        "i have kidney disease and took magnesium, now i feel very weak and my heart is slow",
         "lol my dad just collapsed",
         "should i call an ambulance? he's not responding",
         "should i call 999, my dad's face is drooping?",
