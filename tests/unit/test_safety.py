@@ -614,7 +614,7 @@ REAL_WORDING_FLOORS = [
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 98.9, 66.3, 20.1),
-    ("redflags-real-final4.yaml", 92.7, 69.8, 23.3),
+    ("redflags-real-final4.yaml", 92.7, 69.8, 22.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
@@ -626,7 +626,7 @@ REAL_WORDING_FLOORS = [
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
-    ("redflags-real-dev7.yaml", 91.7, 76.7, 26.3),
+    ("redflags-real-dev7.yaml", 91.7, 78.3, 26.3),
     # Round 8's "last week" and "yesterday": final6 false alarms 48.8 -> 46.5
     # -> 44.2 %.
     ("redflags-real-final6.yaml", 86.8, 63.2, 43.0),
