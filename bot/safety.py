@@ -516,18 +516,20 @@ class EmergencyDetector:
         last = min((j for j in ands if j > end), default=len(tokens))
         return range(first, last)
 
-    def _own_part(self, sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
+    @staticmethod
+    def _own_part(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
         """The sign's own part of the sentence."""
-        span = self._own_span(sentence, start, end)
+        span = EmergencyDetector._own_span(sentence, start, end)
         return sentence.tokens[span.start : span.stop]
 
-    def _own_clause(self, sentence: _Sentence, start: int, end: int) -> str:
+    @staticmethod
+    def _own_clause(sentence: _Sentence, start: int, end: int) -> str:
         """The words of the sign's own part that are in its clause: "he has fits"
         of "he has fits, he won't wake up"."""
         clause = sentence.clause_of[start]
         return " ".join(
             sentence.tokens[j]
-            for j in self._own_span(sentence, start, end)
+            for j in EmergencyDetector._own_span(sentence, start, end)
             if sentence.clause_of[j] == clause
         )
 
@@ -557,6 +559,7 @@ class EmergencyDetector:
         own = frozenset(t for t in span if any(w.matches(t) for w in pattern.words))
         if self._negated(sentence, start, end, own) or self._harmless(sentence, span, before):
             return None
+        # A saying with the sign's word in it ("a stroke of luck") is not the sign.
         if any(_has_phrase(tokens, i) and own & set(i.split()) for i in IDIOMS):
             return None
         if (
@@ -604,6 +607,7 @@ class EmergencyDetector:
         ):
             return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)
+        # "This is giving me a heart attack": a figure of speech.
         figure = condition and any(" ".join(p) in GIVING_ME for p in pairwise(lead))
         framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
         long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
