@@ -447,6 +447,10 @@ NOT_TRIGGERS = frozenset(
     heather""".split()
 )
 
+# A night of drinking: a trigger for feeling faint or blacking out, and for
+# slurred speech.
+_DRINKING = ("drinking", "alcohol", "wine", "beer", "hangover")
+
 
 @dataclass(frozen=True)
 class Harmless:
@@ -512,12 +516,8 @@ HARMLESS = (
             "needle",
             "hungry",
             "drunk",
-            "drinking",
-            "alcohol",
-            "wine",
-            "beer",
-            "hangover",
             "hungover",
+            *_DRINKING,
         ),
         ("chest", "pain", "heart"),
     ),
@@ -572,7 +572,7 @@ HARMLESS = (
     # Speech slurred from drinking (not "talking like he's drunk": a sign).
     Harmless(
         ("slur",),
-        ("beer", "wine", "alcohol", "drinking", "pints", "vodka", "whisky", "tipsy", "hangover"),
+        (*_DRINKING, "pints", "vodka", "whisky", "tipsy"),
         ("face", "droop", "arm", "leg", "weak", "numb", "side", "sudden", "wake", "respon"),
     ),
     # A strained chest muscle: the pain comes with a movement or a workout.
