@@ -54,6 +54,7 @@ from bot.evidence import PhrasingClassifier
 from bot.safety_words import (
     ABSENCE_AFTER,
     AGAIN_REACH,
+    ASKING_NOW,
     ASKS_EXPERIENCE,
     BACK_REFERENCES,
     BEFORE_A,
@@ -70,6 +71,7 @@ from bot.safety_words import (
     FIRST_PERSON,
     FOREIGN_WORDS,
     FRAMING_STEMS,
+    FREQUENCY,
     FUTURE_OPENERS,
     GENERAL_WORDS,
     GENERIC_SUBJECTS,
@@ -88,20 +90,24 @@ from bot.safety_words import (
     NEGATIONS,
     NOT_NEGATED,
     NOT_NOW,
+    NOT_PRESENT_AFTER,
     NOT_SLIPS,
     NOT_TRIGGERS,
     NOT_WORDS,
     NOW_PHRASES,
     NOW_REACH,
     PAST_PHRASES,
+    PAST_VERBS,
     PAST_WORDS,
     PERSONAL,
     PRESENT_VERBS,
+    PRESENT_WORDS,
     QUESTION_OPENERS,
     RECENT_PAST,
     RESPOND_TO_THINGS,
     SPEECH_WORDS,
     STILL_NOW,
+    STORY_TIME,
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
     SUDDEN_STEMS,
@@ -248,7 +254,23 @@ def _told_as_past(tokens: tuple[str, ...]) -> bool:
         any(t in PAST_WORDS or YEAR.match(t) for t in tokens)
         or any(_has_phrase(tokens, p) for p in PAST_PHRASES)
         or DATE.search(" ".join(tokens)) is not None
+        or _dated(tokens)
     )
+
+
+def _dated(tokens: tuple[str, ...]) -> bool:
+    """A time long gone that dates an account (STORY_TIME)."""
+    return STORY_TIME.search(" ".join(tokens)) is not None
+
+
+def _told_in_past(tokens: tuple[str, ...]) -> bool:
+    """A verb in the past and none in the present (PAST_VERBS, PRESENT_WORDS)."""
+    past = any(t in PAST_VERBS or (len(t) > 4 and t.endswith("ed")) for t in tokens)
+    present = any(
+        t in PRESENT_WORDS and (j == 0 or tokens[j - 1] not in NOT_PRESENT_AFTER)
+        for j, t in enumerate(tokens)
+    )
+    return past and not present
 
 
 def _causes_in_you(lead: Sequence[str]) -> bool:
@@ -464,7 +486,7 @@ class EmergencyDetector:
         tokens = sentence.tokens
         if any(_has_phrase(tokens, p) for p in NOW_PHRASES):
             return True
-        return any(
+        return not FREQUENCY.search(" ".join(tokens)) and any(
             t == "having" and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
             for i, t in enumerate(tokens)
         )
@@ -630,6 +652,7 @@ class EmergencyDetector:
             or _asks_about_topic(sentence)
             or WHEN_STATE.search(" ".join(tokens)) is not None
             or CHRONIC.search(self._own_clause(sentence, start, end)) is not None
+            or FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
         ):
             return "unclear"
         if not sentence.question:
@@ -673,16 +696,23 @@ class EmergencyDetector:
         seen = False
         unclear: Assessment | None = None
         sentences = _sentences(text)
+        # A question asks now ("... last checked a year ago. Chest pain. Should I go
+        # to the ER?"): the account is not all over.
+        asks = any(
+            s.question or ASKING_NOW.search(" ".join(s.tokens)) is not None for _, s in sentences
+        )
+        dated = [_dated(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         for i, (raw, sentence) in enumerate(sentences):
             before = sentences[i - 1][1].tokens if i else ()
             points_back = bool(before) and sentence.tokens[0] in BACK_REFERENCES
             # A sentence that points back is in the time of the one before it ("I had
-            # Bell's palsy years ago. It left my smile crooked.").
+            # Bell's palsy years ago. It left my smile crooked."); one with nothing in
+            # the present is in the time of an account another sentence dates.
             past_before = (
                 points_back
                 and _told_as_past(sentences[i - 1][1].tokens)
                 and not PRESENT_VERBS.intersection(sentence.tokens)
-            )
+            ) or (any(d for j, d in enumerate(dated) if j != i) and _told_in_past(sentence.tokens))
             # An everyday trigger may be told sentences before ("I had a filling
             # done. I was numb for hours. Now my lip still droops.").
             earlier = tuple(t for _, s in sentences[:i] for t in s.tokens)

@@ -21,7 +21,9 @@ AGAIN_REACH = 2
 NOT_NOW = ("now and then", "now and again", "every now")
 # A sentence that points back ("She ...") is in the time of the one before it,
 # unless it says its own present: "She fainted years ago. She is not breathing."
-PRESENT_VERBS = frozenset("is are am isnt arent has cant cannot wont doesnt keeps now".split())
+PRESENT_VERBS = frozenset(
+    "is are am isnt arent has cant cannot wont doesnt keeps now hes shes im theyre".split()
+)
 # A negation this many words before an occurrence (same clause) negates it.
 NEGATION_REACH = 4
 # ...or this many when a list follows it ("no slurred speech or droopy face").
@@ -112,6 +114,8 @@ PAST_PHRASES = (
     "at age",
     "my first",
     "every time",
+    "number of times",
+    "several times",
     # Now and again, like "sometimes": it comes and goes.
     "now and then",
     "now and again",
@@ -133,6 +137,7 @@ PAST_PHRASES = (
     "taken to hospital",
     "taken to the hospital",
     "admitted to",
+    "discharged",
     "intensive care",
     "icu",
     "ruled out",
@@ -166,10 +171,34 @@ _LAST = "may|summer|winter|spring|autumn|fall|christmas|easter|halloween|weekend
 _DAY = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}}"
-    rf"|(?:last|in) (?:{_MONTH})|last (?:{_LAST}|{_DAY})|on christmas(?: day| eve)?)\b"
+    rf"|(?:last|in) (?:{_MONTH})|last (?:{_LAST}|{_DAY})"
+    rf"|on christmas(?: day| eve)?|on new years(?: day| eve)?)\b"
     # "Once" as one time ("I had anaphylaxis once from shellfish", "I had a
     # seizure once"), not "at once" or "once he collapsed".
     r"|\bonce (?:from|at|in|when|as|after|before|while|during)\b|(?<!\bat )\bonce$"
+)
+# Times long gone that date a whole account: a sign told in another sentence of
+# it, in the past tense and with nothing in the present, is part of the same
+# story ("When I was in my 20s, ... Bam. I passed out and hit the floor"). Not
+# recent times ("I started magnesium a week ago. I fainted and my heart was
+# racing" may be about now) and not habits ("used to", "sometimes").
+STORY_TIME = re.compile(
+    r"\b(?:(?:years?|months?) (?:ago|back|before|earlier)|last year|in the past"
+    r"|when (?:i|he|she|we|they) (?:was|were) (?:in (?:my|his|her|our|their) \d+ ?s"
+    r"|a (?:kid|child|baby|teen|teenager|toddler)|young|little|small)"
+    r"|as a (?:kid|child|baby|teen|teenager|toddler)|at (?:the )?age (?:of )?\d+"
+    r"|(?:19|20)\d\d"
+    rf"|\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}}"
+    r"|on christmas(?: day| eve)?|on new years(?: day| eve)?"
+    # "Once" as one time; a day told by the event that followed it.
+    r"|once (?:when|at|in|during)"
+    r"|(?:day|night|week) (?:before|after) (?:my|his|her|the) (?:first )?(?:heart attack|stroke))\b"
+)
+# Words that ask for help now, with or without a question mark: an account with
+# them in it is not all over ("... and she couldn't lift her arm, what do I do").
+ASKING_NOW = re.compile(
+    r"\b(?:what (?:do|should|can) (?:i|we)|should (?:i|we)|do (?:i|we) need|is (?:this|it|that)"
+    r"|help|worried|worrying|scared|frightened|afraid|panicking)\b"
 )
 # A sign whose own part of the sentence says it has lasted weeks or more is no
 # sudden event ("my wife has been slurring her words for 6 months").
@@ -190,13 +219,28 @@ WHEN_STATE = re.compile(
 # present: "I had a grand mal seizure yesterday", not "he collapsed yesterday and
 # he's still not awake" or "since yesterday my face is drooping".
 RECENT_PAST = frozenset({"yesterday"})
-STILL_NOW = PRESENT_VERBS | frozenset("hes shes its im theyre still getting".split())
+STILL_NOW = PRESENT_VERBS | frozenset("its still getting".split())
+# A sentence is told in the past when it has a verb in the past ("-ed" or one of
+# these) and none of the present ("... and my chest hurts", "my throat feels
+# tight"; "hurt" may be either and counts as present).
+PAST_VERBS = frozenset(
+    "had was were went fell felt lost got began woke came became saw froze broke kept"
+    " left stood sat took bit hit ran couldnt wouldnt didnt wasnt werent".split()
+)
+PRESENT_WORDS = STILL_NOW | frozenset(
+    "can feel feels hurt hurts look looks seem seems go goes feeling experiencing".split()
+)
+# "Started to feel numb", "could feel": not the present.
+NOT_PRESENT_AFTER = frozenset("to would could couldnt did didnt".split())
 # Seizures someone has, gets or suffers from are a condition they live with
 # ("My husband has seizures", "I still experience seizures"), not one now.
 CHRONIC = re.compile(
     r"\b(?:has|have|get|gets|experience|experiences|suffer from|suffers from)"
     r" (?:\w+ )?(?:seizures|fits|convulsions)\b"
 )
+# A sign told with how often it comes is a pattern, not one event now ("my
+# seizures are controlled, having a few a month", "I get chest pain twice a week").
+FREQUENCY = re.compile(r"\b(?:(?:a|per|every|each) (?:day|week|month|year)|times a|few a)\b")
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",

@@ -294,6 +294,47 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
     )
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "When I was in my 20s I stood in my in-laws' kitchen. Bam. I passed out and hit the floor.",
+        "I had a seizure as a child. My arm went numb and my face dropped.",
+        "My dad had a stroke two years ago. His face drooped suddenly and he slurred his words.",
+        "It happened once when I was pregnant. I coughed, my throat closed and I couldn't breathe.",
+        "The day before my heart attack I had a tightness across my chest and felt lightheaded.",
+        # Told with how often it comes: a pattern, not one event.
+        "my seizures are controlled, having a few a month",
+        "There have been a number of times when I've been unable to speak.",
+    ],
+)
+def test_an_account_dated_long_ago_is_over_in_all_its_sentences(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind != "emergency", message
+    assert reply.sections[0].text == content.emergency.if_now  # still the numbers first
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Something in the present, a question or a call for help: not all over.
+        "I had a heart attack 5 years ago. I collapsed in the kitchen and my chest hurts",
+        "I had anaphylaxis as a kid. My tongue swelled up and I can barely swallow",
+        "My husband had a heart attack 3 years ago. He collapsed and he's not responding",
+        "My mum had a mini stroke in 2020. Her face dropped and she couldn't lift her arm, what do I do",
+        "Back in 2019 I had a TIA. My speech slurred and I couldn't find words, should I worry",
+        # Recent times do not date an account as over.
+        "I started magnesium a week ago. I fainted and my heart was racing",
+        "I had covid last month. I couldn't breathe and my lips turned blue",
+        "She collapsed on Monday and hasn't woken up",
+        "My face started drooping on Monday and it's getting worse",
+    ],
+)
+def test_a_history_told_beside_a_sign_now_keeps_the_alarm(brain: Brain, message: str) -> None:
+    assert ask(brain, message).kind == "emergency", message
+
+
 def test_happening_now_wins_over_a_past_event_in_the_same_message(brain: Brain) -> None:
     assert ask(brain, "I had a stroke years ago and right now my face is drooping again").kind == (
         "emergency"
@@ -608,28 +649,30 @@ REAL_WORDING_FLOORS = [
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
     ("redflags-real-dev4.yaml", 98.8, 67.4, 8.8),
-    ("redflags-real-final3.yaml", 85.7, 57.8, 21.4),
+    ("redflags-real-final3.yaml", 85.7, 57.1, 21.4),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 98.9, 66.3, 20.1),
-    ("redflags-real-final4.yaml", 92.7, 69.8, 22.8),
+    ("redflags-real-dev5.yaml", 98.9, 64.2, 20.1),
+    ("redflags-real-final4.yaml", 92.7, 68.8, 21.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 94.3, 48.9, 21.0),
+    ("redflags-real-dev6.yaml", 94.3, 48.9, 17.7),
     ("redflags-real-final5.yaml", 87.2, 64.1, 24.7),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
-    ("redflags-real-dev7.yaml", 91.7, 78.3, 26.3),
+    ("redflags-real-dev7.yaml", 91.7, 78.3, 24.2),
     # Round 8 (stories told "last week" or "yesterday", docs/quality.md): final6
-    # false alarms 48.8 -> 43.0 %.
-    ("redflags-real-final6.yaml", 86.8, 63.2, 43.0),
+    # false alarms 48.8 -> 43.0 %. Round 9 (an account dated long ago in one of
+    # its sentences is over in the others told in the past): 43.0 -> 39.5 %, and
+    # one full alarm each of final3 and final4 to the one line.
+    ("redflags-real-final6.yaml", 86.8, 63.2, 39.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
