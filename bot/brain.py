@@ -127,7 +127,8 @@ class Brain:
         reply = self._reply_to_text(state, text)
         if found is None:
             return reply
-        line = Section(self.content.emergency.if_now)
+        em = self.content.emergency
+        line = Section(em.after_fainting if found.fainted and em.after_fainting else em.if_now)
         return replace(reply, sections=(line, *reply.sections), urgent=True)
 
     def _reply_to_text(self, state: State, text: str) -> Reply:

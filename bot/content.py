@@ -90,6 +90,9 @@ class Emergency:
     sources: tuple[str, ...]
     # One line put before the answer when a sign may not be happening now.
     if_now: str = ""
+    # The line instead of `if_now` for the writer's own fainting told after the
+    # fact ("I fainted at work today"); `if_now` when not set.
+    after_fainting: str = ""
     # The reply to a message not in English; it carries the emergency line.
     other_language: str = ""
 
@@ -454,7 +457,11 @@ def _small_talk(ck: _Checker, raw: Any) -> tuple[SmallTalk, ...]:
 
 def _emergency(ck: _Checker, raw: Any) -> Emergency:
     data = ck.mapping(raw, "emergency")
-    ck.unknown_keys(data, {"message", "if_now", "other_language", "signs", "sources"}, "emergency")
+    ck.unknown_keys(
+        data,
+        {"message", "if_now", "after_fainting", "other_language", "signs", "sources"},
+        "emergency",
+    )
     signs: list[EmergencySign] = []
     for i, item in _items(ck, data.get("signs"), "emergency.signs"):
         where = f"emergency.signs[{i}]"
@@ -471,6 +478,11 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
         signs=tuple(signs),
         sources=ck.text_list(data, "sources", "emergency"),
         if_now=ck.text(data, "if_now", "emergency", max_len=200),
+        after_fainting=(
+            ck.text(data, "after_fainting", "emergency", max_len=300)
+            if "after_fainting" in data
+            else ""
+        ),
         other_language=ck.text(data, "other_language", "emergency", max_len=600),
     )
 

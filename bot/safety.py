@@ -56,6 +56,9 @@ from bot.safety_words import (
     AGAIN_REACH,
     ASKING_NOW,
     ASKS_EXPERIENCE,
+    AWAKE_AGAIN,
+    AWAKE_BETWEEN,
+    AWAKE_LEADS,
     BACK_REFERENCES,
     BEFORE_A,
     BEFORE_IT,
@@ -68,6 +71,7 @@ from bot.safety_words import (
     DATE,
     DENIED_REACH,
     EVENT_WORDS,
+    FAINT_WARNINGS,
     FIRST_PERSON,
     FOREIGN_WORDS,
     FRAMING_STEMS,
@@ -143,6 +147,8 @@ RED_FLAG_LIKELY = 0.7
 LEARNED_MIN_WORDS = 4
 
 Urgency = Literal["emergency", "unclear"]
+# How one occurrence of a sign reads: "fainted" is "unclear" with its own line.
+Reading = Literal["emergency", "unclear", "fainted"]
 # The sign named when only the learned opinion reads a red flag.
 LEARNED_SIGN = "red flag (learned)"
 
@@ -153,6 +159,8 @@ class Assessment:
 
     sign: str
     urgency: Urgency
+    # The writer tells of their own fainting, over now, with no warning feature.
+    fainted: bool = False
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -530,6 +538,28 @@ class EmergencyDetector:
         )
 
     @staticmethod
+    def _awake_again(sentence: _Sentence, start: int, end: int, context: tuple[str, ...]) -> bool:
+        """The writer tells of their own fainting in the past ("I passed out at the
+        blood bank"), with no warning feature anywhere in the message."""
+        tokens = sentence.tokens
+        span = tokens[start : end + 1]
+        lead = start - 1
+        while lead >= 0 and tokens[lead] in AWAKE_BETWEEN:
+            lead -= 1
+        if not (
+            any(f" {stem}" in f" {' '.join(span)}" for stem in AWAKE_AGAIN)
+            and any(t.endswith("ed") or t in PAST_VERBS for t in span)
+            and lead >= 0
+            and tokens[lead] in AWAKE_LEADS
+        ):
+            return False
+        words = (*context, *tokens)
+        return not any(
+            _has_phrase(words, w) if " " in w else any(t.startswith(w) for t in words)
+            for w in FAINT_WARNINGS
+        )
+
+    @staticmethod
     def _own_span(sentence: _Sentence, start: int, end: int) -> range:
         """Where the sign's own part of the sentence is: between the "and"s around it."""
         tokens = sentence.tokens
@@ -575,7 +605,7 @@ class EmergencyDetector:
         end: int,
         now: bool,
         past: bool = False,
-    ) -> Urgency | None:
+    ) -> Reading | None:
         tokens = sentence.tokens
         span = tokens[start : end + 1]
         own = frozenset(t for t in span if any(w.matches(t) for w in pattern.words))
@@ -603,6 +633,8 @@ class EmergencyDetector:
         # sign; a sign told beside it is read on its own.
         if sentence.question and own <= CALL_WORDS:
             return "unclear"
+        if self._awake_again(sentence, start, end, before):
+            return "fainted"
         if now:
             return "emergency"
         if pattern.sudden_only and not self._sudden(sentence):
@@ -739,8 +771,8 @@ class EmergencyDetector:
                     urgency = self._urgency(reading, context, pattern, start, end, now, past)
                     if urgency == "emergency":
                         return Assessment(pattern.sign, "emergency"), True
-                    if urgency == "unclear" and unclear is None:
-                        unclear = Assessment(pattern.sign, "unclear")
+                    if urgency in ("unclear", "fainted") and unclear is None:
+                        unclear = Assessment(pattern.sign, "unclear", urgency == "fainted")
         return unclear, seen
 
     def detect(self, text: str) -> str | None:

@@ -241,6 +241,36 @@ CHRONIC = re.compile(
 # A sign told with how often it comes is a pattern, not one event now ("my
 # seizures are controlled, having a few a month", "I get chest pain twice a week").
 FREQUENCY = re.compile(r"\b(?:(?:a|per|every|each) (?:day|week|month|year)|times a|few a)\b")
+# Fainting the writer tells of in the past ("I passed out", "I nearly fainted")
+# is over: they are awake to write. The NHS (issue 12's doctor check): fainting
+# once with full recovery is for a doctor soon, not 999, unless a warning
+# feature comes with it (chest pain, palpitations, a seizure, an injury; trouble
+# speaking, seeing or moving are signs of their own).
+# A collapse is left out: it may be the heart, and it alarms.
+AWAKE_AGAIN = ("faint", "pass", "black", "lost conscious", "lose conscious")
+AWAKE_LEADS = frozenset("i ive".split())
+# Words that may stand between "I" and the fainting ("I nearly passed out").
+AWAKE_BETWEEN = frozenset(
+    "just nearly almost then briefly suddenly actually completely had have".split()
+)
+FAINT_WARNINGS = (
+    "heart",
+    "palpitat",
+    "pulse",
+    "chest",
+    "breath",
+    "hit my head",
+    "hit his head",
+    "hit her head",
+    "banged my head",
+    "injur",
+    "bleed",
+    "shak",
+    "jerk",
+    "seiz",
+    "convuls",
+    "fit",
+)
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",

@@ -255,10 +255,15 @@ def test_frozen_test_split_is_not_in_the_hand_written_phrasings(content: Content
 
 def test_independent_red_flag_set(brain: Brain) -> None:
     items = yaml.safe_load(Path(DATA / "redflags-extra.yaml").read_text(encoding="utf-8"))
+    # The full advice, or for the writer's own fainting told after the fact the
+    # NHS's after-fainting line (tests/unit/test_safety.py).
+    after_fainting = brain.content.emergency.after_fainting
     missed = [
         i["text"]
         for i in items
-        if i["expect"] == "emergency" and brain.on_text({}, i["text"]).kind != "emergency"
+        if i["expect"] == "emergency"
+        and brain.on_text({}, i["text"]).kind != "emergency"
+        and brain.on_text({}, i["text"]).sections[0].text != after_fainting
     ]
     false_alarms = [
         i["text"]

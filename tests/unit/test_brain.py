@@ -231,7 +231,7 @@ def test_emergency_words_stop_a_running_check(brain: Brain) -> None:
     state: dict[str, Any] = {}
     brain.start_check(state)
     assert ask_in(brain, state, "what foods").kind == "check"
-    assert ask_in(brain, state, "i think i passed out").kind == "emergency"
+    assert ask_in(brain, state, "i think my dad passed out").kind == "emergency"
     assert not brain.in_check(state)
 
 

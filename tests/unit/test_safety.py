@@ -297,7 +297,7 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
 @pytest.mark.parametrize(
     "message",
     [
-        "When I was in my 20s I stood in my in-laws' kitchen. Bam. I passed out and hit the floor.",
+        "When I was in my 20s I worked nights. Bam. My arm went numb and my face dropped.",
         "I had a seizure as a child. My arm went numb and my face dropped.",
         "My dad had a stroke two years ago. His face drooped suddenly and he slurred his words.",
         "It happened once when I was pregnant. I coughed, my throat closed and I couldn't breathe.",
@@ -313,6 +313,51 @@ def test_an_account_dated_long_ago_is_over_in_all_its_sentences(
     reply = ask(brain, message)
     assert reply.kind != "emergency", message
     assert reply.sections[0].text == content.emergency.if_now  # still the numbers first
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i fainted at work today, i have low magnesium",
+        "i fainted yesterday",
+        "I passed out at the blood bank. Can magnesium help?",
+        "lip twitching all morning then i blacked out for a few seconds",
+        "I nearly fainted in the shower",
+        "I've lost consciousness twice while giving blood",
+    ],
+)
+def test_the_writers_own_fainting_told_after_it_gets_the_nhs_line(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # They are awake to write: NHS, see a GP; 999 with a warning feature.
+    reply = ask(brain, message)
+    assert reply.kind != "emergency", message
+    assert reply.sections[0].text == content.emergency.after_fainting
+    assert all(n in content.emergency.after_fainting for n in NUMBERS)
+    assert len(reply.sections) > 1  # and then the answer
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A warning feature (NHS): chest pain, a racing heart, a fit, an injury.
+        "I fainted and hit my head",
+        "i passed out and my heart is racing",
+        "I passed out and had a fit",
+        "I nearly fainted, my heart was pounding",
+        "i blacked out and now my chest hurts",
+        # Someone else, a collapse, or fainting now.
+        "my wife fainted and won't wake up",
+        "my son passed out",
+        "i collapsed at work today",
+        "I found a collapsed man on the street",
+        "I keep passing out",
+    ],
+)
+def test_fainting_with_a_warning_or_not_the_writers_own_keeps_the_alarm(
+    brain: Brain, message: str
+) -> None:
+    assert ask(brain, message).kind == "emergency", message
 
 
 @pytest.mark.parametrize(
@@ -528,7 +573,7 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my dad had a seizure last week, can low magnesium cause that?",
         # Yesterday, told all in the past, is over.
         "I had a grand mal seizure yesterday. It happened at work.",
-        "i fainted yesterday",
+        "my dad fainted yesterday",
         "The chest pains came over me last Halloween",
         "Last summer my dad had a mini stroke and a seizure",
         "my dad had a stroke in march",
@@ -623,10 +668,22 @@ def test_english_messages_are_never_taken_for_another_language(brain: Brain, nam
 @pytest.mark.parametrize(
     "name", ["redflags-extra.yaml", *sorted(p.name for p in DATA.glob("eval-*.yaml"))]
 )
-def test_every_red_flag_of_the_existing_sets_is_caught(brain: Brain, name: str) -> None:
-    _, full_alarm, false_alarms = _figures(brain, _items(name))
-    assert full_alarm == 100.0
+def test_every_red_flag_of_the_existing_sets_is_caught(
+    brain: Brain, content: Content, name: str
+) -> None:
+    """The full advice for every red flag of the annotators' sets, but one kind:
+    the writer's own fainting told after the fact with no warning feature ("i
+    fainted at work today") gets the NHS's after-fainting line, numbers in it."""
+    items = _items(name)
+    recall, _, false_alarms = _figures(brain, items)
+    assert recall == 100.0
     assert false_alarms == 0.0
+    not_full = [
+        ask(brain, i["text"])
+        for i in items
+        if i["expect"] == "emergency" and ask(brain, i["text"]).kind != "emergency"
+    ]
+    assert all(r.sections[0].text == content.emergency.after_fainting for r in not_full)
 
 
 # Each real-wording set with its floors: recall, full alarm, false alarms. Each
@@ -654,24 +711,25 @@ REAL_WORDING_FLOORS = [
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 98.9, 64.2, 20.1),
-    ("redflags-real-final4.yaml", 92.7, 68.8, 21.3),
+    ("redflags-real-dev5.yaml", 98.9, 64.2, 18.6),
+    ("redflags-real-final4.yaml", 92.7, 68.8, 20.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 94.3, 48.9, 17.7),
-    ("redflags-real-final5.yaml", 87.2, 64.1, 24.7),
+    ("redflags-real-dev6.yaml", 94.3, 48.9, 14.5),
+    ("redflags-real-final5.yaml", 87.2, 64.1, 21.9),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
-    ("redflags-real-dev7.yaml", 91.7, 78.3, 24.2),
+    ("redflags-real-dev7.yaml", 91.7, 78.3, 21.2),
     # Round 8 (stories told "last week" or "yesterday", docs/quality.md): final6
     # false alarms 48.8 -> 43.0 %. Round 9 (an account dated long ago in one of
     # its sentences is over in the others told in the past): 43.0 -> 39.5 %, and
-    # one full alarm each of final3 and final4 to the one line.
+    # one full alarm each of final3 and final4 to the one line; the writer's own
+    # fainting told after it (the NHS's after-fainting line): final5 24.7 -> 21.9 %.
     ("redflags-real-final6.yaml", 86.8, 63.2, 39.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
