@@ -88,6 +88,7 @@ from bot.safety_words import (
     HYPOTHETICAL_REACH,
     IDIOMS,
     LASTING,
+    LONG_EARLIER,
     LONG_TERM_STEMS,
     NEGATED_LIST_REACH,
     NEGATION_REACH,
@@ -492,7 +493,9 @@ class EmergencyDetector:
     @staticmethod
     def _now(sentence: _Sentence) -> bool:
         tokens = sentence.tokens
-        if any(_has_phrase(tokens, p) for p in NOW_PHRASES):
+        # "Earlier this year" is no time of today.
+        today = tuple(LONG_EARLIER.sub(" ", " ".join(tokens)).split())
+        if any(_has_phrase(today, p) for p in NOW_PHRASES):
             return True
         return not FREQUENCY.search(" ".join(tokens)) and any(
             t == "having" and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])

@@ -271,6 +271,10 @@ FAINT_WARNINGS = (
     "convuls",
     "fit",
 )
+# "Earlier" (NOW_PHRASES) of a longer time: "earlier this year", "earlier in life".
+LONG_EARLIER = re.compile(
+    r"\bearlier (?:this|last|in the|in my|in his|in her) (?:year|month|life)\b"
+)
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
@@ -612,11 +616,23 @@ HARMLESS = (
         ("cold", "flu", "strep", "tonsil", "gland", "infection", "virus", "sore"),
         ("tongue", "lip", "breath", "swallow", "sudden", "allerg", "ate", "eating", "sting"),
     ),
-    # Lips gone blue from cold water.
+    # Choking on a drink, a pill or a bite, told by someone able to type it (not
+    # a child, nor with breathing or colour gone).
+    Harmless(
+        ("chok",),
+        tuple(
+            "coffee water tea drink food pill tablet crumb dinner lunch breakfast eating"
+            " swallow spit".split()
+        ),
+        tuple(
+            "breath blue sound respon conscious baby toddler child son daughter kid help".split()
+        ),
+    ),
+    # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(
         ("blue",),
         ("pool", "swim", "shiver", "cold"),
-        ("breath", "respon", "conscious", "chok", "wake", "limp"),
+        ("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
     ),
     Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),
     # A lip swollen from biting it, a cold sore, filler or the dentist (not an

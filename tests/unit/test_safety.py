@@ -243,6 +243,13 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "chest pian",
         "my son had a siezure",
         "i think i had a strok",
+        # Round 9: choking, legs that will not move, a cold sweat with blue lips.
+        "my baby is choking",
+        "a man at the next table started choking and couldn't make a sound",
+        "he's choking on a piece of meat and can't breathe",
+        "I can't move my legs",
+        "he has cold sweats and his lips are blue",
+        "my vision is suddenly distorted",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -304,6 +311,8 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         "The day before my heart attack I had a tightness across my chest and felt lightheaded.",
         # Told with how often it comes: a pattern, not one event.
         "my seizures are controlled, having a few a month",
+        # "Earlier this year" is no time of today.
+        "Mum was taken to hospital earlier this year because she suddenly lost her bearings.",
         "There have been a number of times when I've been unable to speak.",
     ],
 )
@@ -495,6 +504,10 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "my arm feels dead after the vaccine",
         # Eyelids that shake are no "shade" over an eye.
         "twitching and shaking, my eyelids shake like heck too",
+        # Choking on a drink or a pill, told by the one who choked.
+        "I choked on my coffee this morning",
+        "I choked on a magnesium pill, is that normal?",
+        "my lips go blue when I'm cold",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -705,20 +718,20 @@ REAL_WORDING_FLOORS = [
     # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
-    ("redflags-real-dev4.yaml", 98.8, 67.4, 8.8),
+    ("redflags-real-dev4.yaml", 98.8, 68.0, 8.8),
     ("redflags-real-final3.yaml", 85.7, 57.1, 21.4),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 98.9, 64.2, 18.6),
-    ("redflags-real-final4.yaml", 92.7, 68.8, 20.8),
+    ("redflags-real-dev5.yaml", 100.0, 67.4, 18.6),
+    ("redflags-real-final4.yaml", 92.7, 68.8, 21.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 94.3, 48.9, 14.5),
+    ("redflags-real-dev6.yaml", 96.6, 51.1, 14.5),
     ("redflags-real-final5.yaml", 87.2, 64.1, 21.9),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
@@ -730,6 +743,8 @@ REAL_WORDING_FLOORS = [
     # its sentences is over in the others told in the past): 43.0 -> 39.5 %, and
     # one full alarm each of final3 and final4 to the one line; the writer's own
     # fainting told after it (the NHS's after-fainting line): final5 24.7 -> 21.9 %.
+    # Round 9's patterns for the tuning sets' misses (choking, legs that will not
+    # move...) raised no frozen recall and cost final4 one false alarm (21.3 %).
     ("redflags-real-final6.yaml", 86.8, 63.2, 39.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
