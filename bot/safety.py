@@ -105,6 +105,9 @@ from bot.safety_words import (
     PAST_VERBS,
     PAST_WORDS,
     PERSONAL,
+    POTENTIAL,
+    POTENTIAL_AFTER,
+    POTENTIAL_REACH,
     PRESENT_VERBS,
     PRESENT_WORDS,
     QUESTION_OPENERS,
@@ -572,6 +575,17 @@ class EmergencyDetector:
         return range(first, last)
 
     @staticmethod
+    def _own_lead(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
+        """The words before the sign in its own part and clause (POTENTIAL_REACH at most)."""
+        span = EmergencyDetector._own_span(sentence, start, end)
+        clause = sentence.clause_of[start]
+        return tuple(
+            sentence.tokens[j]
+            for j in range(max(span.start, start - POTENTIAL_REACH), start)
+            if sentence.clause_of[j] == clause
+        )
+
+    @staticmethod
     def _own_part(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
         """The sign's own part of the sentence."""
         span = EmergencyDetector._own_span(sentence, start, end)
@@ -661,6 +675,11 @@ class EmergencyDetector:
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
             or (sentence.question and _causes_in_you(lead) and not PERSONAL.intersection(tokens))
+            or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or (
+                POTENTIAL_AFTER.intersection(tokens[end + 1 : end + 2])
+                and not PERSONAL.intersection(tokens)
+            )
         ):
             return "unclear"
         condition = any(_starts(t, CONDITION_STEMS) for t in own)

@@ -359,6 +359,17 @@ GENERIC_VERBS = frozenset(
 # would swell up"). Not "going to": "I feel like I'm going to pass out" is one.
 HYPOTHETICAL = frozenset("if ever may might will would".split())
 HYPOTHETICAL_REACH = 5
+# What something can do, not what is happening: "a single crumb can send me into
+# anaphylaxis", "standing up can trigger a racing heartbeat and fainting", "a
+# stroke that could have left him paralysed". Read in the words before a sign.
+POTENTIAL = re.compile(
+    r"\b(?:can|could|may|might)(?: (?:even|also|potentially|sometimes|easily|still|really))?"
+    r" (?:trigger|cause|result in|lead to|send|give|make|bring on|get|have left|have caused|put)\b"
+)
+POTENTIAL_REACH = 10
+# A sign followed by one of these, with no one in particular in the sentence, is
+# a statement about it ("Chest pain can be scary").
+POTENTIAL_AFTER = frozenset("can may might could".split())
 # Sayings with a sign's word in them: never the sign.
 IDIOMS = (
     "stroke of luck",
@@ -680,7 +691,9 @@ HARMLESS = (
             "carrying",
             "hill",
             "climbing",
-            "running",
+            "run",
+            "sprint",
+            "laugh",
             "exercise",
             "workout",
             "gym",

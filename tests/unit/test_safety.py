@@ -250,6 +250,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "I can't move my legs",
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
+        "I can barely breathe",
+        # What a thing can cause, beside a sign happening now.
+        "magnesium can make you dizzy but my dad just collapsed",
+        "the pills can cause swelling and now my throat is closing",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -311,12 +315,16 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         "The day before my heart attack I had a tightness across my chest and felt lightheaded.",
         # Told with how often it comes: a pattern, not one event.
         "my seizures are controlled, having a few a month",
+        # What a thing can do, or a statement about a sign: not an event.
+        "a single crumb can send me into anaphylaxis",
+        "Chest pain can be scary, but it is often harmless.",
+        "Luckily it wasn't a stroke, which could have left him unable to speak.",
         # "Earlier this year" is no time of today.
         "Mum was taken to hospital earlier this year because she suddenly lost her bearings.",
         "There have been a number of times when I've been unable to speak.",
     ],
 )
-def test_an_account_dated_long_ago_is_over_in_all_its_sentences(
+def test_dated_stories_habits_and_possibilities_get_one_line(
     brain: Brain, content: Content, message: str
 ) -> None:
     reply = ask(brain, message)
@@ -508,6 +516,8 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "I choked on my coffee this morning",
         "I choked on a magnesium pill, is that normal?",
         "my lips go blue when I'm cold",
+        "I could barely breathe after the run",
+        "I could hardly breathe from laughing",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -724,8 +734,8 @@ REAL_WORDING_FLOORS = [
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 100.0, 67.4, 18.6),
-    ("redflags-real-final4.yaml", 92.7, 68.8, 21.3),
+    ("redflags-real-dev5.yaml", 100.0, 67.4, 17.5),
+    ("redflags-real-final4.yaml", 92.7, 67.7, 20.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
@@ -737,15 +747,16 @@ REAL_WORDING_FLOORS = [
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
-    ("redflags-real-dev7.yaml", 91.7, 78.3, 21.2),
+    ("redflags-real-dev7.yaml", 91.7, 78.3, 20.2),
     # Round 8 (stories told "last week" or "yesterday", docs/quality.md): final6
     # false alarms 48.8 -> 43.0 %. Round 9 (an account dated long ago in one of
     # its sentences is over in the others told in the past): 43.0 -> 39.5 %, and
     # one full alarm each of final3 and final4 to the one line; the writer's own
     # fainting told after it (the NHS's after-fainting line): final5 24.7 -> 21.9 %.
     # Round 9's patterns for the tuning sets' misses (choking, legs that will not
-    # move...) raised no frozen recall and cost final4 one false alarm (21.3 %).
-    ("redflags-real-final6.yaml", 86.8, 63.2, 39.5),
+    # move...) raised no frozen recall and cost final4 one false alarm (21.3 %);
+    # what a thing "can cause" (not what is happening) took it back (20.8 %).
+    ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
