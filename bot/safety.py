@@ -14,11 +14,14 @@ sign whose words fall in both.
 Each occurrence is then read in its sentence, and the message is judged by
 its most urgent one:
   - emergency: happening now, or nothing says otherwise: emergency advice first;
-  - unclear: a past event ("had a stroke years ago"), or a question or
+  - unclear: a past event ("had a stroke years ago"; a sentence told in the
+    past in a story another sentence dates long ago), or a question or
     statement about a condition ("does magnesium lower the risk of stroke?",
-    "most seizures are not emergencies"), or a sign that is an emergency only
-    when sudden (a swollen lip) with nothing saying it is: the person gets one
-    emergency line and their answer;
+    "most seizures are not emergencies"), or what a thing can cause ("a crumb
+    can send me into anaphylaxis"), or a sign that is an emergency only when
+    sudden (a swollen lip) with nothing saying it is: the person gets one
+    emergency line and their answer. The writer's own fainting told after it,
+    with no warning feature, gets the NHS's after-fainting line instead;
   - nothing: negated ("no arm weakness") or an everyday harmless trigger
     ("my eyelid droops at the end of a long day").
 
