@@ -126,6 +126,7 @@ from bot.safety_words import (
     TALK_WORDS,
     TOPIC_QUERY_WORDS,
     TOPIC_STEMS,
+    WHEN_DOING,
     WHEN_STATE,
     YEAR,
     Harmless,
@@ -708,6 +709,7 @@ class EmergencyDetector:
             or _topic_query(tokens)
             or _asks_about_topic(sentence)
             or WHEN_STATE.search(" ".join(tokens)) is not None
+            or WHEN_DOING.search(" ".join(self._own_part(sentence, start, end))) is not None
             or CHRONIC.search(self._own_clause(sentence, start, end)) is not None
             or FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
         ):

@@ -215,6 +215,13 @@ WHEN_STATE = re.compile(
     r" (?:(?:very|really|so|super|extremely|a bit) )*"
     r"(?:tired|exhausted|overtired|sleepy|sleeping|asleep|stressed|anxious|nervous|hungry)\b"
 )
+# ...and a sign that comes with something the person does ("my chest feels tight
+# when I take magnesium", "my lips swell whenever I eat nuts"): a pattern too.
+WHEN_DOING = re.compile(
+    r"\bwhen(?:ever)? (?:i|he|she) (?:take|takes|eat|eats|drink|drinks|exercise|exercises|run"
+    r"|runs|walk|walks|climb|climbs|lie|lies|bend|bends|stand|stands|sit|sits|cough|coughs"
+    r"|laugh|laughs|sneeze|sneezes)\b"
+)
 # "Yesterday" puts a sign in the past only when nothing in its sentence is in the
 # present: "I had a grand mal seizure yesterday", not "he collapsed yesterday and
 # he's still not awake" or "since yesterday my face is drooping".

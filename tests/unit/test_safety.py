@@ -137,7 +137,7 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # The topic beside a sign told as happening.
         "had a convultion, is it low magnesium??",
         "his throat is closing, it makes it hard to breathe",
-        "my face is numb, can anxiety make your face numb?",
+        "the left side of my face is numb, can anxiety make your face numb?",
         # "Recovery" is no past event here.
         "he collapsed and isn't breathing, I put him in the recovery position",
         # Something over before, the sign now (a review of round 5's past phrases).
@@ -251,6 +251,13 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # A numb face alarms when sudden, on one side or with another sign.
+        "my face went numb suddenly",
+        "the left side of my face is numb",
+        "I keep mixing up my words and my face feels numb",
+        # A habit told in another part of the sentence does not calm the sign.
+        "when I stand up I get chest pain and my left arm goes numb",
+        "my mouth is droopin and water dribbles out when i drink",
         # What a thing can cause, beside a sign happening now.
         "magnesium can make you dizzy but my dad just collapsed",
         "the pills can cause swelling and now my throat is closing",
@@ -315,6 +322,13 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         "The day before my heart attack I had a tightness across my chest and felt lightheaded.",
         # Told with how often it comes: a pattern, not one event.
         "my seizures are controlled, having a few a month",
+        # A numb face with the twitching, not sudden nor on one side: a doctor
+        # (the doctor check's guidance), with the line.
+        "I take magnesium and my lip still twitches, my face feels a bit numb",
+        "my face is numb, can anxiety make your face numb?",
+        # A sign that comes with something the person does: a pattern.
+        "my chest feels tight when I take magnesium",
+        "my lips swell whenever I eat nuts",
         # What a thing can do, or a statement about a sign: not an event.
         "a single crumb can send me into anaphylaxis",
         "Chest pain can be scary, but it is often harmless.",
