@@ -102,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         f"(p50: {real.extract_one.cpu.p50_ms / real.on_text.cpu.p50_ms:.1f}x)",
     )
 
+    print(f"\n== Longest messages: {latency.TELEGRAM_MAX_CHARS} characters, Telegram's limit ==")
+    for name, timing in latency.longest_messages(content).items():
+        print(
+            f"  {name:<30} CPU {timing.cpu.p50_ms:7.1f} ms  "
+            f"({timing.cpu.p50_ms / real.on_text.cpu.p50_ms:4.0f}x a real message's p50)"
+        )
+
     points = scale.run(content, plan.sizes, plan.queries)
     print(f"\n== Growth: synthetic FAQs, {plan.queries} queries each, first sight ==")
     for p in points:

@@ -91,3 +91,25 @@ def new_user(brain: Brain) -> Callable[[str], object]:
 def _median_pass(passes: list[Timing]) -> Timing:
     """The pass with the median CPU p99 (passes differ by the machine's noise)."""
     return sorted(passes, key=lambda timing: timing.cpu.p99_ms)[len(passes) // 2]
+
+
+# Messages as long as Telegram allows (4,096 characters), each built to make
+# the emergency check judge a sign in every sentence or in one run-on sentence:
+# the most work one message can ask of the bot.
+TELEGRAM_MAX_CHARS = 4096
+LONGEST = {
+    "a sign in every sentence": "In 2019 my face drooped. ",
+    "fainting in every sentence": "I fainted. ",
+    "one run-on sentence of signs": "my face drooped in 2019 and ",
+    "a question in every sentence": "is it a stroke? ",
+}
+
+
+def longest_messages(content: Content) -> dict[str, Timing]:
+    """Brain.on_text on each of LONGEST, three times each (CPU and wall)."""
+    brain = Brain(content)
+    out: dict[str, Timing] = {}
+    for name, unit in LONGEST.items():
+        text = (unit * (TELEGRAM_MAX_CHARS // len(unit) + 1))[:TELEGRAM_MAX_CHARS]
+        out[name] = time_each(new_user(brain), [text] * 3)
+    return out

@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -146,6 +146,14 @@ KNOWN_WORDS_MAX = 65536
 # lets a person send (4,096 characters), so every real message is read whole,
 # while a pasted book cannot hold the bot up.
 READ_CHARS = 16_384
+# A longer sentence is read in pieces (_sentences): a run-on message of this many
+# words is rare, and a pasted text must not hold the bot up. Even, and a
+# multiple of four.
+LONGEST_SENTENCE = 100
+# An everyday trigger told before a sign's sentence counts within this many words
+# ("I had a filling done. I was numb for hours. Now my lip still droops."); a
+# bound, so that a long message costs time in proportion to its length.
+EARLIER_WORDS = 120
 # The learned opinion (RedFlagOpinion), chosen on real red-flag wording that
 # neither it nor the patterns had seen (docs/quality.md): a message of at least
 # LEARNED_MIN_WORDS words, at least RED_FLAG_LIKELY likely a red flag, gets the
@@ -228,6 +236,11 @@ class _Sentence:
     tokens: tuple[str, ...]
     clause_of: tuple[int, ...]  # each token's clause (split at commas and "but")
     question: bool
+    # Where its signs are judged (token positions): all of it, but for a piece of
+    # a long sentence only its middle (_sentences).
+    core: tuple[int, int] = (0, 1 << 30)
+    # A piece after the first of a long sentence: it points back to nothing.
+    cont: bool = False
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
@@ -254,12 +267,38 @@ def _sentence(raw: str) -> _Sentence | None:
 
 
 def _sentences(text: str) -> list[tuple[str, _Sentence]]:
-    """Each sentence with its raw text."""
-    out = []
+    """Each sentence with its raw text. A sentence longer than LONGEST_SENTENCE
+    words is read in pieces of that many, one starting every half of that, and a
+    sign is judged in the piece where it sits in the middle half (the first
+    piece's start and the last one's end are their own): so that a sign has a
+    quarter piece of its sentence on either side, and a message's reading costs
+    time in proportion to its length."""
+    out: list[tuple[str, _Sentence]] = []
+    half, quarter = LONGEST_SENTENCE // 2, LONGEST_SENTENCE // 4
     for raw in _SENTENCE_END.split(text):
         sentence = _sentence(raw)
-        if sentence is not None:
+        if sentence is None:
+            continue
+        n = len(sentence.tokens)
+        if n <= LONGEST_SENTENCE:
             out.append((raw, sentence))
+            continue
+        k = 0
+        while True:
+            last = k + LONGEST_SENTENCE >= n
+            tokens = sentence.tokens[k : k + LONGEST_SENTENCE]
+            core = (0 if k == 0 else quarter, len(tokens) if last else quarter + half)
+            piece = replace(
+                sentence,
+                tokens=tokens,
+                clause_of=sentence.clause_of[k : k + LONGEST_SENTENCE],
+                core=core,
+                cont=k > 0,
+            )
+            out.append((" ".join(tokens), piece))
+            if last:
+                break
+            k += half
     return out
 
 
@@ -277,6 +316,15 @@ def _told_as_past(tokens: tuple[str, ...]) -> bool:
 def _dated(tokens: tuple[str, ...]) -> bool:
     """A time long gone that dates an account (STORY_TIME)."""
     return STORY_TIME.search(" ".join(tokens)) is not None
+
+
+def _warned(text: str) -> bool:
+    """A warning feature of fainting (FAINT_WARNINGS) anywhere in the text."""
+    words = tuple(_normalize_all(text).split())
+    stems = tuple(w for w in FAINT_WARNINGS if " " not in w)
+    return any(_has_phrase(words, w) for w in FAINT_WARNINGS if " " in w) or any(
+        t.startswith(stems) for t in words
+    )
 
 
 def _told_in_past(tokens: tuple[str, ...]) -> bool:
@@ -548,25 +596,20 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _awake_again(sentence: _Sentence, start: int, end: int, context: tuple[str, ...]) -> bool:
+    def _awake_again(sentence: _Sentence, start: int, end: int) -> bool:
         """The writer tells of their own fainting in the past ("I passed out at the
-        blood bank"), with no warning feature anywhere in the message."""
+        blood bank"). A warning feature anywhere in the message is read by the
+        caller (_warned)."""
         tokens = sentence.tokens
         span = tokens[start : end + 1]
         lead = start - 1
         while lead >= 0 and tokens[lead] in AWAKE_BETWEEN:
             lead -= 1
-        if not (
+        return (
             any(f" {stem}" in f" {' '.join(span)}" for stem in AWAKE_AGAIN)
             and any(t.endswith("ed") or t in PAST_VERBS for t in span)
             and lead >= 0
             and tokens[lead] in AWAKE_LEADS
-        ):
-            return False
-        words = (*context, *tokens)
-        return not any(
-            _has_phrase(words, w) if " " in w else any(t.startswith(w) for t in words)
-            for w in FAINT_WARNINGS
         )
 
     @staticmethod
@@ -626,6 +669,7 @@ class EmergencyDetector:
         end: int,
         now: bool,
         past: bool = False,
+        warned: bool = True,
     ) -> Reading | None:
         tokens = sentence.tokens
         span = tokens[start : end + 1]
@@ -654,7 +698,7 @@ class EmergencyDetector:
         # sign; a sign told beside it is read on its own.
         if sentence.question and own <= CALL_WORDS:
             return "unclear"
-        if self._awake_again(sentence, start, end, before):
+        if not warned and self._awake_again(sentence, start, end):
             return "fainted"
         if now:
             return "emergency"
@@ -761,9 +805,15 @@ class EmergencyDetector:
             s.question or ASKING_NOW.search(" ".join(s.tokens)) is not None for _, s in sentences
         )
         dated = [_dated(s.tokens) and not self._now(s) and not asks for _, s in sentences]
+        dated_count = sum(dated)
+        # A warning feature anywhere keeps the alarm for fainting told after it.
+        warned = _warned(text)
+        earlier: tuple[str, ...] = ()
         for i, (raw, sentence) in enumerate(sentences):
             before = sentences[i - 1][1].tokens if i else ()
-            points_back = bool(before) and sentence.tokens[0] in BACK_REFERENCES
+            points_back = (
+                bool(before) and not sentence.cont and sentence.tokens[0] in BACK_REFERENCES
+            )
             # A sentence that points back is in the time of the one before it ("I had
             # Bell's palsy years ago. It left my smile crooked."); one with nothing in
             # the present is in the time of an account another sentence dates.
@@ -771,22 +821,25 @@ class EmergencyDetector:
                 points_back
                 and _told_as_past(sentences[i - 1][1].tokens)
                 and not PRESENT_VERBS.intersection(sentence.tokens)
-            ) or (any(d for j, d in enumerate(dated) if j != i) and _told_in_past(sentence.tokens))
+            ) or (dated_count - dated[i] > 0 and _told_in_past(sentence.tokens))
             # An everyday trigger may be told sentences before ("I had a filling
-            # done. I was numb for hours. Now my lip still droops.").
-            earlier = tuple(t for _, s in sentences[:i] for t in s.tokens)
-            readings = [(sentence, earlier, 0, past_before)]
+            # done. I was numb for hours. Now my lip still droops."): the last
+            # EARLIER_WORDS words before the sentence.
+            context = earlier
+            earlier = (*earlier, *sentence.tokens)[-EARLIER_WORDS:]
+            readings = [(sentence, context, 0, past_before)]
             if points_back:
                 # Read with the sentence before it: only signs whose words fall in both.
                 joined = _sentence(f"{sentences[i - 1][0]}, {raw}")
                 if joined is not None:
-                    context = tuple(t for _, s in sentences[: i - 1] for t in s.tokens)
-                    readings.append((joined, context, len(before), False))
+                    two_back = context[: len(context) - len(before)] if i > 1 else ()
+                    readings.append((joined, two_back, len(before), False))
             for reading, context, boundary, past in readings:
                 occurrences = [
                     (p, a, b)
                     for p, a, b in self._occurrences(reading)
-                    if a < boundary <= b or not boundary
+                    if (a < boundary <= b or not boundary)
+                    and reading.core[0] <= a < reading.core[1]
                 ]
                 # "Can low magnesium cause fits? My son just had one": the next
                 # sentence may say it is happening now.
@@ -795,7 +848,9 @@ class EmergencyDetector:
                 )
                 for pattern, start, end in occurrences:
                     seen = True
-                    urgency = self._urgency(reading, context, pattern, start, end, now, past)
+                    urgency = self._urgency(
+                        reading, context, pattern, start, end, now, past, warned
+                    )
                     if urgency == "emergency":
                         return Assessment(pattern.sign, "emergency"), True
                     if urgency in ("unclear", "fainted") and unclear is None:

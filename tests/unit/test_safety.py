@@ -17,6 +17,7 @@ from bot.evaluation import format_report, load_labelled, run, summarize
 from bot.replies import Reply, Section
 from bot.safety import (
     LEARNED_SIGN,
+    LONGEST_SENTENCE,
     Assessment,
     EmergencyDetector,
     RedFlagOpinion,
@@ -288,6 +289,18 @@ def test_a_red_flag_at_the_end_of_a_long_story_is_seen(brain: Brain) -> None:
     assert len(story) > 5 * MAX_READ_CHARS
     assert ask(brain, story).kind != "emergency"
     assert ask(brain, story + " and an hour ago my face started drooping").kind == "emergency"
+
+
+@pytest.mark.parametrize("filler_words", [93, 95, 97, 100, 180])
+def test_a_run_on_sentence_is_read_whole_however_long(brain: Brain, filler_words: int) -> None:
+    # A sentence longer than LONGEST_SENTENCE words is read in overlapping pieces:
+    # a sign across a piece's edge is still one sign.
+    filler = " ".join(["my lip has been twitching all week and I drink coffee"] * 20).split()
+    message = " ".join(filler[:filler_words]) + " and now her face is drooping on one side"
+    assert len(message.split()) > LONGEST_SENTENCE
+    assert ask(brain, message).kind == "emergency"
+    calm = " ".join(filler[:filler_words]) + " and her face drooped in 2019"
+    assert ask(brain, calm).kind != "emergency"
 
 
 @pytest.mark.parametrize(
