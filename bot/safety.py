@@ -37,15 +37,15 @@ it read real emergencies told beside a twitching lip as calm: not done.)
 A message mostly not in English is told so, with the emergency line.
 
 The words a sentence is read with (negations, words of time, causes, everyday
-triggers) are in bot/safety_words.py.
+triggers) are in bot/safety_words.py; how a message is split into sentences and
+what a sentence says of time, in bot/safety_reading.py.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
@@ -54,6 +54,22 @@ from rapidfuzz.distance import OSA
 
 from bot.content import Content, Emergency
 from bot.evidence import PhrasingClassifier
+from bot.safety_reading import (
+    Sentence,
+    asks_about_topic,
+    causes_in_you,
+    dated_long_ago,
+    fainting_warned,
+    has_phrase,
+    normalize_all,
+    read_sentence,
+    split_sentences,
+    starts_with,
+    told_as_past,
+    told_in_past,
+    topic_query,
+    triggered,
+)
 from bot.safety_words import (
     ABSENCE_AFTER,
     AGAIN_REACH,
@@ -66,15 +82,9 @@ from bot.safety_words import (
     BEFORE_A,
     BEFORE_IT,
     CALL_WORDS,
-    CAUSE_VERBS,
     CHRONIC,
-    COMPARING,
-    COMPARING_REACH,
     CONDITION_STEMS,
-    DATE,
-    DENIED_REACH,
     EVENT_WORDS,
-    FAINT_WARNINGS,
     FIRST_PERSON,
     FOREIGN_WORDS,
     FRAMING_STEMS,
@@ -83,9 +93,7 @@ from bot.safety_words import (
     GENERAL_WORDS,
     GENERIC_SUBJECTS,
     GENERIC_VERBS,
-    GENERIC_YOU,
     GIVING_ME,
-    HARMLESS,
     HAVING_NOT_NOW,
     HYPOTHETICAL,
     HYPOTHETICAL_REACH,
@@ -98,40 +106,29 @@ from bot.safety_words import (
     NEGATIONS,
     NOT_NEGATED,
     NOT_NOW,
-    NOT_PRESENT_AFTER,
     NOT_SLIPS,
-    NOT_TRIGGERS,
     NOT_WORDS,
     NOW_PHRASES,
     NOW_REACH,
-    PAST_PHRASES,
     PAST_VERBS,
-    PAST_WORDS,
     PERSONAL,
     POTENTIAL,
     POTENTIAL_AFTER,
     POTENTIAL_REACH,
     PRESENT_VERBS,
-    PRESENT_WORDS,
-    QUESTION_OPENERS,
     RECENT_PAST,
     RESPOND_TO_THINGS,
     SPEECH_WORDS,
     STILL_NOW,
-    STORY_TIME,
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
     SUDDEN_STEMS,
     TALK_TO,
     TALK_WORDS,
-    TOPIC_QUERY_WORDS,
-    TOPIC_STEMS,
     WHEN_DOING,
     WHEN_STATE,
-    YEAR,
-    Harmless,
 )
-from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
+from bot.text import MAX_READ_CHARS, STOP_WORDS
 
 # All words of a pattern must fall within this many message words of each other.
 WINDOW = 8
@@ -146,10 +143,6 @@ KNOWN_WORDS_MAX = 65536
 # lets a person send (4,096 characters), so every real message is read whole,
 # while a pasted book cannot hold the bot up.
 READ_CHARS = 16_384
-# A longer sentence is read in pieces (_sentences): a run-on message of this many
-# words is rare, and a pasted text must not hold the bot up. Even, and a
-# multiple of four.
-LONGEST_SENTENCE = 100
 # An everyday trigger told before a sign's sentence counts within this many words
 # ("I had a filling done. I was numb for hours. Now my lip still droops."); a
 # bound, so that a long message costs time in proportion to its length.
@@ -231,175 +224,6 @@ class _Pattern:
     sudden_only: bool = False  # an emergency only when the sentence says it is sudden
 
 
-@dataclass(frozen=True)
-class _Sentence:
-    tokens: tuple[str, ...]
-    clause_of: tuple[int, ...]  # each token's clause (split at commas and "but")
-    question: bool
-    # Where its signs are judged (token positions): all of it, but for a piece of
-    # a long sentence only its middle (_sentences).
-    core: tuple[int, int] = (0, 1 << 30)
-    # A piece after the first of a long sentence: it points back to nothing.
-    cont: bool = False
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
-# Split with the words kept ("only" is part of "smile only on one side").
-_CLAUSE_BREAK = re.compile(r"(,|\bbut\b|\bthough\b|\bonly\b)", re.IGNORECASE)
-
-
-def _normalize_all(text: str) -> str:
-    """normalize() without the matcher's length limit: safety reads every word."""
-    return normalize(text, limit=2 * len(text) + 16)
-
-
-def _sentence(raw: str) -> _Sentence | None:
-    tokens: list[str] = []
-    clause_of: list[int] = []
-    for c, clause in enumerate(_CLAUSE_BREAK.split(raw)):
-        words = _normalize_all(clause).split()
-        tokens += words
-        clause_of += [c] * len(words)
-    if not tokens:
-        return None
-    question = raw.rstrip().endswith("?") or tokens[0] in QUESTION_OPENERS
-    return _Sentence(tuple(tokens), tuple(clause_of), question)
-
-
-def _sentences(text: str) -> list[tuple[str, _Sentence]]:
-    """Each sentence with its raw text. A sentence longer than LONGEST_SENTENCE
-    words is read in pieces of that many, one starting every half of that, and a
-    sign is judged in the piece where it sits in the middle half (the first
-    piece's start and the last one's end are their own): so that a sign has a
-    quarter piece of its sentence on either side, and a message's reading costs
-    time in proportion to its length."""
-    out: list[tuple[str, _Sentence]] = []
-    half, quarter = LONGEST_SENTENCE // 2, LONGEST_SENTENCE // 4
-    for raw in _SENTENCE_END.split(text):
-        sentence = _sentence(raw)
-        if sentence is None:
-            continue
-        n = len(sentence.tokens)
-        if n <= LONGEST_SENTENCE:
-            out.append((raw, sentence))
-            continue
-        k = 0
-        while True:
-            last = k + LONGEST_SENTENCE >= n
-            tokens = sentence.tokens[k : k + LONGEST_SENTENCE]
-            core = (0 if k == 0 else quarter, len(tokens) if last else quarter + half)
-            piece = replace(
-                sentence,
-                tokens=tokens,
-                clause_of=sentence.clause_of[k : k + LONGEST_SENTENCE],
-                core=core,
-                cont=k > 0,
-            )
-            out.append((" ".join(tokens), piece))
-            if last:
-                break
-            k += half
-    return out
-
-
-def _told_as_past(tokens: tuple[str, ...]) -> bool:
-    """Words that put what they tell in the past ("years ago", "in 2019", "on
-    the 8th of April")."""
-    return (
-        any(t in PAST_WORDS or YEAR.match(t) for t in tokens)
-        or any(_has_phrase(tokens, p) for p in PAST_PHRASES)
-        or DATE.search(" ".join(tokens)) is not None
-        or _dated(tokens)
-    )
-
-
-def _dated(tokens: tuple[str, ...]) -> bool:
-    """A time long gone that dates an account (STORY_TIME)."""
-    return STORY_TIME.search(" ".join(tokens)) is not None
-
-
-def _warned(text: str) -> bool:
-    """A warning feature of fainting (FAINT_WARNINGS) anywhere in the text."""
-    words = tuple(_normalize_all(text).split())
-    stems = tuple(w for w in FAINT_WARNINGS if " " not in w)
-    return any(_has_phrase(words, w) for w in FAINT_WARNINGS if " " in w) or any(
-        t.startswith(stems) for t in words
-    )
-
-
-def _told_in_past(tokens: tuple[str, ...]) -> bool:
-    """A verb in the past and none in the present (PAST_VERBS, PRESENT_WORDS)."""
-    past = any(t in PAST_VERBS or (len(t) > 4 and t.endswith("ed")) for t in tokens)
-    present = any(
-        t in PRESENT_WORDS and (j == 0 or tokens[j - 1] not in NOT_PRESENT_AFTER)
-        for j, t in enumerate(tokens)
-    )
-    return past and not present
-
-
-def _causes_in_you(lead: Sequence[str]) -> bool:
-    """ "make you" or "gives your" among the words just before a sign."""
-    return any(a in CAUSE_VERBS and b in GENERIC_YOU for a, b in pairwise(lead))
-
-
-def _topic_query(tokens: Sequence[str]) -> bool:
-    """Nothing but the topic, names of conditions and joining words."""
-    return any(_starts(t, TOPIC_STEMS) for t in tokens) and all(
-        t in TOPIC_QUERY_WORDS or _starts(t, TOPIC_STEMS) or _starts(t, CONDITION_STEMS)
-        for t in tokens
-    )
-
-
-def _asks_about_topic(sentence: _Sentence) -> bool:
-    """A question opening with "is", "can", "how"... about the topic, with no one in
-    particular in it: "is it hard to breathe with low magnesium?" (not "had a
-    convulsion, is it low magnesium?")."""
-    tokens = sentence.tokens
-    return (
-        sentence.question
-        and tokens[0] in QUESTION_OPENERS
-        and any(_starts(t, TOPIC_STEMS) for t in tokens)
-        and not PERSONAL.intersection(tokens)
-    )
-
-
-def _has_phrase(tokens: tuple[str, ...], phrase: str) -> bool:
-    return f" {phrase} " in f" {' '.join(tokens)} "
-
-
-def _starts(token: str, stems: Iterable[str]) -> bool:
-    return any(token.startswith(s) for s in stems)
-
-
-def _triggered(signs: tuple[str, ...], context: tuple[str, ...], spoiled: tuple[str, ...]) -> bool:
-    """One of HARMLESS: a sign of it among `signs`, a trigger of it in `context`,
-    and none of its spoilers in `spoiled`."""
-    return any(
-        any(_starts(t, h.signs) for t in signs)
-        and _trigger_told(h, context)
-        and not any(_starts(t, h.spoilers) for t in spoiled)
-        for h in HARMLESS
-    )
-
-
-def _trigger_told(harmless: Harmless, context: tuple[str, ...]) -> bool:
-    """A trigger in the context, told as what happened: not as a comparison
-    ("my mouth felt like I had a Novocaine injection") and never denied
-    ("Except I hadn't been to the dentist, yet my mouth had gone numb")."""
-    triggers = harmless.triggers
-    if any(_has_phrase(context, p) for p in triggers if " " in p):
-        return True
-    places = [j for j, t in enumerate(context) if _starts(t, triggers) and t not in NOT_TRIGGERS]
-    denied = not harmless.missing and any(
-        NEGATIONS.intersection(context[max(0, j - DENIED_REACH) : j]) for j in places
-    )
-    told = any(
-        not any(_has_phrase(context[max(0, j - COMPARING_REACH) : j], p) for p in COMPARING)
-        for j in places
-    )
-    return told and not denied
-
-
 class RedFlagOpinion:
     """How likely a message describes an emergency sign, learned from real
     red-flag messages against the other messages the bot knows (the same
@@ -410,7 +234,7 @@ class RedFlagOpinion:
         red = set(red_flags)
         calm = set(others) - red
         self._model = PhrasingClassifier(
-            [[_normalize_all(t).split() for t in sorted(texts)] for texts in (calm, red)]
+            [[normalize_all(t).split() for t in sorted(texts)] for texts in (calm, red)]
         )
 
     @classmethod
@@ -487,7 +311,7 @@ class EmergencyDetector:
                 yield words[i]
         yield from (w for w in self._words if w.text == "not")
 
-    def _occurrences(self, sentence: _Sentence) -> list[tuple[_Pattern, int, int]]:
+    def _occurrences(self, sentence: Sentence) -> list[tuple[_Pattern, int, int]]:
         """Each place each pattern is found in the sentence: (pattern, first index,
         last index). Every place, not only the first: "he had a seizure last year
         and he is seizing again" is judged at both."""
@@ -511,7 +335,7 @@ class EmergencyDetector:
     # -- reading the sentence around them --------------------------------------
 
     @staticmethod
-    def _negated(sentence: _Sentence, start: int, end: int, own: frozenset[str]) -> bool:
+    def _negated(sentence: Sentence, start: int, end: int, own: frozenset[str]) -> bool:
         # A sign told across a comma is negated in the clause of its first word or
         # of its last ("the left side of my face is fine, not drooping").
         clauses = (sentence.clause_of[start], sentence.clause_of[end])
@@ -530,12 +354,10 @@ class EmergencyDetector:
         return False
 
     @staticmethod
-    def _harmless(
-        sentence: _Sentence, occurrence: tuple[str, ...], before: tuple[str, ...]
-    ) -> bool:
+    def _harmless(sentence: Sentence, occurrence: tuple[str, ...], before: tuple[str, ...]) -> bool:
         """An everyday trigger in the sentence or one before it ("You left the
         dentist. Your lip droops"), and no spoiler in the sentence."""
-        return _triggered(occurrence, before + sentence.tokens, sentence.tokens)
+        return triggered(occurrence, before + sentence.tokens, sentence.tokens)
 
     @staticmethod
     def _everyday(words: Sequence[str]) -> bool:
@@ -543,14 +365,14 @@ class EmergencyDetector:
         foot goes numb when I sit on it"), and none of the spoilers: the learned
         opinion, which reads no triggers, is not asked."""
         text = tuple(words)
-        return _triggered(text, text, text)
+        return triggered(text, text, text)
 
     @staticmethod
-    def _now(sentence: _Sentence) -> bool:
+    def _now(sentence: Sentence) -> bool:
         tokens = sentence.tokens
         # "Earlier this year" is no time of today.
         today = tuple(LONG_EARLIER.sub(" ", " ".join(tokens)).split())
-        if any(_has_phrase(today, p) for p in NOW_PHRASES):
+        if any(has_phrase(today, p) for p in NOW_PHRASES):
             return True
         return not FREQUENCY.search(" ".join(tokens)) and any(
             t == "having" and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
@@ -558,7 +380,7 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _now_near(sentence: _Sentence, start: int, end: int) -> bool:
+    def _now_near(sentence: Sentence, start: int, end: int) -> bool:
         """ "now" just before the sign, or "now" or "again" just after it, in its
         clause: whatever came before it in the sentence is over, the sign is not
         ("I had a stroke years ago and now my face is drooping again", "he had a
@@ -570,19 +392,19 @@ class EmergencyDetector:
         return any(
             (tokens[j] == "now" or (j > end and tokens[j] == "again"))
             and sentence.clause_of[j] in (clause, sentence.clause_of[end])
-            and not any(_has_phrase(tokens[max(0, j - 1) : j + 3], p) for p in NOT_NOW)
+            and not any(has_phrase(tokens[max(0, j - 1) : j + 3], p) for p in NOT_NOW)
             for j in (*before, *after)
         )
 
     @staticmethod
-    def _sudden(sentence: _Sentence) -> bool:
+    def _sudden(sentence: Sentence) -> bool:
         tokens = sentence.tokens
-        return any(_starts(t, SUDDEN_STEMS) for t in tokens) or any(
-            _has_phrase(tokens, p) for p in SUDDEN_PHRASES
+        return any(starts_with(t, SUDDEN_STEMS) for t in tokens) or any(
+            has_phrase(tokens, p) for p in SUDDEN_PHRASES
         )
 
     @staticmethod
-    def _about_condition(sentence: _Sentence) -> bool:
+    def _about_condition(sentence: Sentence) -> bool:
         """The subject names a condition ("Most seizures are not emergencies",
         "Thunderclap headache is described as ...") and the writer is not in it."""
         tokens = sentence.tokens
@@ -590,16 +412,16 @@ class EmergencyDetector:
         while k < len(tokens) - 1 and tokens[k] in SUBJECT_LEADS:
             k += 1
         return (
-            _starts(tokens[k], CONDITION_STEMS)
+            starts_with(tokens[k], CONDITION_STEMS)
             and bool(GENERIC_VERBS.intersection(tokens[k + 1 :]))
             and not FIRST_PERSON.intersection(tokens)
         )
 
     @staticmethod
-    def _awake_again(sentence: _Sentence, start: int, end: int) -> bool:
+    def _awake_again(sentence: Sentence, start: int, end: int) -> bool:
         """The writer tells of their own fainting in the past ("I passed out at the
         blood bank"). A warning feature anywhere in the message is read by the
-        caller (_warned)."""
+        caller (fainting_warned)."""
         tokens = sentence.tokens
         span = tokens[start : end + 1]
         lead = start - 1
@@ -613,7 +435,7 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _own_span(sentence: _Sentence, start: int, end: int) -> range:
+    def _own_span(sentence: Sentence, start: int, end: int) -> range:
         """Where the sign's own part of the sentence is: between the "and"s around it."""
         tokens = sentence.tokens
         ands = [j for j, t in enumerate(tokens) if t == "and" and tokens[j - 1 : j] != ("now",)]
@@ -622,7 +444,7 @@ class EmergencyDetector:
         return range(first, last)
 
     @staticmethod
-    def _own_lead(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
+    def _own_lead(sentence: Sentence, start: int, end: int) -> tuple[str, ...]:
         """The words before the sign in its own part and clause (POTENTIAL_REACH at most)."""
         span = EmergencyDetector._own_span(sentence, start, end)
         clause = sentence.clause_of[start]
@@ -633,13 +455,13 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _own_part(sentence: _Sentence, start: int, end: int) -> tuple[str, ...]:
+    def _own_part(sentence: Sentence, start: int, end: int) -> tuple[str, ...]:
         """The sign's own part of the sentence."""
         span = EmergencyDetector._own_span(sentence, start, end)
         return sentence.tokens[span.start : span.stop]
 
     @staticmethod
-    def _own_clause(sentence: _Sentence, start: int, end: int) -> str:
+    def _own_clause(sentence: Sentence, start: int, end: int) -> str:
         """The words of the sign's own part that are in its clause: "he has fits"
         of "he has fits, he won't wake up"."""
         clause = sentence.clause_of[start]
@@ -649,7 +471,7 @@ class EmergencyDetector:
             if sentence.clause_of[j] == clause
         )
 
-    def _own_present(self, sentence: _Sentence, start: int, end: int) -> bool:
+    def _own_present(self, sentence: Sentence, start: int, end: int) -> bool:
         """The sign's own part of the sentence is in the present tense and tells
         no past of its own: "he had a stroke years ago and his face is drooping".
         "Still" is what an old event left ("... and my smile is still crooked")."""
@@ -657,12 +479,12 @@ class EmergencyDetector:
         return (
             bool(PRESENT_VERBS.intersection(part))
             and "still" not in part
-            and not _told_as_past(part)
+            and not told_as_past(part)
         )
 
     def _urgency(
         self,
-        sentence: _Sentence,
+        sentence: Sentence,
         before: tuple[str, ...],
         pattern: _Pattern,
         start: int,
@@ -677,18 +499,18 @@ class EmergencyDetector:
         if self._negated(sentence, start, end, own) or self._harmless(sentence, span, before):
             return None
         # A saying with the sign's word in it ("a stroke of luck") is not the sign.
-        if any(_has_phrase(tokens, i) and own & set(i.split()) for i in IDIOMS):
+        if any(has_phrase(tokens, i) and own & set(i.split()) for i in IDIOMS):
             return None
         if (
-            _starts(tokens[end], TALK_WORDS)
+            starts_with(tokens[end], TALK_WORDS)
             and TALK_TO.intersection(tokens[end + 1 : end + 2])
-            and not any(_starts(t, SPEECH_WORDS) for t in tokens)
+            and not any(starts_with(t, SPEECH_WORDS) for t in tokens)
         ):
             return None
         if (
             tokens[end].startswith("respon")
             and TALK_TO.intersection(tokens[end + 1 : end + 2])
-            and any(_starts(t, RESPOND_TO_THINGS) for t in tokens[end + 2 : end + 5])
+            and any(starts_with(t, RESPOND_TO_THINGS) for t in tokens[end + 2 : end + 5])
         ):
             return None
         # Asking about a swollen lip ("is that an allergy?") is not a call for help.
@@ -722,7 +544,7 @@ class EmergencyDetector:
             or tokens[max(0, start - 2) : start] in BEFORE_A
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
-            or (sentence.question and _causes_in_you(lead) and not PERSONAL.intersection(tokens))
+            or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or (
                 POTENTIAL_AFTER.intersection(tokens[end + 1 : end + 2])
@@ -730,17 +552,17 @@ class EmergencyDetector:
             )
         ):
             return "unclear"
-        condition = any(_starts(t, CONDITION_STEMS) for t in own)
+        condition = any(starts_with(t, CONDITION_STEMS) for t in own)
         # "This is giving me a heart attack": a figure of speech.
         figure = condition and any(" ".join(p) in GIVING_ME for p in pairwise(lead))
-        framed = any(_starts(t, FRAMING_STEMS) for t in tokens)
-        long_term = any(_starts(t, LONG_TERM_STEMS) for t in own)
+        framed = any(starts_with(t, FRAMING_STEMS) for t in tokens)
+        long_term = any(starts_with(t, LONG_TERM_STEMS) for t in own)
         # An event over elsewhere in the sentence does not make the sign over when
         # "now" or "again" stands by it, or its own part is in the present tense.
         # A sign lasting weeks is no sudden event, whatever tense it is told in.
         lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
         recent_over = bool(RECENT_PAST.intersection(tokens)) and not STILL_NOW.intersection(tokens)
-        told_over = (past or recent_over or _told_as_past(tokens)) and not self._own_present(
+        told_over = (past or recent_over or told_as_past(tokens)) and not self._own_present(
             sentence, start, end
         )
         over = (told_over or lasting is not None) and not self._now_near(sentence, start, end)
@@ -750,8 +572,8 @@ class EmergencyDetector:
             or long_term
             or figure
             or self._about_condition(sentence)
-            or _topic_query(tokens)
-            or _asks_about_topic(sentence)
+            or topic_query(tokens)
+            or asks_about_topic(sentence)
             or WHEN_STATE.search(" ".join(tokens)) is not None
             or WHEN_DOING.search(" ".join(self._own_part(sentence, start, end))) is not None
             or CHRONIC.search(self._own_clause(sentence, start, end)) is not None
@@ -781,7 +603,7 @@ class EmergencyDetector:
         # on it") stays calm: the opinion speaks only where they found none.
         if seen or self._opinion is None:
             return found
-        words = _normalize_all(text).split()
+        words = normalize_all(text).split()
         if (
             len(words) >= LEARNED_MIN_WORDS
             and not self._everyday(words)
@@ -794,20 +616,20 @@ class EmergencyDetector:
         """The most urgent sign the patterns find, judged in its sentence, and
         whether they found any (a negated or harmless one included)."""
         # Most messages hold no word of any pattern: one look at their distinct words.
-        if not any(self._hits(t) for t in set(_normalize_all(text).split())):
+        if not any(self._hits(t) for t in set(normalize_all(text).split())):
             return None, False
         seen = False
         unclear: Assessment | None = None
-        sentences = _sentences(text)
+        sentences = split_sentences(text)
         # A question asks now ("... last checked a year ago. Chest pain. Should I go
         # to the ER?"): the account is not all over.
         asks = any(
             s.question or ASKING_NOW.search(" ".join(s.tokens)) is not None for _, s in sentences
         )
-        dated = [_dated(s.tokens) and not self._now(s) and not asks for _, s in sentences]
+        dated = [dated_long_ago(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         dated_count = sum(dated)
         # A warning feature anywhere keeps the alarm for fainting told after it.
-        warned = _warned(text)
+        warned = fainting_warned(text)
         earlier: tuple[str, ...] = ()
         for i, (raw, sentence) in enumerate(sentences):
             before = sentences[i - 1][1].tokens if i else ()
@@ -819,9 +641,9 @@ class EmergencyDetector:
             # the present is in the time of an account another sentence dates.
             past_before = (
                 points_back
-                and _told_as_past(sentences[i - 1][1].tokens)
+                and told_as_past(sentences[i - 1][1].tokens)
                 and not PRESENT_VERBS.intersection(sentence.tokens)
-            ) or (dated_count - dated[i] > 0 and _told_in_past(sentence.tokens))
+            ) or (dated_count - dated[i] > 0 and told_in_past(sentence.tokens))
             # An everyday trigger may be told sentences before ("I had a filling
             # done. I was numb for hours. Now my lip still droops."): the last
             # EARLIER_WORDS words before the sentence.
@@ -830,7 +652,7 @@ class EmergencyDetector:
             readings = [(sentence, context, 0, past_before)]
             if points_back:
                 # Read with the sentence before it: only signs whose words fall in both.
-                joined = _sentence(f"{sentences[i - 1][0]}, {raw}")
+                joined = read_sentence(f"{sentences[i - 1][0]}, {raw}")
                 if joined is not None:
                     two_back = context[: len(context) - len(before)] if i > 1 else ()
                     readings.append((joined, two_back, len(before), False))
@@ -873,7 +695,7 @@ class EmergencyDetector:
         latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
         if latin < len(letters) / 2:
             return True
-        tokens = [t for t in _normalize_all(text).split() if not t.isdigit()]
+        tokens = [t for t in normalize_all(text).split() if not t.isdigit()]
         foreign = sum(1 for t in tokens if t in FOREIGN_WORDS or not t.isascii())
         known = sum(1 for t in tokens if t in self._english)
         return len(tokens) >= 3 and foreign >= len(tokens) / 4 and known <= len(tokens) / 2
@@ -884,4 +706,4 @@ def english_words(content: Content) -> frozenset[str]:
     knows to be English."""
     texts = [p for e in content.entries for p in (*e.phrasings, e.answer)]
     texts += [p for s in content.small_talk for p in s.phrases]
-    return frozenset(w for t in texts for w in _normalize_all(t).split())
+    return frozenset(w for t in texts for w in normalize_all(t).split())

@@ -17,12 +17,11 @@ from bot.evaluation import format_report, load_labelled, run, summarize
 from bot.replies import Reply, Section
 from bot.safety import (
     LEARNED_SIGN,
-    LONGEST_SENTENCE,
     Assessment,
     EmergencyDetector,
     RedFlagOpinion,
-    _normalize_all,
 )
+from bot.safety_reading import LONGEST_SENTENCE, normalize_all
 from bot.text import MAX_READ_CHARS
 from tests.support import DATA, labelled_items
 
@@ -472,7 +471,7 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
     detector = EmergencyDetector(content.emergency)
     tokens = {"pian", "siezure", "strok", "convlusion", "droping", "numbbb", "nt", "dont"}
     for path in DATA.glob("*.yaml"):
-        tokens |= {w for i in labelled_items(path) for w in _normalize_all(i["text"]).split()}
+        tokens |= {w for i in labelled_items(path) for w in normalize_all(i["text"]).split()}
     every = {t: {w for w in detector._words if w.matches(t)} for t in sorted(tokens)}
     assert {t: set(detector._hits(t)) for t in sorted(tokens)} == every
     assert sum(map(len, every.values())) > 500

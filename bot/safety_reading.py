@@ -1,0 +1,216 @@
+"""How the emergency check reads a message: sentences and their clauses, long
+sentences in pieces, and what a sentence says of time (told as past, dated long
+ago, told in the past tense), of everyday triggers and of questions about the
+topic. Pure functions over words; the words themselves are in
+bot/safety_words.py, the judging in bot/safety.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from bot.safety_words import (
+    CAUSE_VERBS,
+    COMPARING,
+    COMPARING_REACH,
+    CONDITION_STEMS,
+    DATE,
+    DENIED_REACH,
+    FAINT_WARNINGS,
+    GENERIC_YOU,
+    HARMLESS,
+    NEGATIONS,
+    NOT_PRESENT_AFTER,
+    NOT_TRIGGERS,
+    PAST_PHRASES,
+    PAST_VERBS,
+    PAST_WORDS,
+    PERSONAL,
+    PRESENT_WORDS,
+    QUESTION_OPENERS,
+    STORY_TIME,
+    TOPIC_QUERY_WORDS,
+    TOPIC_STEMS,
+    YEAR,
+    Harmless,
+)
+from bot.text import normalize
+
+# A longer sentence is read in pieces (split_sentences): a run-on message of this many
+# words is rare, and a pasted text must not hold the bot up. Even, and a
+# multiple of four.
+LONGEST_SENTENCE = 100
+
+
+@dataclass(frozen=True)
+class Sentence:
+    tokens: tuple[str, ...]
+    clause_of: tuple[int, ...]  # each token's clause (split at commas and "but")
+    question: bool
+    # Where its signs are judged (token positions): all of it, but for a piece of
+    # a long sentence only its middle (split_sentences).
+    core: tuple[int, int] = (0, 1 << 30)
+    # A piece after the first of a long sentence: it points back to nothing.
+    cont: bool = False
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
+# Split with the words kept ("only" is part of "smile only on one side").
+CLAUSE_BREAK = re.compile(r"(,|\bbut\b|\bthough\b|\bonly\b)", re.IGNORECASE)
+
+
+def normalize_all(text: str) -> str:
+    """normalize() without the matcher's length limit: safety reads every word."""
+    return normalize(text, limit=2 * len(text) + 16)
+
+
+def read_sentence(raw: str) -> Sentence | None:
+    tokens: list[str] = []
+    clause_of: list[int] = []
+    for c, clause in enumerate(CLAUSE_BREAK.split(raw)):
+        words = normalize_all(clause).split()
+        tokens += words
+        clause_of += [c] * len(words)
+    if not tokens:
+        return None
+    question = raw.rstrip().endswith("?") or tokens[0] in QUESTION_OPENERS
+    return Sentence(tuple(tokens), tuple(clause_of), question)
+
+
+def split_sentences(text: str) -> list[tuple[str, Sentence]]:
+    """Each sentence with its raw text. A sentence longer than LONGEST_SENTENCE
+    words is read in pieces of that many, one starting every half of that, and a
+    sign is judged in the piece where it sits in the middle half (the first
+    piece's start and the last one's end are their own): so that a sign has a
+    quarter piece of its sentence on either side, and a message's reading costs
+    time in proportion to its length."""
+    out: list[tuple[str, Sentence]] = []
+    half, quarter = LONGEST_SENTENCE // 2, LONGEST_SENTENCE // 4
+    for raw in SENTENCE_END.split(text):
+        sentence = read_sentence(raw)
+        if sentence is None:
+            continue
+        n = len(sentence.tokens)
+        if n <= LONGEST_SENTENCE:
+            out.append((raw, sentence))
+            continue
+        k = 0
+        while True:
+            last = k + LONGEST_SENTENCE >= n
+            tokens = sentence.tokens[k : k + LONGEST_SENTENCE]
+            core = (0 if k == 0 else quarter, len(tokens) if last else quarter + half)
+            piece = replace(
+                sentence,
+                tokens=tokens,
+                clause_of=sentence.clause_of[k : k + LONGEST_SENTENCE],
+                core=core,
+                cont=k > 0,
+            )
+            out.append((" ".join(tokens), piece))
+            if last:
+                break
+            k += half
+    return out
+
+
+def told_as_past(tokens: tuple[str, ...]) -> bool:
+    """Words that put what they tell in the past ("years ago", "in 2019", "on
+    the 8th of April")."""
+    return (
+        any(t in PAST_WORDS or YEAR.match(t) for t in tokens)
+        or any(has_phrase(tokens, p) for p in PAST_PHRASES)
+        or DATE.search(" ".join(tokens)) is not None
+        or dated_long_ago(tokens)
+    )
+
+
+def dated_long_ago(tokens: tuple[str, ...]) -> bool:
+    """A time long gone that dates an account (STORY_TIME)."""
+    return STORY_TIME.search(" ".join(tokens)) is not None
+
+
+def fainting_warned(text: str) -> bool:
+    """A warning feature of fainting (FAINT_WARNINGS) anywhere in the text."""
+    words = tuple(normalize_all(text).split())
+    stems = tuple(w for w in FAINT_WARNINGS if " " not in w)
+    return any(has_phrase(words, w) for w in FAINT_WARNINGS if " " in w) or any(
+        t.startswith(stems) for t in words
+    )
+
+
+def told_in_past(tokens: tuple[str, ...]) -> bool:
+    """A verb in the past and none in the present (PAST_VERBS, PRESENT_WORDS)."""
+    past = any(t in PAST_VERBS or (len(t) > 4 and t.endswith("ed")) for t in tokens)
+    present = any(
+        t in PRESENT_WORDS and (j == 0 or tokens[j - 1] not in NOT_PRESENT_AFTER)
+        for j, t in enumerate(tokens)
+    )
+    return past and not present
+
+
+def causes_in_you(lead: Sequence[str]) -> bool:
+    """ "make you" or "gives your" among the words just before a sign."""
+    return any(a in CAUSE_VERBS and b in GENERIC_YOU for a, b in pairwise(lead))
+
+
+def topic_query(tokens: Sequence[str]) -> bool:
+    """Nothing but the topic, names of conditions and joining words."""
+    return any(starts_with(t, TOPIC_STEMS) for t in tokens) and all(
+        t in TOPIC_QUERY_WORDS or starts_with(t, TOPIC_STEMS) or starts_with(t, CONDITION_STEMS)
+        for t in tokens
+    )
+
+
+def asks_about_topic(sentence: Sentence) -> bool:
+    """A question opening with "is", "can", "how"... about the topic, with no one in
+    particular in it: "is it hard to breathe with low magnesium?" (not "had a
+    convulsion, is it low magnesium?")."""
+    tokens = sentence.tokens
+    return (
+        sentence.question
+        and tokens[0] in QUESTION_OPENERS
+        and any(starts_with(t, TOPIC_STEMS) for t in tokens)
+        and not PERSONAL.intersection(tokens)
+    )
+
+
+def has_phrase(tokens: tuple[str, ...], phrase: str) -> bool:
+    return f" {phrase} " in f" {' '.join(tokens)} "
+
+
+def starts_with(token: str, stems: Iterable[str]) -> bool:
+    return any(token.startswith(s) for s in stems)
+
+
+def triggered(signs: tuple[str, ...], context: tuple[str, ...], spoiled: tuple[str, ...]) -> bool:
+    """One of HARMLESS: a sign of it among `signs`, a trigger of it in `context`,
+    and none of its spoilers in `spoiled`."""
+    return any(
+        any(starts_with(t, h.signs) for t in signs)
+        and trigger_told(h, context)
+        and not any(starts_with(t, h.spoilers) for t in spoiled)
+        for h in HARMLESS
+    )
+
+
+def trigger_told(harmless: Harmless, context: tuple[str, ...]) -> bool:
+    """A trigger in the context, told as what happened: not as a comparison
+    ("my mouth felt like I had a Novocaine injection") and never denied
+    ("Except I hadn't been to the dentist, yet my mouth had gone numb")."""
+    triggers = harmless.triggers
+    if any(has_phrase(context, p) for p in triggers if " " in p):
+        return True
+    places = [
+        j for j, t in enumerate(context) if starts_with(t, triggers) and t not in NOT_TRIGGERS
+    ]
+    denied = not harmless.missing and any(
+        NEGATIONS.intersection(context[max(0, j - DENIED_REACH) : j]) for j in places
+    )
+    told = any(
+        not any(has_phrase(context[max(0, j - COMPARING_REACH) : j], p) for p in COMPARING)
+        for j in places
+    )
+    return told and not denied
