@@ -404,15 +404,18 @@ class EmergencyDetector:
         )
 
     @staticmethod
-    def _about_condition(sentence: Sentence) -> bool:
+    def _about_condition(sentence: Sentence, start: int, end: int) -> bool:
         """The subject names a condition ("Most seizures are not emergencies",
-        "Thunderclap headache is described as ...") and the writer is not in it."""
+        "Thunderclap headache is described as ...") in the sign's own part of the
+        sentence (not "the stroke left him weak and now his face is drooping"),
+        and the writer is not in it."""
         tokens = sentence.tokens
         k = 0
         while k < len(tokens) - 1 and tokens[k] in SUBJECT_LEADS:
             k += 1
         return (
-            starts_with(tokens[k], CONDITION_STEMS)
+            k in EmergencyDetector._own_span(sentence, start, end)
+            and starts_with(tokens[k], CONDITION_STEMS)
             and bool(GENERIC_VERBS.intersection(tokens[k + 1 :]))
             and not FIRST_PERSON.intersection(tokens)
         )
@@ -571,7 +574,7 @@ class EmergencyDetector:
             or (condition and framed)
             or long_term
             or figure
-            or self._about_condition(sentence)
+            or self._about_condition(sentence, start, end)
             or topic_query(tokens)
             or asks_about_topic(sentence)
             or WHEN_STATE.search(" ".join(tokens)) is not None

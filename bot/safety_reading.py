@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from bot.safety_words import (
+    AFTERMATH,
     CAUSE_VERBS,
     COMPARING,
     COMPARING_REACH,
@@ -123,6 +124,7 @@ def told_as_past(tokens: tuple[str, ...]) -> bool:
         any(t in PAST_WORDS or YEAR.match(t) for t in tokens)
         or any(has_phrase(tokens, p) for p in PAST_PHRASES)
         or DATE.search(" ".join(tokens)) is not None
+        or AFTERMATH.search(" ".join(tokens)) is not None
         or dated_long_ago(tokens)
     )
 

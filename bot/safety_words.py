@@ -161,6 +161,17 @@ PAST_PHRASES = (
     "had had",
     "has since",
     "have since",
+    # What a stroke left behind ("this unexpected path called stroke recovery",
+    # "in a rehab facility"); not "the recovery position", which is first aid.
+    "stroke recovery",
+    "rehab",
+    "rehabilitation",
+)
+# A condition that has left someone with a lasting deficit: "a stroke which has
+# left her paralyzed on her left side".
+AFTERMATH = re.compile(
+    r"\b(?:has|had|have|which|that|it|stroke) left (?:him|her|me|them|my \w+)"
+    r" (?:paraly|unable|with|blind|deaf|weak|without)"
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
 # A date ("on the 8th of April", "October 5"; "8th" reads "8 th"; "in March",

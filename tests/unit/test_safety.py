@@ -251,6 +251,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # What a stroke left behind, told beside a sign now.
+        "the stroke left him unable to speak and now his face is drooping",
+        "my dad is in rehab after his stroke and now his face is drooping again",
         # A numb face alarms when sudden, on one side or with another sign.
         "my face went numb suddenly",
         "the left side of my face is numb",
@@ -341,6 +344,10 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         # A sign that comes with something the person does: a pattern.
         "my chest feels tight when I take magnesium",
         "my lips swell whenever I eat nuts",
+        # What a stroke left behind: a lasting deficit, not an event now.
+        "she had a stroke which has left her paralyzed on her left side",
+        "the stroke left him unable to speak",
+        "my father is in a rehab facility after something like a stroke",
         # What a thing can do, or a statement about a sign: not an event.
         "a single crumb can send me into anaphylaxis",
         "Chest pain can be scary, but it is often harmless.",
@@ -760,7 +767,7 @@ REAL_WORDING_FLOORS = [
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
-    ("redflags-real-dev5.yaml", 100.0, 67.4, 17.5),
+    ("redflags-real-dev5.yaml", 100.0, 67.4, 16.0),
     ("redflags-real-final4.yaml", 92.7, 67.7, 20.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
@@ -768,7 +775,7 @@ REAL_WORDING_FLOORS = [
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
     ("redflags-real-dev6.yaml", 96.6, 51.1, 14.5),
-    ("redflags-real-final5.yaml", 87.2, 64.1, 21.9),
+    ("redflags-real-final5.yaml", 87.2, 64.1, 20.5),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
@@ -781,7 +788,8 @@ REAL_WORDING_FLOORS = [
     # fainting told after it (the NHS's after-fainting line): final5 24.7 -> 21.9 %.
     # Round 9's patterns for the tuning sets' misses (choking, legs that will not
     # move...) raised no frozen recall and cost final4 one false alarm (21.3 %);
-    # what a thing "can cause" (not what is happening) took it back (20.8 %).
+    # what a thing "can cause" (not what is happening) took it back (20.8 %);
+    # what a stroke left behind ("left her paralyzed", rehab): final5 20.5 %.
     ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
