@@ -442,7 +442,7 @@ GENERAL_WORDS = frozenset(
     recurrent typical typically rare rarely tend tends common commonly""".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
-HAVING_NOT_NOW = frozenset("if whether when about of used was were me".split())
+HAVING_NOT_NOW = frozenset("if whether when about of used was were me been".split())
 # Names of conditions (not descriptions of what someone feels or sees).
 CONDITION_STEMS = (
     "strok",

@@ -251,6 +251,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # "Been having" is no "having" now, but what it tells may still be now.
+        "she's been having a seizure for five minutes",
+        "I've been having chest pain all day and my left arm is numb",
         # What a stroke left behind, told beside a sign now.
         "the stroke left him unable to speak and now his face is drooping",
         "my dad is in rehab after his stroke and now his face is drooping again",
@@ -344,6 +347,7 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         # A sign that comes with something the person does: a pattern.
         "my chest feels tight when I take magnesium",
         "my lips swell whenever I eat nuts",
+        "I saw my GP last week and mentioned the chest pains I've been having",
         # What a stroke left behind: a lasting deficit, not an event now.
         "she had a stroke which has left her paralyzed on her left side",
         "the stroke left him unable to speak",
@@ -780,7 +784,7 @@ REAL_WORDING_FLOORS = [
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
     # the session's changes, after them (the same) and after round 7's rules.
-    ("redflags-real-dev7.yaml", 91.7, 78.3, 20.2),
+    ("redflags-real-dev7.yaml", 91.7, 78.3, 19.2),
     # Round 8 (stories told "last week" or "yesterday", docs/quality.md): final6
     # false alarms 48.8 -> 43.0 %. Round 9 (an account dated long ago in one of
     # its sentences is over in the others told in the past): 43.0 -> 39.5 %, and
