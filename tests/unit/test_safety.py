@@ -795,6 +795,11 @@ REAL_WORDING_FLOORS = [
     # what a thing "can cause" (not what is happening) took it back (20.8 %);
     # what a stroke left behind ("left her paralyzed", rehab): final5 20.5 %.
     ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
+    # Round 9, collected at its end (docs/quality.md): its tuning half and its
+    # frozen half, measured before any change was tuned on them (the session's
+    # start measured the same: 85.1 / 73.0 / 41.2 % on final7).
+    ("redflags-real-dev8.yaml", 84.5, 62.1, 38.6),
+    ("redflags-real-final7.yaml", 85.1, 70.3, 35.0),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
