@@ -71,6 +71,7 @@ from bot.safety_reading import (
     triggered,
 )
 from bot.safety_words import (
+    ABILITIES,
     ABSENCE_AFTER,
     AGAIN_REACH,
     ASKING_NOW,
@@ -84,6 +85,7 @@ from bot.safety_words import (
     CALL_WORDS,
     CHRONIC,
     CONDITION_STEMS,
+    DATE,
     EVENT_WORDS,
     FIRST_PERSON,
     FOREIGN_WORDS,
@@ -98,6 +100,7 @@ from bot.safety_words import (
     HYPOTHETICAL,
     HYPOTHETICAL_REACH,
     IDIOMS,
+    IMPROVING,
     LASTING,
     LONG_EARLIER,
     LONG_TERM_STEMS,
@@ -118,6 +121,7 @@ from bot.safety_words import (
     PRESENT_VERBS,
     RECENT_PAST,
     RESPOND_TO_THINGS,
+    SIGN_OF,
     SPEECH_WORDS,
     STILL_NOW,
     SUBJECT_LEADS,
@@ -343,15 +347,18 @@ class EmergencyDetector:
         for j in range(max(0, start - NEGATED_LIST_REACH), end + 1):
             t, after = tokens[j], tokens[j + 1 : j + 2]
             listed = j >= start - NEGATION_REACH or {"or", "nor"}.intersection(tokens[j:start])
+            lost = after == ("longer",) and ABILITIES.intersection(tokens[j + 2 : j + 3])
             if (
                 sentence.clause_of[j] in clauses
                 and t in NEGATIONS
                 and t not in own
                 and listed
                 and not NOT_NEGATED.intersection(after)
+                and not lost
             ):
                 return True
-        return False
+        # "My face feels less droopy": getting better.
+        return start > 0 and tokens[start - 1] in IMPROVING
 
     @staticmethod
     def _harmless(sentence: Sentence, occurrence: tuple[str, ...], before: tuple[str, ...]) -> bool:
@@ -372,7 +379,9 @@ class EmergencyDetector:
         tokens = sentence.tokens
         # "Earlier this year" is no time of today.
         today = tuple(LONG_EARLIER.sub(" ", " ".join(tokens)).split())
-        if any(has_phrase(today, p) for p in NOW_PHRASES):
+        # "Just had a stroke March 4th": a date says when.
+        dated = DATE.search(" ".join(tokens)) is not None
+        if any(has_phrase(today, p) for p in NOW_PHRASES if not (dated and p == "just had")):
             return True
         return not FREQUENCY.search(" ".join(tokens)) and any(
             t == "having" and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
@@ -549,6 +558,10 @@ class EmergencyDetector:
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or (
+                SIGN_OF.search(" ".join(tokens[end + 1 :])) is not None
+                and not PERSONAL.intersection(self._own_part(sentence, start, end))
+            )
             or (
                 POTENTIAL_AFTER.intersection(tokens[end + 1 : end + 2])
                 and not PERSONAL.intersection(tokens)

@@ -18,7 +18,7 @@ NOW_REACH = 4
 # ...as does "now" or "again" this many words after it...
 AGAIN_REACH = 2
 # ...unless it is no time at all.
-NOT_NOW = ("now and then", "now and again", "every now")
+NOT_NOW = ("now and then", "now and again", "every now", "now called", "now known")
 # A sentence that points back ("She ...") is in the time of the one before it,
 # unless it says its own present: "She fainted years ago. She is not breathing."
 PRESENT_VERBS = frozenset(
@@ -130,6 +130,16 @@ PAST_PHRASES = (
     "diagnosed with",
     "doctor told me",
     "doctor said",
+    "doctor explained",
+    "i now know",
+    "this past week",
+    "the past week",
+    "the first time i",
+    "the first time he",
+    "the first time she",
+    "the first time it",
+    "early this week",
+    "earlier this week",
     "doctors said",
     # Help came ("was taken away by ambulance", "rushed to the hospital").
     "by ambulance",
@@ -183,6 +193,8 @@ _DAY = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}}"
     rf"|(?:last|in) (?:{_MONTH})|last (?:{_LAST}|{_DAY})"
+    # 2/27/12, 27.2.2012 (read as "2 27 12")
+    r"|\b\d{1,2} \d{1,2} (?:\d{2}|\d{4})\b"
     rf"|on christmas(?: day| eve)?|on new years(?: day| eve)?)\b"
     # "Once" as one time ("I had anaphylaxis once from shellfish", "I had a
     # seizure once"), not "at once" or "once he collapsed".
@@ -292,6 +304,16 @@ FAINT_WARNINGS = (
 # "Earlier" (NOW_PHRASES) of a longer time: "earlier this year", "earlier in life".
 LONG_EARLIER = re.compile(
     r"\bearlier (?:this|last|in the|in my|in his|in her) (?:year|month|life)\b"
+)
+# A sign named as the sign of something, with no one in its part of the sentence:
+# "numbness and tingling on one side of the body are classic signs of a stroke".
+SIGN_OF = re.compile(r"\b(?:is|are) (?:a |an |the )?(?:\w+ )?(?:sign|signs|symptom|symptoms) of\b")
+# A sign said to be less ("my face feels less droopy") is getting better.
+IMPROVING = frozenset({"less"})
+# "No longer" before an ability is its loss, not a negation ("I could no longer
+# speak properly"); before a sign it is the sign gone ("it no longer droops").
+ABILITIES = frozenset(
+    "speak talk read write walk see move feel lift raise use understand swallow breathe".split()
 )
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
@@ -439,7 +461,7 @@ BEFORE_A = (
 # with none of PERSONAL in the sentence it is about the condition.
 GENERAL_WORDS = frozenset(
     """most many usually often reasons kinds types humans people occur occurs likely
-    recurrent typical typically rare rarely tend tends common commonly""".split()
+    recurrent typical typically rare rarely tend tends common commonly always""".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
 HAVING_NOT_NOW = frozenset("if whether when about of used was were me been".split())

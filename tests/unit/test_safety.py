@@ -251,6 +251,15 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # Round 9's tuning half: "no longer" before an ability is its loss.
+        "I could no longer speak properly",
+        "I woke up this morning and I couldn't use my right arm",
+        # A date says when "just had" was; "5 minutes ago" says it is now.
+        "my dad just had a stroke, it happened 5 minutes ago",
+        "my face is drooping, is it a sign of stroke?",
+        "slurred speech is a symptom of a stroke and my mum is slurring",
+        "my wife told me my face is drooping",
+        "she collapsed for the first time and isn't waking up",
         # "Been having" is no "having" now, but what it tells may still be now.
         "she's been having a seizure for five minutes",
         "I've been having chest pain all day and my left arm is numb",
@@ -348,6 +357,11 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         "my chest feels tight when I take magnesium",
         "my lips swell whenever I eat nuts",
         "I saw my GP last week and mentioned the chest pains I've been having",
+        "my dad just had a stroke on 3 March, what can he eat",
+        "Numbness on one side of the body is a classic sign of a stroke.",
+        "Last November my dad had a grand mal seizure (now called a tonic-clonic).",
+        "The first time I felt it, it was like a weight pressing down on my chest.",
+        "The doctor explained he had febrile fits.",
         # What a stroke left behind: a lasting deficit, not an event now.
         "she had a stroke which has left her paralyzed on her left side",
         "the stroke left him unable to speak",
@@ -549,6 +563,9 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "my arm feels dead after the vaccine",
         # Eyelids that shake are no "shade" over an eye.
         "twitching and shaking, my eyelids shake like heck too",
+        # Better, or gone.
+        "my face no longer droops",
+        "when I wake up, my face feels less droopy",
         # Choking on a drink or a pill, told by the one who choked.
         "I choked on my coffee this morning",
         "I choked on a magnesium pill, is that normal?",
@@ -772,13 +789,13 @@ REAL_WORDING_FLOORS = [
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 100.0, 67.4, 16.0),
-    ("redflags-real-final4.yaml", 92.7, 67.7, 20.8),
+    ("redflags-real-final4.yaml", 92.7, 66.7, 20.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 96.6, 51.1, 14.5),
+    ("redflags-real-dev6.yaml", 96.6, 50.0, 14.5),
     ("redflags-real-final5.yaml", 87.2, 64.1, 20.5),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
@@ -796,10 +813,12 @@ REAL_WORDING_FLOORS = [
     # what a stroke left behind ("left her paralyzed", rehab): final5 20.5 %.
     ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
     # Round 9, collected at its end (docs/quality.md): its tuning half and its
-    # frozen half, measured before any change was tuned on them (the session's
-    # start measured the same: 85.1 / 73.0 / 41.2 % on final7).
-    ("redflags-real-dev8.yaml", 84.5, 62.1, 38.6),
-    ("redflags-real-final7.yaml", 85.1, 70.3, 35.0),
+    # frozen half, measured before any change was tuned on them (84.5 / 62.1 /
+    # 38.6 % and 85.1 / 70.3 / 35.0 %; the session's start: 85.1 / 73.0 / 41.2 %
+    # on final7), then after rules written from dev8 (in sample for dev8; final7
+    # lost one full alarm to the line and nothing else moved).
+    ("redflags-real-dev8.yaml", 91.4, 65.5, 31.3),
+    ("redflags-real-final7.yaml", 85.1, 68.9, 35.0),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
