@@ -342,50 +342,6 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
 @pytest.mark.parametrize(
     "message",
     [
-        "When I was in my 20s I worked nights. Bam. My arm went numb and my face dropped.",
-        "I had a seizure as a child. My arm went numb and my face dropped.",
-        "My dad had a stroke two years ago. His face drooped suddenly and he slurred his words.",
-        "It happened once when I was pregnant. I coughed, my throat closed and I couldn't breathe.",
-        "The day before my heart attack I had a tightness across my chest and felt lightheaded.",
-        # Told with how often it comes: a pattern, not one event.
-        "my seizures are controlled, having a few a month",
-        # A numb face with the twitching, not sudden nor on one side: a doctor
-        # (the doctor check's guidance), with the line.
-        "I take magnesium and my lip still twitches, my face feels a bit numb",
-        "my face is numb, can anxiety make your face numb?",
-        # A sign that comes with something the person does: a pattern.
-        "my chest feels tight when I take magnesium",
-        "my lips swell whenever I eat nuts",
-        "I saw my GP last week and mentioned the chest pains I've been having",
-        "my dad just had a stroke on 3 March, what can he eat",
-        "Numbness on one side of the body is a classic sign of a stroke.",
-        "Last November my dad had a grand mal seizure (now called a tonic-clonic).",
-        "The first time I felt it, it was like a weight pressing down on my chest.",
-        "The doctor explained he had febrile fits.",
-        # What a stroke left behind: a lasting deficit, not an event now.
-        "she had a stroke which has left her paralyzed on her left side",
-        "the stroke left him unable to speak",
-        "my father is in a rehab facility after something like a stroke",
-        # What a thing can do, or a statement about a sign: not an event.
-        "a single crumb can send me into anaphylaxis",
-        "Chest pain can be scary, but it is often harmless.",
-        "Luckily it wasn't a stroke, which could have left him unable to speak.",
-        # "Earlier this year" is no time of today.
-        "Mum was taken to hospital earlier this year because she suddenly lost her bearings.",
-        "There have been a number of times when I've been unable to speak.",
-    ],
-)
-def test_dated_stories_habits_and_possibilities_get_one_line(
-    brain: Brain, content: Content, message: str
-) -> None:
-    reply = ask(brain, message)
-    assert reply.kind != "emergency", message
-    assert reply.sections[0].text == content.emergency.if_now  # still the numbers first
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
         "i fainted at work today, i have low magnesium",
         "i fainted yesterday",
         "I passed out at the blood bank. Can magnesium help?",
@@ -670,6 +626,39 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "do i need an ambulance for a lip twitch?",
         "my friend said lip twitching is a stroke warning",
         "I still experience seizures despite some seizure free months",
+        # Round 9: a story dated long ago in another sentence, habits, what a
+        # thing can do, statements about a sign, what a stroke left behind.
+        "When I was in my 20s I worked nights. Bam. My arm went numb and my face dropped.",
+        "I had a seizure as a child. My arm went numb and my face dropped.",
+        "My dad had a stroke two years ago. His face drooped suddenly and he slurred his words.",
+        "It happened once when I was pregnant. I coughed, my throat closed and I couldn't breathe.",
+        "The day before my heart attack I had a tightness across my chest and felt lightheaded.",
+        # Told with how often it comes: a pattern, not one event.
+        "my seizures are controlled, having a few a month",
+        # A numb face with the twitching, not sudden nor on one side: a doctor
+        # (the doctor check's guidance), with the line.
+        "I take magnesium and my lip still twitches, my face feels a bit numb",
+        "my face is numb, can anxiety make your face numb?",
+        # A sign that comes with something the person does: a pattern.
+        "my chest feels tight when I take magnesium",
+        "my lips swell whenever I eat nuts",
+        "I saw my GP last week and mentioned the chest pains I've been having",
+        "my dad just had a stroke on 3 March, what can he eat",
+        "Numbness on one side of the body is a classic sign of a stroke.",
+        "Last November my dad had a grand mal seizure (now called a tonic-clonic).",
+        "The first time I felt it, it was like a weight pressing down on my chest.",
+        "The doctor explained he had febrile fits.",
+        # What a stroke left behind: a lasting deficit, not an event now.
+        "she had a stroke which has left her paralyzed on her left side",
+        "the stroke left him unable to speak",
+        "my father is in a rehab facility after something like a stroke",
+        # What a thing can do, or a statement about a sign: not an event.
+        "a single crumb can send me into anaphylaxis",
+        "Chest pain can be scary, but it is often harmless.",
+        "Luckily it wasn't a stroke, which could have left him unable to speak.",
+        # "Earlier this year" is no time of today.
+        "Mum was taken to hospital earlier this year because she suddenly lost her bearings.",
+        "There have been a number of times when I've been unable to speak.",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
