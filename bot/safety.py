@@ -632,7 +632,8 @@ class EmergencyDetector:
         """The most urgent sign the patterns find, judged in its sentence, and
         whether they found any (a negated or harmless one included)."""
         # Most messages hold no word of any pattern: one look at their distinct words.
-        if not any(self._hits(t) for t in set(normalize_all(text).split())):
+        words = tuple(normalize_all(text).split())
+        if not any(self._hits(t) for t in set(words)):
             return None, False
         seen = False
         unclear: Assessment | None = None
@@ -645,7 +646,7 @@ class EmergencyDetector:
         dated = [dated_long_ago(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         dated_count = sum(dated)
         # A warning feature anywhere keeps the alarm for fainting told after it.
-        warned = fainting_warned(text)
+        warned = fainting_warned(words)
         earlier: tuple[str, ...] = ()
         for i, (raw, sentence) in enumerate(sentences):
             before = sentences[i - 1][1].tokens if i else ()

@@ -134,9 +134,8 @@ def dated_long_ago(tokens: tuple[str, ...]) -> bool:
     return STORY_TIME.search(" ".join(tokens)) is not None
 
 
-def fainting_warned(text: str) -> bool:
-    """A warning feature of fainting (FAINT_WARNINGS) anywhere in the text."""
-    words = tuple(normalize_all(text).split())
+def fainting_warned(words: tuple[str, ...]) -> bool:
+    """A warning feature of fainting (FAINT_WARNINGS) anywhere in the message's words."""
     stems = tuple(w for w in FAINT_WARNINGS if " " not in w)
     return any(has_phrase(words, w) for w in FAINT_WARNINGS if " " in w) or any(
         t.startswith(stems) for t in words
