@@ -488,10 +488,12 @@ class EmergencyDetector:
         no past of its own: "he had a stroke years ago and his face is drooping".
         "Still" is what an old event left ("... and my smile is still crooked")."""
         part = self._own_part(sentence, start, end)
-        return (
-            bool(PRESENT_VERBS.intersection(part))
-            and "still" not in part
-            and not told_as_past(part)
+        clause = tuple(self._own_clause(sentence, start, end).split())
+        return any(
+            bool(PRESENT_VERBS.intersection(words))
+            and "still" not in words
+            and not told_as_past(words)
+            for words in (part, clause)
         )
 
     def _urgency(

@@ -251,6 +251,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # A sign in the present in its own clause, beside a past told in another.
+        "the doctor said it could be a stroke, her face is drooping",
+        "I had a stroke in 2019, my face is drooping",
         # Round 9's tuning half: "no longer" before an ability is its loss.
         "I could no longer speak properly",
         "I woke up this morning and I couldn't use my right arm",
@@ -778,7 +781,7 @@ REAL_WORDING_FLOORS = [
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 100.0, 67.4, 16.0),
-    ("redflags-real-final4.yaml", 92.7, 66.7, 20.3),
+    ("redflags-real-final4.yaml", 92.7, 66.7, 20.8),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
@@ -799,7 +802,9 @@ REAL_WORDING_FLOORS = [
     # Round 9's patterns for the tuning sets' misses (choking, legs that will not
     # move...) raised no frozen recall and cost final4 one false alarm (21.3 %);
     # what a thing "can cause" (not what is happening) took it back (20.8 %);
-    # what a stroke left behind ("left her paralyzed", rehab): final5 20.5 %.
+    # what a stroke left behind ("left her paralyzed", rehab): final5 20.5 %;
+    # a sign in the present in its own clause beside a past ("the doctor said it
+    # could be a stroke, her face is drooping" alarms): final4 20.3 -> 20.8 %.
     ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
     # Round 9, collected at its end (docs/quality.md): its tuning half and its
     # frozen half, measured before any change was tuned on them (84.5 / 62.1 /
