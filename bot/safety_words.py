@@ -243,7 +243,7 @@ WHEN_STATE = re.compile(
 WHEN_DOING = re.compile(
     r"\bwhen(?:ever)? (?:i|he|she) (?:take|takes|eat|eats|drink|drinks|exercise|exercises|run"
     r"|runs|walk|walks|climb|climbs|lie|lies|bend|bends|stand|stands|sit|sits|cough|coughs"
-    r"|laugh|laughs|sneeze|sneezes)\b"
+    r"|laugh|laughs|sneeze|sneezes|sleep|sleeps|get up|gets up)\b"
 )
 # "Yesterday" puts a sign in the past only when nothing in its sentence is in the
 # present: "I had a grand mal seizure yesterday", not "he collapsed yesterday and

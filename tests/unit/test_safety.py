@@ -251,6 +251,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # NIH ODS: too much magnesium can slow the heart and weaken muscles.
+        "I took too many magnesium pills and my heart is beating slowly and I feel weak",
         # A sign in the present in its own clause, beside a past told in another.
         "the doctor said it could be a stroke, her face is drooping",
         "I had a stroke in 2019, my face is drooping",
@@ -644,6 +646,7 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my face is numb, can anxiety make your face numb?",
         # A sign that comes with something the person does: a pattern.
         "my chest feels tight when I take magnesium",
+        "my heart beats slowly when I sleep and I feel dizzy when I get up",
         "my lips swell whenever I eat nuts",
         "I saw my GP last week and mentioned the chest pains I've been having",
         "my dad just had a stroke on 3 March, what can he eat",
