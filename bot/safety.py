@@ -104,6 +104,7 @@ from bot.safety_words import (
     LASTING,
     LONG_EARLIER,
     LONG_TERM_STEMS,
+    MADE_FEEL,
     NEGATED_LIST_REACH,
     NEGATION_REACH,
     NEGATIONS,
@@ -560,6 +561,7 @@ class EmergencyDetector:
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or (
                 SIGN_OF.search(" ".join(tokens[end + 1 :])) is not None
                 and not PERSONAL.intersection(self._own_part(sentence, start, end))

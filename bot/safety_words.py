@@ -407,6 +407,9 @@ POTENTIAL = re.compile(
     r" (?:trigger|cause|result in|lead to|send|give|make|bring on|get|have left|have caused|put)\b"
 )
 POTENTIAL_REACH = 10
+# A sign told as what something did to someone ("magnesium made me feel faint,
+# is that normal"): a side effect told after it, not an event now.
+MADE_FEEL = re.compile(r"\b(?:made|makes) (?:me|him|her|them)(?: feel| go| get)?(?: \w+)?$")
 # A sign followed by one of these, with no one in particular in the sentence, is
 # a statement about it ("Chest pain can be scary").
 POTENTIAL_AFTER = frozenset("can may might could".split())

@@ -251,6 +251,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # A side effect told beside a sign now.
+        "the new pills made me feel faint and my heart is racing right now",
+        "the shock made him collapse and he isn't breathing",
         # NIH ODS: too much magnesium can slow the heart and weaken muscles.
         "I took too many magnesium pills and my heart is beating slowly and I feel weak",
         # A sign in the present in its own clause, beside a past told in another.
@@ -647,6 +650,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # A sign that comes with something the person does: a pattern.
         "my chest feels tight when I take magnesium",
         "my heart beats slowly when I sleep and I feel dizzy when I get up",
+        # What something made someone feel: a side effect told after it.
+        "magnesium made me feel faint, is that normal",
         "my lips swell whenever I eat nuts",
         "I saw my GP last week and mentioned the chest pains I've been having",
         "my dad just had a stroke on 3 March, what can he eat",
