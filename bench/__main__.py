@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     print(f"\n== Longest messages: {latency.TELEGRAM_MAX_CHARS} characters, Telegram's limit ==")
-    for name, timing in latency.longest_messages(content, plan.passes).items():
+    longest = latency.longest_messages(content, max(3, plan.passes))
+    for name, timing in longest.items():
         print(
             f"  {name:<30} CPU {timing.cpu.p50_ms:7.1f} ms  "
             f"({timing.cpu.p50_ms / real.on_text.cpu.p50_ms:4.0f}x a real message's p50)"
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = {
             "quick": args.quick,
             "latency": asdict(real),
+            "longest": {name: asdict(timing) for name, timing in longest.items()},
             "scale": [asdict(p) for p in points],
             "e2e": [asdict(r) for r in runs],
             "startup": asdict(boot),

@@ -106,7 +106,8 @@ LONGEST = {
 
 
 def longest_messages(content: Content, times: int) -> dict[str, Timing]:
-    """Brain.on_text on each of LONGEST, `times` times each (CPU and wall)."""
+    """Brain.on_text on each of LONGEST, `times` times each (CPU and wall; at
+    least two, for a median)."""
     brain = Brain(content)
     out: dict[str, Timing] = {}
     for name, unit in LONGEST.items():

@@ -54,3 +54,7 @@ def test_quick_run_prints_every_section_and_a_verdict_per_target(tmp_path: Path)
         assert run["errors"] == 0  # and the local Bot API server refused nothing
     assert data["startup"]["exit_code"] == 0  # SIGTERM stops the bot cleanly
     assert [p["entries"] for p in data["scale"]] == [100]
+    # Each longest message was timed: a number of milliseconds, not "nan".
+    medians = [t["cpu"]["p50_ms"] for t in data["longest"].values()]
+    assert len(medians) == 4
+    assert all(0 < m < 60_000 for m in medians)
