@@ -102,6 +102,7 @@ from bot.safety_words import (
     IDIOMS,
     IMPROVING,
     LASTING,
+    LIFELONG,
     LONG_EARLIER,
     LONG_TERM_STEMS,
     MADE_FEEL,
@@ -598,6 +599,7 @@ class EmergencyDetector:
             or WHEN_DOING.search(" ".join(self._own_part(sentence, start, end))) is not None
             or CHRONIC.search(self._own_clause(sentence, start, end)) is not None
             or FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
+            or LIFELONG.search(self._own_clause(sentence, start, end)) is not None
         ):
             return "unclear"
         if not sentence.question:

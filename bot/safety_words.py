@@ -315,6 +315,11 @@ IMPROVING = frozenset({"less"})
 ABILITIES = frozenset(
     "speak talk read write walk see move feel lift raise use understand swallow breathe".split()
 )
+# A sign someone has had all their life is how they are, not an event ("my mouth
+# has always been a bit crooked", "a crooked mouth since birth").
+LIFELONG = re.compile(
+    r"\b(?:always been|since birth|since i was born|all my life|my whole life|from birth)\b"
+)
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
@@ -684,7 +689,7 @@ HARMLESS = (
     ),
     # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(
-        ("blue",),
+        ("blue", "grey", "gray"),
         ("pool", "swim", "shiver", "cold"),
         ("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
     ),

@@ -251,6 +251,10 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he has cold sweats and his lips are blue",
         "my vision is suddenly distorted",
         "I can barely breathe",
+        # NHS: blue or grey lips; a crooked mouth.
+        "he is breathing really fast and his lips are grey",
+        "my mouth is crooked and I'm dribbling",
+        "my smile has always been crooked but now my whole face is drooping",
         # A side effect told beside a sign now.
         "the new pills made me feel faint and my heart is racing right now",
         "the shock made him collapse and he isn't breathing",
@@ -534,6 +538,7 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "I choked on my coffee this morning",
         "I choked on a magnesium pill, is that normal?",
         "my lips go blue when I'm cold",
+        "his lips looked grey after swimming in the cold sea",
         "I could barely breathe after the run",
         "I could hardly breathe from laughing",
     ],
@@ -650,6 +655,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # A sign that comes with something the person does: a pattern.
         "my chest feels tight when I take magnesium",
         "my heart beats slowly when I sleep and I feel dizzy when I get up",
+        # A sign someone has had all their life.
+        "my mouth has always been a bit crooked",
+        "I have a crooked mouth since birth",
         # What something made someone feel: a side effect told after it.
         "magnesium made me feel faint, is that normal",
         "my lips swell whenever I eat nuts",
@@ -795,8 +803,8 @@ REAL_WORDING_FLOORS = [
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 96.6, 50.0, 14.5),
-    ("redflags-real-final5.yaml", 87.2, 64.1, 20.5),
+    ("redflags-real-dev6.yaml", 96.6, 51.1, 14.5),
+    ("redflags-real-final5.yaml", 87.2, 64.1, 21.9),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
@@ -812,7 +820,8 @@ REAL_WORDING_FLOORS = [
     # what a thing "can cause" (not what is happening) took it back (20.8 %);
     # what a stroke left behind ("left her paralyzed", rehab): final5 20.5 %;
     # a sign in the present in its own clause beside a past ("the doctor said it
-    # could be a stroke, her face is drooping" alarms): final4 20.3 -> 20.8 %.
+    # could be a stroke, her face is drooping" alarms): final4 20.3 -> 20.8 %;
+    # grey lips and a crooked mouth as signs: final5 20.5 -> 21.9 %.
     ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
     # Round 9, collected at its end (docs/quality.md): its tuning half and its
     # frozen half, measured before any change was tuned on them (84.5 / 62.1 /
