@@ -65,22 +65,22 @@ class PhrasingClassifier:
 
     def __init__(self, groups: Sequence[Iterable[Sequence[str]]]) -> None:
         """`groups[i]` holds the tokenised phrasings of group i."""
-        examples = [
-            (features(tokens), g) for g, phrasings in enumerate(groups) for tokens in phrasings
-        ]
+        examples = [(tokens, g) for g, phrasings in enumerate(groups) for tokens in phrasings]
         random.Random(SEED).shuffle(examples)  # noqa: S311 (a fixed order, not a secret)
         self._groups = len(groups)
         self._bias = sum(_HALF << LANE * g for g in range(self._groups))
         self._layout = f"<{self._groups}Q"  # 64-bit ("Q", LANE) unsigned lanes, group 0 first
         # Features are numbered in order of first sight, so that the weights are
-        # lists (reading a list is about twice as fast as a dict). The examples
-        # are consumed as they are numbered, so that one copy is held at a time.
+        # lists (reading a list is about twice as fast as a dict). Each example's
+        # features are made only as it is numbered: every example's feature
+        # strings made first, then numbered, left the bot about 7 MB more resident
+        # memory (94 MB, not 87, after the brain is built; python -m bench).
         number: dict[str, int] = {}
-        numbered: list[tuple[tuple[int, ...], int]] = []
-        examples.reverse()
-        while examples:
-            feats, g = examples.pop()
-            numbered.append((tuple([number.setdefault(f, len(number)) for f in feats]), g))
+        numbered = [
+            (tuple([number.setdefault(f, len(number)) for f in features(tokens)]), g)
+            for tokens, g in examples
+        ]
+        del examples
         # Averaged perceptron: the weights w, and u, the sum of every update times
         # the step it was made at; step times the average weight over all steps
         # is step * w - u, an integer.
