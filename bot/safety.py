@@ -332,11 +332,24 @@ class EmergencyDetector:
             if not all(w in where for w in pattern.words):
                 continue
             for i in where[pattern.words[0]]:
-                near = [[j for j in where[w] if abs(j - i) <= WINDOW] for w in pattern.words[1:]]
-                if all(near):
-                    spots = [i, *(places[0] for places in near)]
+                spots = self._spots(pattern, where, i)
+                if spots:
                     found.append((pattern, min(spots), max(spots)))
         return found
+
+    @staticmethod
+    def _spots(pattern: _Pattern, where: dict[_Word, list[int]], first: int) -> list[int]:
+        """Where the pattern's words stand when its first word is at `first`: each
+        later word at the first place near it that no earlier word took (one word
+        of the message is one word of the pattern: "swallowed" is not both "swell"
+        and "swallow"); none if a word has no such place."""
+        spots = [first]
+        for w in pattern.words[1:]:
+            place = next((j for j in where[w] if abs(j - first) <= WINDOW and j not in spots), None)
+            if place is None:
+                return []
+            spots.append(place)
+        return spots
 
     # -- reading the sentence around them --------------------------------------
 

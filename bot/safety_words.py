@@ -40,10 +40,10 @@ NOT_WORDS = frozenset(
 # Real words one letter away from a pattern stem: never taken for a slip of it
 # ("dropped coins" is not "drooped", "smell" is not "swell", a dental "filling"
 # is not a face "falling", "sitting" is not "fitting", eyelids that "shake" are no
-# "shade" over an eye).
+# "shade" over an eye, "swallowed a tablet" is no "swelling").
 NOT_SLIPS = frozenset(
     "dropped dropping smell smells smelled smelling shell spell filling fillings sitting"
-    " shake shakes shaken shaky".split()
+    " shake shakes shaken shaky swallow swallows swallowed swallowing".split()
 )
 # Words after which a negation is about the person, not the sign ("I don't know
 # what is happening, my face is drooping").
@@ -694,6 +694,23 @@ HARMLESS = (
         ("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
     ),
     Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),
+    # A big tablet that is hard to swallow.
+    Harmless(
+        ("swallow",),
+        ("pill", "tablet", "capsule", "vitamin", "supplement", "magnesium", "gumm"),
+        (
+            "sudden",
+            "swell",
+            "swollen",
+            "tongue",
+            "lip",
+            "breath",
+            "face",
+            "droop",
+            "slur",
+            "speech",
+        ),
+    ),
     # A lip swollen from biting it, a cold sore, filler or the dentist (not an
     # insect bite: that can be anaphylaxis).
     Harmless(

@@ -288,6 +288,12 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # What a thing can cause, beside a sign happening now.
         "magnesium can make you dizzy but my dad just collapsed",
         "the pills can cause swelling and now my throat is closing",
+        # Trouble swallowing, sudden or with another sign (NHS stroke symptoms).
+        "my dad suddenly can't swallow and his speech is slurred",
+        "my mum is having trouble swallowing and her face looks droopy",
+        "I'm suddenly struggling to swallow",
+        "i'm unable to swallow",
+        "my tongue is swollen and it's hard to swallow",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -541,6 +547,13 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "his lips looked grey after swimming in the cold sea",
         "I could barely breathe after the run",
         "I could hardly breathe from laughing",
+        # Swallowing a tablet: "swallowed" is one word of a pattern, not both
+        # "swell*" (by a slip) and "swallow*" of "swell* swallow*".
+        "I swallowed a magnesium tablet whole",
+        "how do I swallow big magnesium pills",
+        "magnesium tablets are so hard to swallow, is there a powder?",
+        "i have trouble swallowing pills, can i get magnesium as a liquid",
+        "it hurts to swallow and my lip twitches",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -804,7 +817,9 @@ REAL_WORDING_FLOORS = [
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
     ("redflags-real-dev6.yaml", 96.6, 51.1, 14.5),
-    ("redflags-real-final5.yaml", 87.2, 64.1, 21.9),
+    # Round 10's swallowing fix (below): one red flag lost its numbers (87.2 ->
+    # 85.9 %), one full alarm (64.1 -> 62.8 %).
+    ("redflags-real-final5.yaml", 85.9, 62.8, 21.9),
     # Round 7, first-person blog and forum wording: its tuning half (not in the
     # learned opinion: under grouped CV its wording did not raise recall, so
     # only the rules learned from it) and its frozen half, measured before
@@ -822,14 +837,18 @@ REAL_WORDING_FLOORS = [
     # a sign in the present in its own clause beside a past ("the doctor said it
     # could be a stroke, her face is drooping" alarms): final4 20.3 -> 20.8 %;
     # grey lips and a crooked mouth as signs: final5 20.5 -> 21.9 %.
-    ("redflags-real-final6.yaml", 86.8, 64.5, 39.5),
+    # Round 10: "swallowed a tablet" no longer alarms (a token was both words of
+    # "swell* swallow*"); trouble swallowing is a sign of its own: final6 64.5 ->
+    # 63.2 % full alarm.
+    ("redflags-real-final6.yaml", 86.8, 63.2, 39.5),
     # Round 9, collected at its end (docs/quality.md): its tuning half and its
     # frozen half, measured before any change was tuned on them (84.5 / 62.1 /
     # 38.6 % and 85.1 / 70.3 / 35.0 %; the session's start: 85.1 / 73.0 / 41.2 %
     # on final7), then after rules written from dev8 (in sample for dev8; final7
-    # lost one full alarm to the line and nothing else moved).
+    # lost one full alarm to the line and nothing else moved). Round 10's
+    # swallowing fix: final7 false alarms 35.0 -> 32.5 %.
     ("redflags-real-dev8.yaml", 91.4, 65.5, 31.3),
-    ("redflags-real-final7.yaml", 85.1, 68.9, 35.0),
+    ("redflags-real-final7.yaml", 85.1, 68.9, 32.5),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
