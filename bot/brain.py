@@ -36,6 +36,7 @@ from bot.doctor_check import DoctorCheckFlow, StaleButton
 from bot.matcher import Analysis, Matcher
 from bot.replies import Button, Reply, Section
 from bot.safety import EmergencyDetector, RedFlagOpinion, english_words
+from bot.situations import SituationFinder
 from bot.text import MAX_READ_CHARS, STOP_WORDS, normalize
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class Brain:
         self.emergency = EmergencyDetector(
             content.emergency, english_words(content), RedFlagOpinion.of(content)
         )
+        self.situations = SituationFinder(content.emergency.situations)
         self.check = DoctorCheckFlow(content.doctor_check)
         self._topics: dict[int, Reply] = {}
         self._entry_replies: dict[str, Reply] = {}
@@ -118,6 +120,11 @@ class Brain:
         if found is not None and found.urgency == "emergency":
             state.pop(CHECK_KEY, None)
             return self._emergency_reply(text)
+        # Thoughts of suicide, an overdose: advice of their own, first.
+        situation = self.situations.find(text)
+        if situation is not None:
+            state.pop(CHECK_KEY, None)
+            return self._emergency_reply(text, situation.message)
         if self.emergency.is_foreign(text):
             em = self.content.emergency
             # It carries the emergency line too: the bot cannot read what it says.
@@ -358,13 +365,12 @@ class Brain:
             footer=self.content.disclaimer,
         )
 
-    def _emergency_reply(self, text: str) -> Reply:
-        """The emergency advice first and alone. Below it, for someone who is not in
-        an emergency (a calm message can read as one, and asking again would give
-        the same alarm), one neutral button to the answer the message would have
-        got, if it would have got one; and the topics. The button carries the
-        entry's id, not the message."""
-        em = self.content.emergency
+    def _emergency_reply(self, text: str, advice: str | None = None) -> Reply:
+        """The emergency advice (or a situation's own `advice`) first and alone.
+        Below it, for someone who is not in an emergency (a calm message can read
+        as one, and asking again would give the same alarm), one neutral button to
+        the answer the message would have got, if it would have got one; and the
+        topics. The button carries the entry's id, not the message."""
         answer = self._answer_for(text)
         rows: list[tuple[Button, ...]] = []
         if answer is not None:
@@ -372,7 +378,7 @@ class Brain:
         rows.append((Button.of(self.content.buttons["topics"], Topics()),))
         note = "emergency_continue" if answer is None else "emergency_continue_answer"
         return Reply(
-            (Section(em.message), Section(self.content.ui[note])),
+            (Section(advice or self.content.emergency.message), Section(self.content.ui[note])),
             "emergency",
             tuple(rows),
             footer=self.content.disclaimer,

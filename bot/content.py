@@ -84,6 +84,19 @@ class EmergencySign:
 
 
 @dataclass(frozen=True)
+class Situation:
+    """A message that needs advice of its own before anything else (thoughts of
+    suicide, tablets swallowed in excess): bot/situations.py."""
+
+    name: str
+    message: str
+    # Words in order, at most situations.GAP others between two of them; "a|b"
+    # either word, "word*" any word starting so.
+    phrases: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Emergency:
     message: str
     signs: tuple[EmergencySign, ...]
@@ -95,6 +108,7 @@ class Emergency:
     after_fainting: str = ""
     # The reply to a message not in English; it carries the emergency line.
     other_language: str = ""
+    situations: tuple[Situation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -459,7 +473,7 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
     data = ck.mapping(raw, "emergency")
     ck.unknown_keys(
         data,
-        {"message", "if_now", "after_fainting", "other_language", "signs", "sources"},
+        {"message", "if_now", "after_fainting", "other_language", "signs", "situations", "sources"},
         "emergency",
     )
     signs: list[EmergencySign] = []
@@ -484,7 +498,38 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
             else ""
         ),
         other_language=ck.text(data, "other_language", "emergency", max_len=600),
+        situations=_situations(ck, data.get("situations")) if "situations" in data else (),
     )
+
+
+# A phrase of a situation: words of letters and digits, "|" between alternatives,
+# "*" after a stem.
+PHRASE_WORD = re.compile(r"[a-z0-9]+\*?(\|[a-z0-9]+\*?)*")
+
+
+def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
+    out: list[Situation] = []
+    for i, item in _items(ck, raw, "emergency.situations"):
+        where = f"emergency.situations[{i}]"
+        ck.unknown_keys(item, {"name", "message", "phrases", "sources"}, where)
+        phrases = ck.text_list(item, "phrases", where)
+        for j, phrase in enumerate(phrases):
+            bad = [w for w in phrase.split() if not PHRASE_WORD.fullmatch(w)]
+            if bad:
+                ck.fail(
+                    f"{where}, field 'phrases'[{j}]",
+                    f"'{bad[0]}' is not a word: lowercase letters and digits, "
+                    "'|' between alternatives, '*' after a stem",
+                )
+        out.append(
+            Situation(
+                name=ck.text(item, "name", where, max_len=80),
+                message=ck.text(item, "message", where, max_len=1000),
+                phrases=phrases,
+                sources=ck.text_list(item, "sources", where),
+            )
+        )
+    return tuple(out)
 
 
 UI_TEXTS = (

@@ -579,7 +579,7 @@ class Handlers:
                     "emergency",
                     self.ui["inline_emergency_title"],
                     self._message_content(reply),
-                    description=_one_line(content.emergency.message, INLINE_DESCRIPTION_CHARS),
+                    description=_one_line(reply.sections[0].text, INLINE_DESCRIPTION_CHARS),
                 )
             ]
         if reply.kind in {"answer", "clarify"} and reply.candidates:

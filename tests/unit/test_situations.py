@@ -1,0 +1,127 @@
+"""Thoughts of suicide and tablets swallowed in excess get advice of their own
+first (faq.yaml `emergency.situations`, bot/situations.py); a negation, a
+question about doses and an ordinary tablet do not; a sign happening now still
+gets the emergency advice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.brain import CHECK_KEY, Brain
+from bot.content import Content, ContentError, load_content
+from bot.situations import SituationFinder
+from tests.support import light_faq
+
+
+def _advice(content: Content, name: str) -> str:
+    return next(s.message for s in content.emergency.situations if s.name.startswith(name))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i want to kill myself",
+        "i want to die",
+        "i dont want to live anymore",
+        "im going to end it all, this twitching is too much",
+        "sometimes I think everyone would be better off without me",
+    ],
+)
+def test_thoughts_of_suicide_get_the_crisis_lines_first(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = brain.on_text({}, message)
+    assert reply.sections[0].text == _advice(content, "thoughts of suicide")
+    first = reply.sections[0].text
+    assert all(n in first for n in ("116 123", "988", "999"))
+    assert reply.urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my friend took a whole bottle of magnesium pills",
+        "my kid swallowed a bunch of magnesium pills",
+        "my toddler ate my magnesium tablets",
+        "my 3 year old ate some of my magnesium gummies",
+        "i think i overdosed on magnesium",
+        "i took too much magnesium what happens",
+    ],
+)
+def test_tablets_swallowed_in_excess_get_poison_advice_first(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = brain.on_text({}, message)
+    assert reply.sections[0].text == _advice(content, "tablets swallowed")
+    assert all(n in reply.sections[0].text for n in ("1-800-222-1222", "111"))
+
+
+def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
+    # "I took too much magnesium, what happens": the too-much answer is a button.
+    reply = brain.on_text({}, "i took too much magnesium what happens")
+    labels = [b.label for row in reply.buttons for b in row]
+    assert any("answer" in label.lower() for label in labels), labels
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Fear, or a denial, is not a wish to die.
+        "i don't want to die from this twitching",
+        "i'm not suicidal just worried",
+        # Questions about doses, and ordinary tablets.
+        "can you overdose on magnesium",
+        "how much magnesium is too much",
+        "what happens if you take too much magnesium",
+        "I swallowed a magnesium tablet whole",
+        "a whole bottle lasts me two months",
+        "i had too much coffee and my lip twitches",
+        "my daughter takes magnesium gummies every day",
+        "my son ate some of the spinach, is that enough magnesium",
+    ],
+)
+def test_fear_denials_and_dose_questions_get_their_usual_reply(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = brain.on_text({}, message)
+    advice = {s.message for s in content.emergency.situations}
+    assert not advice.intersection(s.text for s in reply.sections)
+
+
+def test_a_sign_happening_now_gets_the_emergency_advice(brain: Brain, content: Content) -> None:
+    reply = brain.on_text(
+        {}, "took way too much magnesium now i feel really weak and my heart is slow"
+    )
+    assert reply.sections[0].text == content.emergency.message
+
+
+def test_the_advice_ends_a_doctor_check_in_progress(brain: Brain, content: Content) -> None:
+    state: dict[str, object] = {}
+    brain.start_check(state)
+    assert CHECK_KEY in state
+    reply = brain.on_text(state, "my toddler ate my magnesium tablets")
+    assert reply.sections[0].text == _advice(content, "tablets swallowed")
+    assert CHECK_KEY not in state
+
+
+def test_phrases_keep_their_order_and_gaps(content: Content) -> None:
+    only = [s for s in content.emergency.situations if s.name.startswith("thoughts")]
+    finder = SituationFinder(only)
+    assert finder.find("kill myself") is not None
+    assert finder.find("myself kill") is None  # in order
+    assert finder.find("want to really truly die") is None  # at most two words between
+    assert finder.find("I want to truly die") is not None
+
+
+def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> None:
+    faq = light_faq(tmp_path)
+    text = faq.read_text(encoding="utf-8")
+    faq.write_text(text.replace('"overdosed",', '"over-dosed",', 1), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(faq)
+    assert info.value.problems == [
+        "emergency.situations[1], field 'phrases'[0]: 'over-dosed' is not a word: lowercase "
+        "letters and digits, '|' between alternatives, '*' after a stem"
+    ]
