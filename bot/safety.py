@@ -530,6 +530,12 @@ class EmergencyDetector:
         # A saying with the sign's word in it ("a stroke of luck") is not the sign.
         if any(has_phrase(tokens, i) and own & set(i.split()) for i in IDIOMS):
             return None
+        # "My lip won't stop moving" is a twitch, not a lip that cannot move.
+        if any(
+            tokens[j] in NOT_WORDS and tokens[j + 1 : j + 2] and tokens[j + 1].startswith("stop")
+            for j in range(start, end + 1)
+        ):
+            return None
         if (
             starts_with(tokens[end], TALK_WORDS)
             and TALK_TO.intersection(tokens[end + 1 : end + 2])

@@ -434,6 +434,26 @@ IDIOMS = (
     "seize the day",
     "seizing the day",
     "seize the moment",
+    # Figures of speech with a sign's words: no sight lost, no choking, no fit.
+    "cant see why",
+    "cant see how",
+    "cant see what",
+    "cant see the point",
+    "cannot see why",
+    "couldnt see why",
+    "choking up",
+    "choked up",
+    "choke up",
+    "fit of laughter",
+    "fit of laughing",
+    "fit of giggles",
+    "fits of laughter",
+    "fit of rage",
+    "coughing fit",
+    "laughing fit",
+    "sneezing fit",
+    "faint hearted",
+    "faint of heart",
 )
 # The emergency call itself: a sign when told ("I called 911"), not when asked
 # about ("do I need an ambulance for a lip twitch?").
@@ -614,6 +634,7 @@ HARMLESS = (
             "slept",
             "sleeping",
             "sleep on",
+            "asleep on",
             "kneel",
             "lean",
             "cold",
@@ -625,6 +646,15 @@ HARMLESS = (
             "jab",
         ),
         ("face", "side", "sudden", "speech", "slur", "left", "half"),
+    ),
+    # Collapsing on the sofa after a long day.
+    Harmless(
+        ("collaps",),
+        ("on the sofa", "on the couch", "into bed", "in bed", "on the bed", "on my bed"),
+        (
+            *("breath", "wake", "respon", "conscious", "floor", "ground", "chest", "pain"),
+            *("fit", "seiz", "blue", "leg", "arm", "stand", "face", "speech"),
+        ),
     ),
     # A limp in walking, not a limp (floppy) body.
     Harmless(("limp",), ("walk",), ("arm", "leg", "floppy", "wake", "breath", "respon", "feed")),

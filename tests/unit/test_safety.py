@@ -294,6 +294,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "I'm suddenly struggling to swallow",
         "i'm unable to swallow",
         "my tongue is swollen and it's hard to swallow",
+        # A whole side, told beside the twitch.
+        "my whole side feels numb",
+        "my lip twitching is getting worse and now my whole side feels numb",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -554,6 +557,16 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "magnesium tablets are so hard to swallow, is there a powder?",
         "i have trouble swallowing pills, can i get magnesium as a liquid",
         "it hurts to swallow and my lip twitches",
+        # A lip that won't stop moving is a twitch; figures of speech; the sofa.
+        "my lip wont stop moving",
+        "lip keeps moving and wont stop",
+        "my face won't stop moving",
+        "i cant see why i would need magnesium",
+        "i keep choking up when i think about als",
+        "i had a fit of laughter and my lip twitched",
+        "i feel faint-hearted about needles",
+        "i collapsed on the sofa after work, so tired",
+        "i fell asleep on my arm and its numb",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
