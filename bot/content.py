@@ -64,7 +64,11 @@ class Thresholds:
     # those amounts are not for (a child, a pregnancy, kidney disease,
     # medicines): such a message never gets those entries answered or offered.
     adult_amounts: frozenset[str] = frozenset()
+    # Words or phrases ("little one") of such a message.
     not_for_adult_amounts: frozenset[str] = frozenset()
+    # A message giving someone's age below this ("my 10yo", "a 15 year old") is
+    # about a child too; 0: ages are not read.
+    adult_from_age: int = 0
 
 
 @dataclass(frozen=True)
@@ -408,7 +412,9 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         where,
     )
     adult = ck.mapping(data.get("adult_amounts", {}), f"{where}, field 'adult_amounts'")
-    ck.unknown_keys(adult, {"entries", "not_for"}, f"{where}, field 'adult_amounts'")
+    ck.unknown_keys(
+        adult, {"entries", "not_for", "adult_from_age"}, f"{where}, field 'adult_amounts'"
+    )
     adult_where = f"{where}, adult_amounts"
     adult_entries = ck.text_list(adult, "entries", adult_where, required=False)
     not_for = ck.text_list(adult, "not_for", adult_where, required=False)
@@ -426,7 +432,12 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         max_candidates=int(ck.number(data, "max_candidates", where, 2, 5)),
         answer_together=tuple(frozenset(g) for g in together),
         adult_amounts=frozenset(adult_entries),
-        not_for_adult_amounts=frozenset(w.lower() for w in not_for),
+        not_for_adult_amounts=frozenset(" ".join(w.lower().split()) for w in not_for),
+        adult_from_age=(
+            int(ck.number(adult, "adult_from_age", adult_where, 1, 120))
+            if "adult_from_age" in adult
+            else 0
+        ),
     )
     if th.clarify > th.answer:
         ck.fail(where, "clarify_threshold must not be above answer_threshold")

@@ -44,6 +44,11 @@ from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
 Decision = Literal["answer", "clarify", "fallback"]
 OUT_OF_SCOPE = "out-of-scope"
 
+# Someone's age in a message, as normalize() leaves it ("10yo" -> "10 yo",
+# "y/o" -> "y o"): years, or a baby's months or weeks.
+YEARS_OLD = re.compile(r" (\d{1,3}) (?:yo|y o|yr old|yrs old|year old|years old) ")
+MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
+
 # Weight of a message word the FAQ does not know at all, relative to the IDF
 # weights of known words (calibrated on tests/data/eval-tune.yaml).
 UNKNOWN_WEIGHT = 2.0
@@ -463,9 +468,19 @@ class Matcher:
 
     def _analyse_uncached(self, text: str) -> Analysis:
         analysis = self._analyse_questions(text)
-        if self.thresholds.not_for_adult_amounts.isdisjoint(words(text)):
+        if self._for_adults(text):
             return analysis
         return _without(analysis, self.thresholds.adult_amounts)
+
+    def _for_adults(self, text: str) -> bool:
+        """No word or phrase of `not_for_adult_amounts` in the message, and no
+        age below `adult_from_age` ("my 10yo", "a 15 year old", "6 months old")."""
+        said = f" {' '.join(words(text))} "
+        if any(f" {p} " in said for p in self.thresholds.not_for_adult_amounts):
+            return False
+        adult = self.thresholds.adult_from_age
+        young = (int(n) < adult for n in YEARS_OLD.findall(said))
+        return not adult or not (any(young) or MONTHS_OLD.search(said))
 
     def _analyse_questions(self, text: str) -> Analysis:
         whole = self.match(text)

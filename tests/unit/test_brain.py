@@ -144,6 +144,14 @@ def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_thos
         "how much magnesium should a pregnant woman take",
         "is 500mg ok with my kidney disease",
         "how much magnesium can i take with my medication",
+        # Ages, possessives and a pregnancy told in months or weeks.
+        "how much magnesium for a 10yo",
+        "how much magnesium for my 15 yo",
+        "how much magnesium can my 2yo have per day",
+        "how much magnesium per day for my little one",
+        "how much magnesium should my daughter's take daily",
+        "how much magnesium in my 2nd trimester",
+        "how much magnesium for my 6 month old",
     ],
 )
 def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidneys_or_medicines(
@@ -161,6 +169,8 @@ def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidney
 
 def test_adult_amounts_still_answer_an_adult(brain: Brain) -> None:
     assert ask(brain, "how much magnesium a day").entry == "daily-amount"
+    assert ask(brain, "im a 45 year old woman, how much magnesium a day").entry == "daily-amount"
+    assert ask(brain, "how much magnesium does a 30yo man need").entry == "daily-amount"
     assert ask(brain, "my son's lip twitches, is it low magnesium?").entry == "cause"
 
 
