@@ -1,14 +1,19 @@
 """The guided "should I see a doctor?" check as a pure state machine.
 
 The state is a small JSON-friendly dict kept only while the check runs:
-`{"nonce": "a1b2c3", "path": ["emergency-signs", "heart"]}`. The path is the
-steps answered so far plus the current one, which is what Back needs. The
-nonce ties buttons to one run, so a button from an earlier run or an earlier
-step is recognised as expired instead of being acted on.
+`{"nonce": "a1b2c3", "flow": "9f8e7d6c", "path": ["emergency-signs", "heart"]}`.
+The path is the steps answered so far plus the current one, which is what Back
+needs. The nonce ties buttons to one run, so a button from an earlier run or an
+earlier step is recognised as expired instead of being acted on. The flow is a
+fingerprint of the questions and options the run began with: a button carries
+an option's number, and after faq.yaml reorders a step's options the same number
+is another answer ("Yes" to the emergency signs read as "No"), so a run begun
+under other questions is expired too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -33,15 +38,21 @@ class Advance:
 class DoctorCheckFlow:
     def __init__(self, flow: DoctorCheck) -> None:
         self.flow = flow
+        asked = [
+            (s.id, s.question, [(o.label, o.next, o.outcome) for o in s.options])
+            for s in flow.steps.values()
+        ]
+        self.fingerprint = hashlib.sha256(repr((flow.start, asked)).encode()).hexdigest()[:8]
 
     def begin(self) -> CheckState:
-        return {"nonce": secrets.token_hex(3), "path": [self.flow.start]}
+        return {"nonce": secrets.token_hex(3), "flow": self.fingerprint, "path": [self.flow.start]}
 
     def is_valid(self, state: Any) -> bool:
         """State read back from storage may be old or from a previous faq.yaml."""
         return (
             isinstance(state, dict)
             and isinstance(state.get("nonce"), str)
+            and state.get("flow") == self.fingerprint
             and isinstance(state.get("path"), list)
             and bool(state["path"])
             and all(isinstance(s, str) and s in self.flow.steps for s in state["path"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot.brain import Brain
 from bot.content import Content
+from bot.doctor_check import DoctorCheckFlow
 from bot.matcher import OUT_OF_SCOPE, Candidate
 from bot.replies import MAX_BUTTON_DATA_BYTES, Reply
 
@@ -435,6 +437,21 @@ def test_buttons_open_entries_topics_and_help(brain: Brain, content: Content) ->
 def test_forged_or_stale_button_data_gets_expired(brain: Brain, data: str) -> None:
     reply = brain.on_button({}, data)
     assert reply.kind == "expired"
+
+
+def test_a_check_begun_under_other_questions_is_expired(brain: Brain, content: Content) -> None:
+    # faq.yaml reloaded with the first step's options reversed: the "Yes" button
+    # the person was shown (option 0) would now mean "No". The reloaded bot reads
+    # the run as expired (and begins the check again) instead of answering it.
+    flow = content.doctor_check
+    first = flow.steps[flow.start]
+    reordered = replace(first, options=tuple(reversed(first.options)))
+    reloaded = DoctorCheckFlow(replace(flow, steps={**flow.steps, flow.start: reordered}))
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    assert brain.check.is_valid(state["check"])
+    assert DoctorCheckFlow(flow).is_valid(state["check"])  # the same questions: still valid
+    assert not reloaded.is_valid(state["check"])
 
 
 def test_all_button_data_fits_telegram(brain: Brain, content: Content) -> None:
