@@ -8,6 +8,7 @@ problem with the file, the entry and the field it concerns.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -491,13 +492,26 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
     for i, item in _items(ck, data.get("signs"), "emergency.signs"):
         where = f"emergency.signs[{i}]"
         ck.unknown_keys(item, {"name", "patterns", "if_sudden"}, where)
-        signs.append(
-            EmergencySign(
-                name=ck.text(item, "name", where, max_len=80),
-                patterns=ck.text_list(item, "patterns", where),
-                if_sudden=ck.text_list(item, "if_sudden", where, required=False),
-            )
+        sign = EmergencySign(
+            name=ck.text(item, "name", where, max_len=80),
+            patterns=ck.text_list(item, "patterns", where),
+            if_sudden=ck.text_list(item, "if_sudden", where, required=False),
         )
+        for key in ("patterns", "if_sudden"):
+            for j, pattern in enumerate(getattr(sign, key)):
+                # As the detector reads it: lowercase, apostrophes dropped.
+                bad = [
+                    w
+                    for w in pattern.lower().replace("'", "").split()
+                    if not PATTERN_WORD.fullmatch(w)
+                ]
+                if bad:
+                    ck.fail(
+                        f"{where}, field '{key}'[{j}]",
+                        f"'{bad[0]}' can never match a message's word: lowercase letters "
+                        "and digits, '*' after a stem",
+                    )
+        signs.append(sign)
     return Emergency(
         message=ck.text(data, "message", "emergency"),
         signs=tuple(signs),
@@ -513,6 +527,9 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
     )
 
 
+# A word of an emergency pattern: messages are read as words of letters and
+# digits (bot/text.py normalize).
+PATTERN_WORD = re.compile(r"[a-z0-9]+\*?")
 # A phrase of a situation: words of letters and digits, "|" between alternatives,
 # "*" after a stem.
 PHRASE_WORD = re.compile(r"[a-z0-9]+\*?(\|[a-z0-9]+\*?)*")
@@ -621,7 +638,34 @@ def _ui(
         k: ck.text(raw_commands, k, "ui.commands", max_len=MAX_COMMAND_DESCRIPTION)
         for k in COMMANDS
     }
+    for where, values in (("ui", texts), ("ui.check", check)):
+        for key, value in values.items():
+            _placeholders(ck, f"{where}, field '{key}'", value, PLACEHOLDERS.get((where, key), {}))
     return texts, buttons, check, commands
+
+
+# The texts with {placeholders}: each placeholder the code fills in, and whether
+# the text must have it (the privacy notice must say what statistics are kept).
+PLACEHOLDERS: dict[tuple[str, str], dict[str, bool]] = {
+    ("ui.check", "progress"): {"n": False, "total": False},
+    ("ui", "privacy"): {"stats": True},
+    ("ui", "privacy_stats_on"): {"days": True},
+}
+
+
+def _placeholders(ck: _Checker, where: str, text: str, known: Mapping[str, bool]) -> None:
+    """Only the placeholders the code fills in, the required ones present, and
+    every brace paired: a stray one would break the reply at run time."""
+    try:
+        found = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError:
+        ck.fail(where, "has an unpaired '{' or '}' (write {{ or }} for a brace)")
+        return
+    allowed = ", ".join(f"{{{k}}}" for k in known) or "none"
+    for name in sorted(found - set(known)):
+        ck.fail(where, f"unknown placeholder {{{name}}} (allowed: {allowed})")
+    for name in sorted(k for k, required in known.items() if required and k not in found):
+        ck.fail(where, f"must contain the placeholder {{{name}}}")
 
 
 def _doctor_check(ck: _Checker, raw: Any) -> DoctorCheck:

@@ -275,3 +275,43 @@ def test_the_real_content_learns_from_the_phrasings_file(content: Content) -> No
     assert Path(content.phrasings_path).name == "faq-phrasings.yaml"
     assert all(e.examples for e in content.entries)
     assert content.out_of_scope
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            lambda d: d["ui"]["check"].update(progress="Question {n} of {total} ({percent}%)"),
+            "ui.check, field 'progress': unknown placeholder {percent} (allowed: {n}, {total})",
+        ),
+        (
+            lambda d: d["ui"]["check"].update(progress="Question {n} of {total"),
+            "ui.check, field 'progress': has an unpaired '{' or '}' (write {{ or }} for a brace)",
+        ),
+        (
+            lambda d: d["ui"].update(privacy="I keep nothing."),
+            "ui, field 'privacy': must contain the placeholder {stats}",
+        ),
+    ],
+)
+def test_a_placeholder_the_code_cannot_fill_is_named(edit: Any, problem: str) -> None:
+    # Each would load and then break every doctor check, or drop the statistics
+    # sentence from /privacy, at run time.
+    data = _raw()
+    edit(data)
+    assert _problems(data) == [problem]
+
+
+def test_an_emergency_pattern_that_can_never_match_is_named() -> None:
+    # Messages are read as words of letters and digits: "knee-bleed" is two.
+    data = _raw()
+    data["emergency"]["signs"][0]["patterns"].append("face droop-ing")
+    data["emergency"]["signs"][1]["if_sudden"] = ["*"]
+    problems = _problems(data)
+    n = len(data["emergency"]["signs"][0]["patterns"]) - 1
+    assert problems == [
+        f"emergency.signs[0], field 'patterns'[{n}]: 'droop-ing' can never match a message's "
+        "word: lowercase letters and digits, '*' after a stem",
+        "emergency.signs[1], field 'if_sudden'[0]: '*' can never match a message's word: "
+        "lowercase letters and digits, '*' after a stem",
+    ]
