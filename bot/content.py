@@ -379,6 +379,11 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
                     f"entry[{i}] (id '{entry.id}'), field 'related'",
                     "an entry cannot relate to itself",
                 )
+        for rel in sorted({r for r in entry.related if entry.related.count(r) > 1}):
+            ck.fail(
+                f"entry[{i}] (id '{entry.id}'), field 'related'",
+                f"'{rel}' is listed twice (it would be two buttons)",
+            )
     return tuple(entries)
 
 

@@ -315,3 +315,13 @@ def test_an_emergency_pattern_that_can_never_match_is_named() -> None:
         "emergency.signs[1], field 'if_sudden'[0]: '*' can never match a message's word: "
         "lowercase letters and digits, '*' after a stem",
     ]
+
+
+def test_a_related_entry_listed_twice_is_named() -> None:
+    data = _raw()
+    first = data["entries"][0]
+    first["related"] = [first["related"][0], first["related"][0]]
+    assert _problems(data) == [
+        f"entry[0] (id '{first['id']}'), field 'related': '{first['related'][0]}' is listed "
+        "twice (it would be two buttons)"
+    ]
