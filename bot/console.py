@@ -34,10 +34,19 @@ def chat(brain: Brain, read: Callable[[str], str] = input, out: TextIO | None = 
     say("button, /start, /topics, /doctor, /cancel, /help, /about, or /quit to leave.\n")
     text, buttons = _for_console(brain.welcome(state))
     say(text)
+
+    def leaving_check(reply: Callable[[], Reply]) -> Callable[[], Reply]:
+        # As in Telegram: the menu, the topics and /start end a check in progress.
+        def command() -> Reply:
+            brain.leave_check(state)
+            return reply()
+
+        return command
+
     commands: dict[str, Callable[[], Reply]] = {
-        "/start": lambda: brain.welcome(state),
-        "/menu": brain.menu,
-        "/topics": brain.topics,
+        "/start": leaving_check(lambda: brain.welcome(state)),
+        "/menu": leaving_check(brain.menu),
+        "/topics": leaving_check(brain.topics),
         "/doctor": lambda: brain.start_check(state),
         "/cancel": lambda: brain.cancel_check(state),
         "/help": brain.help,
@@ -55,6 +64,8 @@ def chat(brain: Brain, read: Callable[[str], str] = input, out: TextIO | None = 
             reply = brain.on_button(state, buttons[int(line) - 1].data)
         elif line.split(" ", 1)[0].lower() in commands:
             reply = commands[line.split(" ", 1)[0].lower()]()
+        elif line.startswith("/") and len(line) > 1 and line[1].isalpha():
+            reply = brain.unknown_command()  # /privacy, /forget: Telegram's, not a question
         else:
             reply = brain.on_text(state, line)
         text, shown = _for_console(reply)
