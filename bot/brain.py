@@ -136,7 +136,18 @@ class Brain:
             return reply
         em = self.content.emergency
         line = Section(em.after_fainting if found.fainted and em.after_fainting else em.if_now)
+        if self._passed_recently(found.sign, text) and em.passed_signs is not None:
+            line = Section(em.passed_signs.line)
         return replace(reply, sections=(line, *reply.sections), urgent=True)
+
+    def _passed_recently(self, sign: str, text: str) -> bool:
+        """A stroke sign told as over within the last days ("yesterday my face
+        drooped for 10 minutes"): faq.yaml `emergency.passed_signs`."""
+        passed = self.content.emergency.passed_signs
+        if passed is None or sign not in passed.signs:
+            return False
+        said = f" {normalize(text, limit=len(text) + 16)} "
+        return any(f" {normalize(r)} " in said for r in passed.recent)
 
     def _reply_to_text(self, state: State, text: str) -> Reply:
         normalized = normalize(text)

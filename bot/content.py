@@ -102,6 +102,17 @@ class Situation:
 
 
 @dataclass(frozen=True)
+class PassedSigns:
+    """Signs told as over within the last days (`recent`: words or phrases of a
+    message) get `line` instead of `if_now`: stroke signs that came and went can
+    be a mini stroke, which needs advice today."""
+
+    line: str
+    signs: frozenset[str]
+    recent: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Emergency:
     message: str
     signs: tuple[EmergencySign, ...]
@@ -114,6 +125,7 @@ class Emergency:
     # The reply to a message not in English; it carries the emergency line.
     other_language: str = ""
     situations: tuple[Situation, ...] = ()
+    passed_signs: PassedSigns | None = None
 
 
 @dataclass(frozen=True)
@@ -490,7 +502,10 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
     data = ck.mapping(raw, "emergency")
     ck.unknown_keys(
         data,
-        {"message", "if_now", "after_fainting", "other_language", "signs", "situations", "sources"},
+        {
+            *("message", "if_now", "after_fainting", "other_language", "signs", "situations"),
+            *("passed_signs", "sources"),
+        },
         "emergency",
     )
     signs: list[EmergencySign] = []
@@ -529,6 +544,26 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
         ),
         other_language=ck.text(data, "other_language", "emergency", max_len=600),
         situations=_situations(ck, data.get("situations")) if "situations" in data else (),
+        passed_signs=(
+            _passed_signs(ck, data["passed_signs"], {s.name for s in signs})
+            if "passed_signs" in data
+            else None
+        ),
+    )
+
+
+def _passed_signs(ck: _Checker, raw: Any, names: set[str]) -> PassedSigns:
+    where = "emergency.passed_signs"
+    data = ck.mapping(raw, where)
+    ck.unknown_keys(data, {"line", "signs", "recent"}, where)
+    signs = ck.text_list(data, "signs", where)
+    for name in signs:
+        if name not in names:
+            ck.fail(f"{where}, field 'signs'", f"unknown sign '{name}' (not in emergency.signs)")
+    return PassedSigns(
+        line=ck.text(data, "line", where, max_len=300),
+        signs=frozenset(signs),
+        recent=ck.text_list(data, "recent", where),
     )
 
 

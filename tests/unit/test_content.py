@@ -325,3 +325,12 @@ def test_a_related_entry_listed_twice_is_named() -> None:
         f"entry[0] (id '{first['id']}'), field 'related': '{first['related'][0]}' is listed "
         "twice (it would be two buttons)"
     ]
+
+
+def test_passed_signs_must_name_signs() -> None:
+    data = _raw()
+    data["emergency"]["passed_signs"]["signs"] = ["face drooping", "face droping"]
+    assert _problems(data) == [
+        "emergency.passed_signs, field 'signs': unknown sign 'face droping' "
+        "(not in emergency.signs)"
+    ]
