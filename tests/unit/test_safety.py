@@ -784,7 +784,7 @@ def test_another_language_gets_an_english_reply_with_the_emergency_line(
     reply = ask(brain, message)
     assert reply.text == content.emergency.other_language
     assert "English" in reply.text
-    assert all(n in reply.text for n in NUMBERS)
+    assert all(n in reply.text.splitlines()[0] for n in NUMBERS)  # the numbers first
     assert reply.buttons
 
 
