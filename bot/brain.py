@@ -43,6 +43,12 @@ log = logging.getLogger(__name__)
 
 State = MutableMapping[str, Any]
 CHECK_KEY = "check"
+# Typed answers during the check, as the labels of its options.
+TYPED_ANSWERS = {
+    **dict.fromkeys(("y", "yeah", "yep", "yup", "yes please"), "yes"),
+    **dict.fromkeys(("n", "nope", "nah"), "no"),
+    **dict.fromkeys(("unsure", "dont know", "idk", "im not sure", "no idea"), "not sure"),
+}
 # A message no longer than this many words may be small talk ("thanks a lot").
 SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
@@ -153,8 +159,13 @@ class Brain:
         normalized = normalize(text)
         if not normalized:
             return self._simple("empty", self.content.ui["empty"], self._menu_buttons())
-        if self._check_state(state) is not None:
-            return self._check_step_reply(state, nudge=True, edit=False)
+        current = self._check_state(state)
+        if current is not None:
+            option = self._typed_option(current, normalized)
+            if option is None:
+                return self._check_step_reply(state, nudge=True, edit=False)
+            answer = CheckAnswer(current["nonce"], self.check.depth(current), option)
+            return replace(self._check_button(state, answer), edit=False)
         reply = self._small_talk_reply(normalized, exact=True)
         if reply is None:
             analysis = self.matcher.analyse(text)
@@ -527,6 +538,14 @@ class Brain:
             return self._outcome_reply(advance.outcome)
         state[CHECK_KEY] = current
         return self._check_step_reply(state, nudge=False, edit=True)
+
+    def _typed_option(self, current: dict[str, Any], typed: str) -> int | None:
+        """The option of the current step whose whole label is typed ("yes", "not
+        sure"; "nope" is "no"). Only the whole label: "yes" to "Yes, with one of
+        these" might mean "yes, I fainted" alone, so it gets the nudge."""
+        typed = TYPED_ANSWERS.get(typed, typed)
+        labels = [normalize(o.label) for o in self.check.current(current).options]
+        return labels.index(typed) if labels.count(typed) == 1 else None
 
     def _check_step_reply(
         self, state: State, *, nudge: bool, edit: bool, intro: bool = False

@@ -561,3 +561,23 @@ def test_the_check_button_is_told_apart_and_sits_in_one_place(
             )
         )
     assert places == {(-1, 1)}  # the last row, after the topics button
+
+
+def test_a_typed_answer_that_is_an_options_label_answers_the_check(
+    brain: Brain, content: Content
+) -> None:
+    flow = content.doctor_check
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    first = flow.steps[flow.start]
+    no = next(o for o in first.options if o.label == "No")
+    # "nope" is "No": the check moves on, in a new message (the typed one is below the old).
+    reply = brain.on_text(state, "nope")
+    assert reply.kind == "check"
+    assert not reply.edit
+    assert flow.steps[no.next or ""].question in reply.text
+    # Two options begin with "Yes" here ("Yes, right now", "Yes, earlier..."): a
+    # typed "yes" is not guessed, the buttons are asked for.
+    again = brain.on_text(state, "yes")
+    assert content.check_ui["nudge"] in again.text
+    assert flow.steps[no.next or ""].question in again.text
