@@ -375,7 +375,11 @@ class Brain:
         return self._simple("menu", self.content.ui["welcome"], self._menu_buttons())
 
     def help(self) -> Reply:
-        return self._simple("help", self.content.ui["how_to_ask"], self._menu_buttons())
+        # Not its own button again below itself.
+        buttons = tuple(
+            row for row in self._menu_buttons() if not isinstance(decode(row[0].data), HowToAsk)
+        )
+        return self._simple("help", self.content.ui["how_to_ask"], buttons)
 
     def about(self) -> Reply:
         src = self.content.source
@@ -472,11 +476,13 @@ class Brain:
         thanks = self.content.ui["feedback_thanks"]
         if helpful:
             return Reply((), "feedback-up", entry=entry_id, toast=thanks)
-        topics = self.topics()
+        # The topics, without the answer that did not help.
+        rejected = ShowEntry(entry_id)
+        buttons = tuple(r for r in self.topics().buttons if decode(r[0].data) != rejected)
         return Reply(
             (Section(self.content.ui["feedback_down"]),),
             "feedback-down",
-            topics.buttons,
+            buttons,
             entry=entry_id,
             toast=thanks,
         )

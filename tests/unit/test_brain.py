@@ -581,3 +581,13 @@ def test_a_typed_answer_that_is_an_options_label_answers_the_check(
     again = brain.on_text(state, "yes")
     assert content.check_ui["nudge"] in again.text
     assert flow.steps[no.next or ""].question in again.text
+
+
+def test_no_button_leads_back_to_the_reply_it_sits_under(brain: Brain, content: Content) -> None:
+    # "How to ask" under the how-to-ask text; the topic just rated unhelpful.
+    assert content.buttons["how_to_ask"] not in [b.label for b in brain.help().flat_buttons]
+    foods = content.by_id["foods"]
+    down = brain.on_button({}, f"f:{foods.id}:down")
+    assert down.kind == "feedback-down"
+    assert foods.short not in [b.label for b in down.flat_buttons]
+    assert len(down.flat_buttons) == len(brain.topics().flat_buttons) - 1
