@@ -19,7 +19,17 @@ def _brain() -> Brain:
     return brain_once(load_content_once(FAQ))
 
 
-KINDS = {"answer", "clarify", "fallback", "smalltalk", "emergency", "empty", "check"}
+# A typed option label during the check may end it with its outcome.
+KINDS = {
+    "answer",
+    "clarify",
+    "fallback",
+    "smalltalk",
+    "emergency",
+    "empty",
+    "check",
+    "check-outcome",
+}
 
 FRAGMENTS = st.sampled_from(
     [

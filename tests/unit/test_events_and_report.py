@@ -222,7 +222,8 @@ def test_feedback_buttons_under_every_answer(brain: Brain) -> None:
     down = brain.on_button({}, "f:foods:down")
     assert down.kind == "feedback-down"
     assert "t" not in {b.data for b in down.flat_buttons}  # the topics themselves are offered
-    assert "e:foods" in {b.data for b in down.flat_buttons}
+    assert "e:foods" not in {b.data for b in down.flat_buttons}  # not the one that did not help
+    assert "e:cause" in {b.data for b in down.flat_buttons}
     assert brain.on_button({}, "f:nope:up").kind == "expired"
 
 
