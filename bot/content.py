@@ -564,6 +564,7 @@ UI_TEXTS = (
     "unknown_command",
     "feedback_already",
     "check_closed",
+    "check_private",
 )
 # Texts that Telegram shows in small places, and their length limits.
 UI_MAX_CHARS = {
