@@ -362,10 +362,20 @@ class Handlers:
         user = update.effective_user
         return user is not None and user.id in self.admins
 
-    async def stats(self, update: Update, context: Context) -> None:
-        """/stats [days] (admins): the operator's report for the last 7 (or `days`) days."""
+    async def _refuse_operator_command(self, update: Update, context: Context) -> bool:
+        """Whether to refuse /stats or /reload: outside a private chat (the report
+        quotes what people asked) silently, to anyone but an admin as unknown."""
+        if not _is_private(update):
+            return True  # app.py registers them for private chats only; this is a backstop
         if not self._is_admin(update):
             await self.unknown_command(update, context)
+            return True
+        return False
+
+    async def stats(self, update: Update, context: Context) -> None:
+        """/stats [days] (admins, private chat): the operator's report for the last 7
+        (or `days`) days."""
+        if await self._refuse_operator_command(update, context):
             return
         days = _stats_days(context.args)
         if self.events is None:
@@ -381,9 +391,8 @@ class Handlers:
         await self._reply(update, context, Reply((Section(text),), "stats"))
 
     async def reload(self, update: Update, context: Context) -> None:
-        """/reload (admins): read faq.yaml again now."""
-        if not self._is_admin(update):
-            await self.unknown_command(update, context)
+        """/reload (admins, private chat): read faq.yaml again now."""
+        if await self._refuse_operator_command(update, context):
             return
         text = "Hot reload is not configured." if self.reloader is None else ""
         if self.reloader is not None:
