@@ -551,6 +551,7 @@ UI_TEXTS = (
     "emergency_continue_answer",
     "privacy",
     "forgotten",
+    "forget_failed",
     "group_hint",
     "expired_short",
     "inline_open_bot",

@@ -12,6 +12,7 @@ update reaches which callback is decided in app.py.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import re
@@ -46,6 +47,7 @@ from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
+from bot.telegram.persistence import StateNotSaved
 from bot.telegram.render import render, render_text
 from bot.telegram.resilience import describe_failure
 from bot.telegram.votes import MessageKey, VotedMessages
@@ -337,9 +339,13 @@ class Handlers:
         if context.user_data is not None:
             context.user_data.clear()
         user = update.effective_user
+        reply = self._simple("forgotten", self.ui["forgotten"])
         if user is not None:
-            await forget_user(context, user.id)
-        await self._reply(update, context, self._simple("forgotten", self.ui["forgotten"]))
+            try:
+                await forget_user(context, user.id)
+            except StateNotSaved:  # logged where it failed; never say "Done" then
+                reply = self._simple("forget-failed", self.ui["forget_failed"])
+        await self._reply(update, context, reply)
 
     async def ask(self, update: Update, context: Context) -> None:
         """/ask <question>: the way to ask in groups (works in private chats too)."""
@@ -644,17 +650,24 @@ class Handlers:
 # -- durable state --------------------------------------------------------------
 
 
+# The persistence is called directly: Application.update_persistence() hands a
+# failed write to the error handlers and returns as if it had worked.
+
+
 async def save_now(update: Update, context: Context) -> None:
-    """Write the user's state to disk now (persistence.py writes only what changed)."""
-    if update.effective_user is not None:
-        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
-    await context.application.update_persistence()
+    """Write the user's state to disk now (persistence.py writes only what changed);
+    StateNotSaved if it could not be written."""
+    user, persistence = update.effective_user, context.application.persistence
+    if user is not None and persistence is not None:
+        await persistence.update_user_data(user.id, context.user_data or {})
 
 
 async def forget_user(context: Context, user_id: int) -> None:
-    """Delete the user's state in memory and on disk, before anything is said about it."""
+    """Delete the user's state in memory and on disk, before anything is said about it;
+    StateNotSaved if the disk could not be changed."""
     context.application.drop_user_data(user_id)
-    await context.application.update_persistence()
+    if context.application.persistence is not None:
+        await context.application.persistence.drop_user_data(user_id)
 
 
 # -- errors -------------------------------------------------------------------
@@ -691,7 +704,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         user = update.effective_user if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE and user is not None:
-            await forget_user(context, user.id)  # a check nobody can continue
+            with contextlib.suppress(StateNotSaved):  # logged where it failed
+                await forget_user(context, user.id)  # a check nobody can continue
+    elif isinstance(error, StateNotSaved):
+        pass  # logged at ERROR where the write failed; the user gets the apology
     elif isinstance(error, RetryAfter):
         log.warning("%s: Telegram's flood limit still hit after retries; reply dropped", where)
     elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
