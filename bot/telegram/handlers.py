@@ -87,6 +87,14 @@ def _one_line(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _storage_failure(error: Exception) -> str:
+    """An event-store failure for the log: SQLite's own message (it never quotes the
+    data), anything else by its type only (a UnicodeEncodeError quotes the text)."""
+    if isinstance(error, sqlite3.Error):
+        return f"{type(error).__name__}: {error}"
+    return type(error).__name__
+
+
 def _stats_days(args: list[str] | None) -> int | None:
     """The period of /stats [days]; None for anything but one whole number in range."""
     if not args:
@@ -125,23 +133,23 @@ class Handlers:
             return
         try:
             self.events.record(reply, text)
-        except sqlite3.Error as error:
-            log.warning("could not record an event: %s", error)
+        except Exception as error:  # whatever it is: the statistics are not worth a reply
+            log.warning("could not record an event (%s)", _storage_failure(error))
 
     def _vote(self, reply: Reply) -> None:
         if self.events is None or reply.entry is None:
             return
         try:
             self.events.feedback(reply.entry, "up" if reply.kind == "feedback-up" else "down")
-        except sqlite3.Error as error:
-            log.warning("could not record feedback: %s", error)
+        except Exception as error:
+            log.warning("could not record feedback (%s)", _storage_failure(error))
 
     async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
         before = self._snapshot(context)
         reply = self.brain.on_text(self._state(update, context), text)
         await self._save_if_changed(update, context, before)
-        self._record(reply, text)
         await self._reply(update, context, reply)
+        self._record(reply, text)
 
     # -- helpers ------------------------------------------------------------
 
@@ -285,9 +293,9 @@ class Handlers:
         self.brain.leave_check(state)
         reply = self.brain.welcome(state, payload)
         await self._save_if_changed(update, context, before)
+        await self._reply(update, context, reply)
         if reply.kind == "answer":
             self._record(reply, "")  # a deep link to an entry counts as an answer
-        await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
         await self._leave_check(update, context)

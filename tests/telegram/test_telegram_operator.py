@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 import sqlite3
 import time
@@ -162,6 +163,27 @@ async def test_stats_and_reload_say_nothing_in_groups(
             await handler.callback(update, CallbackContext.from_update(update, app))
         await asyncio.to_thread(server.wait_idle, WAIT)
     assert group.messages() == []
+
+
+@pytest.mark.asyncio
+async def test_a_failing_event_store_never_stops_a_reply(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    chat = Chat(server, USER, USER)
+    caplog.set_level(logging.WARNING)
+    async with running(server, content, state_file):
+        # An unanswered question is stored with its words; one with a lone surrogate
+        # (valid JSON from Telegram) cannot be stored as UTF-8.
+        fallback = await chat.say("Xylophagous \ud800")
+        assert fallback.text.startswith(content.ui["fallback"].splitlines()[0])
+        answer = await chat.say("which foods have magnesium \ud800")  # stored without words
+        assert content.by_id["foods"].answer in answer.text
+    # One line, without the text (the error's own message would quote it).
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not record an event (UnicodeEncodeError)"
+    ]
+    assert [r.entry for r in event_store(state_file).questions()] == ["foods"]
 
 
 @pytest.mark.asyncio
