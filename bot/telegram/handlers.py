@@ -81,6 +81,14 @@ def _is_not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
 
 
+# Telegram's answers to a query answered too late: the user typed on, or the bot was slow.
+_QUERY_EXPIRED = ("query is too old", "query id is invalid")
+
+
+def _query_expired(error: BadRequest) -> bool:
+    return any(reason in error.message.lower() for reason in _QUERY_EXPIRED)
+
+
 def _one_line(text: str, limit: int) -> str:
     """`text` on one line, cut to `limit` characters (an inline result's description)."""
     text = " ".join(text.split())
@@ -613,14 +621,19 @@ class Handlers:
         if query is None:
             return
         results = self.inline_results(query.query)
-        await query.answer(
-            results[: InlineQueryLimit.RESULTS],
-            cache_time=INLINE_CACHE_SECONDS,
-            is_personal=False,
-            button=InlineQueryResultsButton(
-                self.ui["inline_open_bot"], start_parameter=INLINE_START_PAYLOAD
-            ),
-        )
+        try:
+            await query.answer(
+                results[: InlineQueryLimit.RESULTS],
+                cache_time=INLINE_CACHE_SECONDS,
+                is_personal=False,
+                button=InlineQueryResultsButton(
+                    self.ui["inline_open_bot"], start_parameter=INLINE_START_PAYLOAD
+                ),
+            )
+        except BadRequest as error:
+            if not _query_expired(error):
+                raise  # a result Telegram refused: a bug, for on_error
+            log.info("could not answer an inline query (%s)", error.message)
 
     def inline_results(self, text: str) -> list[InlineQueryResultArticle]:
         content = self.brain.content
