@@ -619,6 +619,7 @@ UI_TEXTS = (
     "emergency_continue_answer",
     "privacy",
     "forgotten",
+    "forget_failed",
     "group_hint",
     "expired_short",
     "inline_open_bot",
@@ -632,6 +633,7 @@ UI_TEXTS = (
     "unknown_command",
     "feedback_already",
     "check_closed",
+    "check_private",
 )
 # Texts that Telegram shows in small places, and their length limits.
 UI_MAX_CHARS = {

@@ -173,12 +173,16 @@ def build_application(
         "privacy": handlers.privacy,
         "forget": handlers.forget,
         "ask": handlers.ask,
-        "stats": handlers.stats,
-        "reload": handlers.reload,
     }
+    # The operator's commands, in private chats only: /stats shows what people asked.
+    admin_commands = {"stats": handlers.stats, "reload": handlers.reload}
     app.add_handlers(
         [
             *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
+            *(
+                CommandHandler(name, callback, filters=private)
+                for name, callback in admin_commands.items()
+            ),
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
             MessageHandler(
                 private_any & (filters.TEXT | captioned) & ~filters.COMMAND, handlers.private_text

@@ -1,14 +1,18 @@
 """Thin async PTB callbacks: read the update, ask the brain, send what it says.
 
 Per-user state is `context.user_data` (kept by persistence.py); the brain
-stores in it only the doctor check in progress. A callback that changed it
-writes it to disk before replying (save_now, forget_user), so what the person
-sees never runs ahead of what survives a crash. No callback logs what a user
-wrote. Which update reaches which callback is decided in app.py.
+stores in it only the doctor check in progress. It is one per user, shared by
+all their chats, so only private chats use it: in groups (and inline) the brain
+gets a fresh state, the check is never shown or touched there, and what would
+start it is a button to the private chat. A callback that changed it writes it
+to disk before replying (save_now, forget_user), so what the person sees never
+runs ahead of what survives a crash. No callback logs what a user wrote. Which
+update reaches which callback is decided in app.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import re
@@ -21,6 +25,7 @@ from typing import Any
 from telegram import (
     CallbackQuery,
     Chat,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
@@ -33,6 +38,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType, InlineQueryLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
+from telegram.helpers import create_deep_linked_url
 
 from bot.brain import CHECK_KEY, Brain, State
 from bot.callbacks import Feedback, decode
@@ -41,6 +47,7 @@ from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
+from bot.telegram.persistence import StateNotSaved
 from bot.telegram.render import render, render_text
 from bot.telegram.resilience import describe_failure
 from bot.telegram.votes import MessageKey, VotedMessages
@@ -51,6 +58,8 @@ Context = ContextTypes.DEFAULT_TYPE
 
 # Deep-link payload of the "open the bot" button above inline results.
 INLINE_START_PAYLOAD = "inline"
+# Deep-link payload that opens the doctor check (bot.brain.CHECK_PAYLOADS).
+CHECK_START_PAYLOAD = "check"
 INLINE_CACHE_SECONDS = 60
 INLINE_DESCRIPTION_CHARS = 100
 # /stats covers this many days unless told otherwise (/stats 30), at most MAX_STATS_DAYS.
@@ -63,14 +72,35 @@ CHECK_MESSAGE_KEY = "check_message"
 HOW_TO_KINDS = frozenset({"menu", "help"})
 
 
+def _is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
 def _is_not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
+
+
+# Telegram's answers to a query answered too late: the user typed on, or the bot was slow.
+_QUERY_EXPIRED = ("query is too old", "query id is invalid")
+
+
+def _query_expired(error: BadRequest) -> bool:
+    return any(reason in error.message.lower() for reason in _QUERY_EXPIRED)
 
 
 def _one_line(text: str, limit: int) -> str:
     """`text` on one line, cut to `limit` characters (an inline result's description)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _storage_failure(error: Exception) -> str:
+    """An event-store failure for the log: SQLite's own message (it never quotes the
+    data), anything else by its type only (a UnicodeEncodeError quotes the text)."""
+    if isinstance(error, sqlite3.Error):
+        return f"{type(error).__name__}: {error}"
+    return type(error).__name__
 
 
 def _stats_days(args: list[str] | None) -> int | None:
@@ -111,30 +141,32 @@ class Handlers:
             return
         try:
             self.events.record(reply, text)
-        except sqlite3.Error as error:
-            log.warning("could not record an event: %s", error)
+        except Exception as error:  # whatever it is: the statistics are not worth a reply
+            log.warning("could not record an event (%s)", _storage_failure(error))
 
     def _vote(self, reply: Reply) -> None:
         if self.events is None or reply.entry is None:
             return
         try:
             self.events.feedback(reply.entry, "up" if reply.kind == "feedback-up" else "down")
-        except sqlite3.Error as error:
-            log.warning("could not record feedback: %s", error)
+        except Exception as error:
+            log.warning("could not record feedback (%s)", _storage_failure(error))
 
     async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
         before = self._snapshot(context)
-        reply = self.brain.on_text(self._state(context), text)
+        reply = self.brain.on_text(self._state(update, context), text)
         await self._save_if_changed(update, context, before)
-        self._record(reply, text)
         await self._reply(update, context, reply)
+        self._record(reply, text)
 
     # -- helpers ------------------------------------------------------------
 
     @staticmethod
-    def _state(context: Context) -> State:
+    def _state(update: Update, context: Context) -> State:
+        """The user's state in a private chat; elsewhere a fresh one (user_data is
+        shared by all the user's chats: their check must not show in a group)."""
         data = context.user_data
-        return data if data is not None else {}
+        return data if data is not None and _is_private(update) else {}
 
     # -- durable state: a check's progress is on disk before the reply shows it ----
 
@@ -158,11 +190,24 @@ class Handlers:
             return replace(reply, sections=(*reply.sections, Section(self.ui["group_hint"])))
         return reply
 
+    def _private_check_link(self, context: Context) -> tuple[str, InlineKeyboardMarkup]:
+        """Outside private chats the check is not shown: a button opens it in private."""
+        url = create_deep_linked_url(context.bot.username, CHECK_START_PAYLOAD)
+        button = InlineKeyboardButton(self.brain.content.buttons["doctor_check"], url=url)
+        text = render_text(Reply((Section(self.ui["check_private"]),), "check-private"))
+        return text, InlineKeyboardMarkup([[button]])
+
     async def _send(
         self, context: Context, chat: Chat, reply: Reply, reply_to: int | None = None
     ) -> int | None:
         """Send `reply`; the new message's id for a doctor-check step, else None."""
-        text, markup = render(self._for_chat(reply, chat))
+        in_private = chat.type == ChatType.PRIVATE
+        text: str
+        markup: InlineKeyboardMarkup | None
+        if reply.kind == "check" and not in_private:
+            text, markup = self._private_check_link(context)
+        else:
+            text, markup = render(self._for_chat(reply, chat))
         reply_parameters = (
             ReplyParameters(reply_to, allow_sending_without_reply=True)
             if reply_to is not None
@@ -173,7 +218,7 @@ class Handlers:
         )
         log.debug("sent a %s reply (entry %s)", reply.kind, reply.entry)
         # The check's message is remembered (to close it later), so its id is needed.
-        return sent.message_id if reply.kind == "check" else None
+        return sent.message_id if reply.kind == "check" and in_private else None
 
     async def _reply(self, update: Update, context: Context, reply: Reply) -> None:
         """Answer the message of `update`: in groups as a reply to it."""
@@ -183,7 +228,7 @@ class Handlers:
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
         stale = await self._take_stale_check_message(update, context, reply.kind == "check")
         sent = await self._send(context, chat, reply, reply_to)
-        self._remember_check_message(context, chat.id, sent)
+        self._remember_check_message(update, context, chat.id, sent)
         if stale is not None:
             await self._close_check_message(context, *stale)
 
@@ -192,14 +237,15 @@ class Handlers:
     ) -> tuple[dict[str, Any], str | None] | None:
         """_stale_check_message, with an ended check's message reference off the disk
         too (the only change it makes; saving when nothing changed costs every reply)."""
-        had_reference = CHECK_MESSAGE_KEY in self._state(context)
-        stale = self._stale_check_message(context, new_copy, edited)
-        if had_reference and CHECK_MESSAGE_KEY not in self._state(context):
+        state = self._state(update, context)
+        had_reference = CHECK_MESSAGE_KEY in state
+        stale = self._stale_check_message(state, new_copy, edited)
+        if had_reference and CHECK_MESSAGE_KEY not in state:
             await save_now(update, context)
         return stale
 
     def _stale_check_message(
-        self, context: Context, new_copy: bool, edited: int | None = None
+        self, state: State, new_copy: bool, edited: int | None = None
     ) -> tuple[dict[str, Any], str | None] | None:
         """One live copy of the doctor check: the old check message to close now,
         with the text to put in it (None: only its buttons go). A new copy of
@@ -207,7 +253,6 @@ class Handlers:
         restarting the check makes it say it was closed. `edited` is the message
         a button press is editing (a next step or the outcome: nothing to close).
         Once the check has ended its message is forgotten here, at once."""
-        state = self._state(context)
         ref = state.get(CHECK_MESSAGE_KEY)
         current = state.get(CHECK_KEY)
         nonce = current.get("nonce") if isinstance(current, dict) else None
@@ -219,9 +264,11 @@ class Handlers:
             return (ref, None) if new_copy else None
         return ref, self.ui["check_closed"]
 
-    def _remember_check_message(self, context: Context, chat_id: int, sent: int | None) -> None:
+    def _remember_check_message(
+        self, update: Update, context: Context, chat_id: int, sent: int | None
+    ) -> None:
         """After a new check message was sent: it is the one to close later."""
-        state = self._state(context)
+        state = self._state(update, context)
         current = state.get(CHECK_KEY)
         if sent is not None and isinstance(current, dict):
             state[CHECK_MESSAGE_KEY] = {
@@ -250,12 +297,13 @@ class Handlers:
         """/start, with an optional deep-link payload (an entry id or "check")."""
         payload = context.args[0] if context.args else None
         before = self._snapshot(context)
-        self.brain.leave_check(self._state(context))
-        reply = self.brain.welcome(self._state(context), payload)
+        state = self._state(update, context)
+        self.brain.leave_check(state)
+        reply = self.brain.welcome(state, payload)
         await self._save_if_changed(update, context, before)
+        await self._reply(update, context, reply)
         if reply.kind == "answer":
             self._record(reply, "")  # a deep link to an entry counts as an answer
-        await self._reply(update, context, reply)
 
     async def menu(self, update: Update, context: Context) -> None:
         await self._leave_check(update, context)
@@ -274,17 +322,19 @@ class Handlers:
     async def _leave_check(self, update: Update, context: Context) -> None:
         """End a check in progress (menu, topics), on disk before the reply shows it."""
         before = self._snapshot(context)
-        self.brain.leave_check(self._state(context))
+        self.brain.leave_check(self._state(update, context))
         await self._save_if_changed(update, context, before)
 
     async def doctor(self, update: Update, context: Context) -> None:
-        reply = self.brain.start_check(self._state(context))
-        await save_now(update, context)
+        """/doctor: the check, in a private chat (elsewhere a button to one)."""
+        reply = self.brain.start_check(self._state(update, context))
+        if _is_private(update):
+            await save_now(update, context)
         await self._reply(update, context, reply)
 
     async def cancel(self, update: Update, context: Context) -> None:
         before = self._snapshot(context)
-        reply = self.brain.cancel_check(self._state(context))
+        reply = self.brain.cancel_check(self._state(update, context))
         await self._save_if_changed(update, context, before)
         await self._reply(update, context, reply)
 
@@ -305,9 +355,13 @@ class Handlers:
         if context.user_data is not None:
             context.user_data.clear()
         user = update.effective_user
+        reply = self._simple("forgotten", self.ui["forgotten"])
         if user is not None:
-            await forget_user(context, user.id)
-        await self._reply(update, context, self._simple("forgotten", self.ui["forgotten"]))
+            try:
+                await forget_user(context, user.id)
+            except StateNotSaved:  # logged where it failed; never say "Done" then
+                reply = self._simple("forget-failed", self.ui["forget_failed"])
+        await self._reply(update, context, reply)
 
     async def ask(self, update: Update, context: Context) -> None:
         """/ask <question>: the way to ask in groups (works in private chats too)."""
@@ -330,10 +384,20 @@ class Handlers:
         user = update.effective_user
         return user is not None and user.id in self.admins
 
-    async def stats(self, update: Update, context: Context) -> None:
-        """/stats [days] (admins): the operator's report for the last 7 (or `days`) days."""
+    async def _refuse_operator_command(self, update: Update, context: Context) -> bool:
+        """Whether to refuse /stats or /reload: outside a private chat (the report
+        quotes what people asked) silently, to anyone but an admin as unknown."""
+        if not _is_private(update):
+            return True  # app.py registers them for private chats only; this is a backstop
         if not self._is_admin(update):
             await self.unknown_command(update, context)
+            return True
+        return False
+
+    async def stats(self, update: Update, context: Context) -> None:
+        """/stats [days] (admins, private chat): the operator's report for the last 7
+        (or `days`) days."""
+        if await self._refuse_operator_command(update, context):
             return
         days = _stats_days(context.args)
         if self.events is None:
@@ -349,9 +413,8 @@ class Handlers:
         await self._reply(update, context, Reply((Section(text),), "stats"))
 
     async def reload(self, update: Update, context: Context) -> None:
-        """/reload (admins): read faq.yaml again now."""
-        if not self._is_admin(update):
-            await self.unknown_command(update, context)
+        """/reload (admins, private chat): read faq.yaml again now."""
+        if await self._refuse_operator_command(update, context):
             return
         text = "Hot reload is not configured." if self.reloader is None else ""
         if self.reloader is not None:
@@ -450,7 +513,7 @@ class Handlers:
         query = update.callback_query
         if query is None:
             return
-        state = self._state(context)
+        state = self._state(update, context)
         data = query.data
         before = self._snapshot(context)
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
@@ -495,7 +558,7 @@ class Handlers:
                     return  # a double tap: the message already shows this
                 log.info("could not edit the message (%s); sending a new one", error.message)
         sent = await self._send(context, message.chat, replace(reply, edit=False))
-        self._remember_check_message(context, message.chat.id, sent)
+        self._remember_check_message(update, context, message.chat.id, sent)
         if stale is not None:
             await self._close_check_message(context, *stale)
 
@@ -558,14 +621,19 @@ class Handlers:
         if query is None:
             return
         results = self.inline_results(query.query)
-        await query.answer(
-            results[: InlineQueryLimit.RESULTS],
-            cache_time=INLINE_CACHE_SECONDS,
-            is_personal=False,
-            button=InlineQueryResultsButton(
-                self.ui["inline_open_bot"], start_parameter=INLINE_START_PAYLOAD
-            ),
-        )
+        try:
+            await query.answer(
+                results[: InlineQueryLimit.RESULTS],
+                cache_time=INLINE_CACHE_SECONDS,
+                is_personal=False,
+                button=InlineQueryResultsButton(
+                    self.ui["inline_open_bot"], start_parameter=INLINE_START_PAYLOAD
+                ),
+            )
+        except BadRequest as error:
+            if not _query_expired(error):
+                raise  # a result Telegram refused: a bug, for on_error
+            log.info("could not answer an inline query (%s)", error.message)
 
     def inline_results(self, text: str) -> list[InlineQueryResultArticle]:
         content = self.brain.content
@@ -603,17 +671,24 @@ class Handlers:
 # -- durable state --------------------------------------------------------------
 
 
+# The persistence is called directly: Application.update_persistence() hands a
+# failed write to the error handlers and returns as if it had worked.
+
+
 async def save_now(update: Update, context: Context) -> None:
-    """Write the user's state to disk now (persistence.py writes only what changed)."""
-    if update.effective_user is not None:
-        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
-    await context.application.update_persistence()
+    """Write the user's state to disk now (persistence.py writes only what changed);
+    StateNotSaved if it could not be written."""
+    user, persistence = update.effective_user, context.application.persistence
+    if user is not None and persistence is not None:
+        await persistence.update_user_data(user.id, context.user_data or {})
 
 
 async def forget_user(context: Context, user_id: int) -> None:
-    """Delete the user's state in memory and on disk, before anything is said about it."""
+    """Delete the user's state in memory and on disk, before anything is said about it;
+    StateNotSaved if the disk could not be changed."""
     context.application.drop_user_data(user_id)
-    await context.application.update_persistence()
+    if context.application.persistence is not None:
+        await context.application.persistence.drop_user_data(user_id)
 
 
 # -- errors -------------------------------------------------------------------
@@ -650,7 +725,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         user = update.effective_user if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE and user is not None:
-            await forget_user(context, user.id)  # a check nobody can continue
+            with contextlib.suppress(StateNotSaved):  # logged where it failed
+                await forget_user(context, user.id)  # a check nobody can continue
+    elif isinstance(error, StateNotSaved):
+        pass  # logged at ERROR where the write failed; the user gets the apology
     elif isinstance(error, RetryAfter):
         log.warning("%s: Telegram's flood limit still hit after retries; reply dropped", where)
     elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):

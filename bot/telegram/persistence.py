@@ -6,10 +6,13 @@ user_data, and only while it is not empty: what is on disk is exactly the
 checks in progress, never the id of someone who merely talked to the bot.
 
 When it is written: whenever a user's data changes. The handlers call
-`Application.update_persistence()` right after the brain changed a check and
-before they reply (handlers.py), so a `kill -9` a second after an answer loses
-nothing, and a /forget or a blocked bot is off the disk before the bot says so.
-PTB's own periodic run and the one at shutdown find nothing left to write.
+`update_user_data` / `drop_user_data` themselves right after the brain changed
+a check and before they reply (handlers.py), so a `kill -9` a second after an
+answer loses nothing, and a /forget or a blocked bot is off the disk before the
+bot says so. PTB's own periodic run and the one at shutdown find nothing left
+to write. A write that fails is logged at ERROR and raises StateNotSaved to the
+caller (PTB's `update_persistence()` would swallow it), and the next call
+writes again even if nothing changed meanwhile.
 
 How: the whole file (a few hundred bytes per check) is pickled to a temporary
 file, synced and renamed over the old one, in a worker thread, so the file on
@@ -42,6 +45,10 @@ USER_DATA_ONLY = PersistenceInput(
     bot_data=False, chat_data=False, user_data=True, callback_data=False
 )
 DAMAGED_SUFFIX = ".damaged"
+
+
+class StateNotSaved(Exception):
+    """The state file could not be written (already logged at ERROR)."""
 
 
 class _PlainDataUnpickler(pickle.Unpickler):
@@ -95,6 +102,9 @@ class UserDataPersistence(BasePersistence[UserData, UserData, UserData]):
         self._writing = asyncio.Lock()
         self._changed = 0
         self._saved = 0
+        # The last write failed: the file may lag behind memory, so write even
+        # when a call changes nothing (a second /forget must reach the disk).
+        self._failed = False
 
     async def get_user_data(self) -> dict[int, UserData]:
         try:
@@ -113,15 +123,15 @@ class UserDataPersistence(BasePersistence[UserData, UserData, UserData]):
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         if data:
-            if self._users.get(user_id) == data:
+            if self._users.get(user_id) == data and not self._failed:
                 return
             self._users[user_id] = copy.deepcopy(data)
-        elif self._users.pop(user_id, None) is None:
+        elif self._users.pop(user_id, None) is None and not self._failed:
             return  # nothing kept about this user, nothing to change
         await self._save()
 
     async def drop_user_data(self, user_id: int) -> None:
-        if self._users.pop(user_id, None) is not None:
+        if self._users.pop(user_id, None) is not None or self._failed:
             await self._save()
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
@@ -150,7 +160,18 @@ class UserDataPersistence(BasePersistence[UserData, UserData, UserData]):
                 },
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
-            await asyncio.to_thread(_write_atomically, self.path, payload)
+            try:
+                await asyncio.to_thread(_write_atomically, self.path, payload)
+            except OSError as error:
+                self._failed = True
+                log.error(
+                    "could not write %s (%s: %s); the changes stay in memory only",
+                    self.path.name,
+                    type(error).__name__,
+                    error.strerror,
+                )
+                raise StateNotSaved(self.path.name) from error
+            self._failed = False
             self._saved = generation
 
     # -- what this bot does not store (store_data is user_data only) ---------------

@@ -16,9 +16,11 @@ QuietRequest
 
 PerUserUpdateProcessor
     Updates of different users are handled concurrently, each user's one at a
-    time and in order (the doctor check is per-user state). A send that hangs
-    until its timeout therefore delays only that user's next updates, not
-    everyone's.
+    time and in order (the doctor check is per-user state). An update first
+    waits for its user's turn and only then for one of the MAX_CONCURRENT_UPDATES
+    slots, so a user's queued updates hold no slot: a send that hangs until its
+    timeout, or a burst from one user, delays only that user's next updates and
+    takes one slot, not everyone's.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ FIRST_BACKOFF_SECONDS = 0.5
 BOOTSTRAP_RETRIES = 10
 # Updates handled at the same time (of different users).
 MAX_CONCURRENT_UPDATES = 4
+# PTB's own limit, which BaseUpdateProcessor.process_update takes before anything
+# else (PTB starts a task per update anyway): never reached, so that updates
+# waiting for their user's turn hold none of the slots above.
+UNLIMITED_UPDATES = 1_000_000
 # PTB appends an answer that is not JSON (a proxy's HTML error page) after this text
 # of its exception; tests/test_telegram_faults.py notices if the wording changes.
 _UNPARSED_BODY = ". Parsing the server response"
@@ -138,19 +144,21 @@ def update_owner(update: object) -> int | None:
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNLIMITED_UPDATES)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         owner = update_owner(update)
         if owner is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(owner, asyncio.Lock())
         self._holders[owner] = self._holders.get(owner, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:  # the user's turn first, then a slot
                 await coroutine
         finally:
             self._holders[owner] -= 1

@@ -9,6 +9,7 @@ does; a bot that causes a single 4xx fails the test.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -458,6 +459,23 @@ async def test_inline_mode(server: FakeBotAPI, content: Content, state_file: Pat
         assert first_line(content.emergency.message) in result["input_message_content"][
             "message_text"
         ].replace("&amp;", "&")
+
+
+@pytest.mark.asyncio
+async def test_an_inline_query_answered_too_late_is_not_an_error(
+    server: FakeBotAPI, content: Content, state_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    async with running(server, content, state_file):
+        server.inject("answerInlineQuery", 400, description=too_old)
+        server.inline_query("magnesium foods", user_id=USER)
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        server.clear_records()  # the refused answer was the test's own doing
+        assert (await inline(server, "magnesium foods"))["results"][0]["id"] == "foods"
+    [line] = [r.getMessage() for r in caplog.records if "inline query" in r.getMessage()]
+    assert line.startswith("could not answer an inline query (Query is too old")
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 # --- what the bot cannot read ------------------------------------------------

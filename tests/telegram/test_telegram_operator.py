@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
+from telegram.ext import CallbackContext, CommandHandler
 
 from bot.content import Content, load_content
 from bot.telegram import app as app_module
@@ -21,6 +26,7 @@ from tests.support.state import event_store
 
 ADMIN = 9001
 USER = 7101
+GROUP = -100_888_777
 
 
 @pytest.fixture
@@ -120,6 +126,65 @@ async def test_stats_and_reload_are_for_admins_only(
         assert "reloaded: 14 entries" in done.text
         fresh = await user.say("which foods have magnesium?")
         assert "Good sources include" in fresh.text
+
+
+@pytest.mark.asyncio
+async def test_stats_and_reload_say_nothing_in_groups(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    # The report quotes what people asked that went unanswered, word for word.
+    state_file = tmp_path / "data" / "state.pickle"
+    user = Chat(server, USER, USER)
+    group = Chat(server, GROUP, ADMIN, "supergroup")
+    bot = server.bot_username
+    async with running(server, content, state_file, admin_user_ids=frozenset({ADMIN})) as app:
+        await user.say("magnesium for my herpes, I am Jane Doe")
+        for command in ("/stats", f"/stats@{bot}", "/stats 30", "/reload", f"/reload@{bot}"):
+            await group.silence(functools.partial(group.send, command))
+
+        # The handlers refuse a group themselves too, however they are reached.
+        raw = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": GROUP, "type": "supergroup", "title": "Group"},
+                "from": {"id": ADMIN, "is_bot": False, "first_name": "Admin"},
+                "text": "/stats",
+            },
+        }
+        update = Update.de_json(raw, app.bot)
+        operator = [
+            h
+            for h in app.handlers[0]
+            if isinstance(h, CommandHandler) and h.commands & {"stats", "reload"}
+        ]
+        assert len(operator) == 2
+        for handler in operator:
+            await handler.callback(update, CallbackContext.from_update(update, app))
+        await asyncio.to_thread(server.wait_idle, WAIT)
+    assert group.messages() == []
+
+
+@pytest.mark.asyncio
+async def test_a_failing_event_store_never_stops_a_reply(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_file = tmp_path / "data" / "state.pickle"
+    chat = Chat(server, USER, USER)
+    caplog.set_level(logging.WARNING)
+    async with running(server, content, state_file):
+        # An unanswered question is stored with its words; one with a lone surrogate
+        # (valid JSON from Telegram) cannot be stored as UTF-8.
+        fallback = await chat.say("Xylophagous \ud800")
+        assert fallback.text.startswith(content.ui["fallback"].splitlines()[0])
+        answer = await chat.say("which foods have magnesium \ud800")  # stored without words
+        assert content.by_id["foods"].answer in answer.text
+    # One line, without the text (the error's own message would quote it).
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not record an event (UnicodeEncodeError)"
+    ]
+    assert [r.entry for r in event_store(state_file).questions()] == ["foods"]
 
 
 @pytest.mark.asyncio

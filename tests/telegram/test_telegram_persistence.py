@@ -79,6 +79,39 @@ async def test_a_damaged_state_file_is_moved_aside_and_the_bot_starts(
     assert "state.pickle.damaged" in line
 
 
+@pytest.mark.asyncio
+async def test_a_failed_write_is_never_reported_as_done(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    state = data / "state.pickle"
+    chat = Chat(server, USER, USER)
+    caplog.set_level(logging.INFO)
+    async with serving(server, content, data):
+        await chat.say("/doctor")
+        kept = _load(state)["user_data"]
+        assert list(kept) == [USER]
+        (data / "state.pickle.tmp").mkdir()  # every write fails from here on
+        refused = await chat.say("/forget")
+        assert refused.text == content.ui["forget_failed"]
+        again = await chat.say("/forget")  # nothing left in memory: still not "Done"
+        assert again.text == content.ui["forget_failed"]
+        # A check step that cannot be saved is not shown either.
+        sorry = await chat.say("/doctor")
+        assert sorry.text == content.ui["error"]
+        assert _load(state)["user_data"] == kept
+        (data / "state.pickle.tmp").rmdir()
+        done = await chat.say("/forget")
+        assert done.text == content.ui["forgotten"]
+        assert _load(state)["user_data"] == {}
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 3
+    for record in errors:
+        assert record.name == "bot.telegram.persistence"
+        assert record.getMessage().startswith("could not write state.pickle (IsADirectoryError")
+        assert record.exc_info is None
+
+
 class _Runs:
     """What a malicious pickle looks like: unpickling it calls a function."""
 

@@ -1,9 +1,10 @@
-"""Privacy, checked where it matters: the files in DATA_DIR and the logs.
+"""Privacy, checked where it matters: the files in DATA_DIR, the logs and groups.
 
 After a completed doctor check, and after /forget in the middle of one, the
 persistence file holds no health answers and no entry for the user, and the
 event store holds neither the check's answers nor any id. At INFO (and the
 bot's own loggers even at DEBUG) no log line carries anything a user wrote.
+A check runs only in the private chat: a group never sees it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bot.brain import CHECK_KEY
 from bot.content import Content
 from tests.fake_bot_api import BotMessage, FakeBotAPI
 from tests.support.bots import serving
@@ -132,3 +134,43 @@ async def test_logs_carry_no_user_text(
     for word in SECRETS:
         assert word not in logged
         assert word.lower() not in logged.lower()
+
+
+@pytest.mark.asyncio
+async def test_a_private_check_never_shows_in_a_group(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    group = Chat(server, GROUP, USER, "supergroup")
+    flow = content.doctor_check
+    link = f"https://t.me/{server.bot_username}?start=check"
+    async with serving(server, content, tmp_path / "data") as app:
+        check = await chat.say("/doctor")
+        running = app.user_data[USER][CHECK_KEY]
+
+        # Her question in the group is answered there, not with her check's step ...
+        answer = await group.say("/ask which foods have magnesium")
+        assert content.by_id["foods"].answer in answer.text
+        assert flow.steps[flow.start].question.splitlines()[0] not in answer.text
+        emergency = await group.say("/ask my face is drooping on one side")
+        assert content.emergency.message.splitlines()[0] in emergency.text
+        await group.say("/start")
+        await group.say("/topics")
+        # ... and whatever would start a check there is a button to the private chat.
+        menu = await group.say("/menu")
+        for started in (
+            await group.say("/doctor"),
+            await group.say("/start check"),
+            await group.press(menu, content.buttons["doctor_check"]),
+        ):
+            assert started.text == content.ui["check_private"]
+            assert started.buttons == [{"text": content.buttons["doctor_check"], "url": link}]
+        assert not any(m.reply_markup and "c:" in str(m.reply_markup) for m in group.messages())
+
+        # Her private check was not touched: same step, buttons still live.
+        await asyncio.to_thread(server.wait_idle, WAIT)
+        assert app.user_data[USER][CHECK_KEY] == running
+        assert [m for m in chat.messages() if m.message_id == check.message_id] == [check]
+        step = await chat.press(check, flow.steps[flow.start].options[-1].label)
+        assert step.message_id == check.message_id
+        assert step.button_texts[-2:] == [content.buttons["back"], content.buttons["cancel"]]
