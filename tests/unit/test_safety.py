@@ -850,7 +850,8 @@ REAL_WORDING_FLOORS = [
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 100.0, 67.4, 16.0),
-    ("redflags-real-final4.yaml", 92.7, 66.7, 20.8),
+    # Round 10's figures of speech and sofa (a calm message no longer alarms): 20.3 %.
+    ("redflags-real-final4.yaml", 92.7, 66.7, 20.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
