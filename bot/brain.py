@@ -509,6 +509,11 @@ class Brain:
     def in_check(self, state: State) -> bool:
         return self._check_state(state) is not None
 
+    def forget_ended_check(self, state: State) -> bool:
+        """Delete a check that can no longer go on (left unfinished for a day, or
+        begun under other questions); whether there was one."""
+        return CHECK_KEY in state and self._check_state(state) is None
+
     def leave_check(self, state: State) -> None:
         """The person went elsewhere (/start, /topics, /menu): the check ends."""
         state.pop(CHECK_KEY, None)

@@ -8,19 +8,24 @@ earlier step is recognised as expired instead of being acted on. The flow is a
 fingerprint of the questions and options the run began with: a button carries
 an option's number, and after faq.yaml reorders a step's options the same number
 is another answer ("Yes" to the emergency signs read as "No"), so a run begun
-under other questions is expired too.
+under other questions is expired too. The hour the run began (hours since the
+epoch, nothing finer) lets a run left unfinished be deleted after KEPT_HOURS.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.content import DoctorCheck, Outcome, Step
 
 CheckState = dict[str, Any]
+# A run left unfinished this many hours is deleted (the privacy notice says a day).
+KEPT_HOURS = 24
 
 
 class StaleButton(Exception):
@@ -36,23 +41,35 @@ class Advance:
 
 
 class DoctorCheckFlow:
-    def __init__(self, flow: DoctorCheck) -> None:
+    def __init__(self, flow: DoctorCheck, clock: Callable[[], float] = time.time) -> None:
         self.flow = flow
+        self._clock = clock
         asked = [
             (s.id, s.question, [(o.label, o.next, o.outcome) for o in s.options])
             for s in flow.steps.values()
         ]
         self.fingerprint = hashlib.sha256(repr((flow.start, asked)).encode()).hexdigest()[:8]
 
+    def _hour(self) -> int:
+        return int(self._clock() // 3600)
+
     def begin(self) -> CheckState:
-        return {"nonce": secrets.token_hex(3), "flow": self.fingerprint, "path": [self.flow.start]}
+        return {
+            "nonce": secrets.token_hex(3),
+            "flow": self.fingerprint,
+            "hour": self._hour(),
+            "path": [self.flow.start],
+        }
 
     def is_valid(self, state: Any) -> bool:
-        """State read back from storage may be old or from a previous faq.yaml."""
+        """State read back from storage may be old, left unfinished for more than
+        KEPT_HOURS, or from a previous faq.yaml."""
         return (
             isinstance(state, dict)
             and isinstance(state.get("nonce"), str)
             and state.get("flow") == self.fingerprint
+            and isinstance(state.get("hour"), int)
+            and 0 <= self._hour() - state["hour"] < KEPT_HOURS
             and isinstance(state.get("path"), list)
             and bool(state["path"])
             and all(isinstance(s, str) and s in self.flow.steps for s in state["path"])

@@ -210,6 +210,9 @@ def build_application(
         app.job_queue.run_repeating(
             handlers.watch_content, interval=RELOAD_POLL_SECONDS, first=RELOAD_POLL_SECONDS
         )
+        app.job_queue.run_repeating(
+            handlers.forget_abandoned_checks, interval=PURGE_INTERVAL_SECONDS, first=60
+        )
         if events is not None:
 
             async def purge(_: ContextTypes.DEFAULT_TYPE) -> None:

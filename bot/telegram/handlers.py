@@ -435,6 +435,20 @@ class Handlers:
         log.info("faq.yaml reloaded: %d entries", len(result.content.entries))
         return f"faq.yaml reloaded: {len(result.content.entries)} entries."
 
+    async def forget_abandoned_checks(self, context: Context) -> None:
+        """Hourly: delete each check left unfinished for a day (doctor_check.KEPT_HOURS)
+        with its message reference, from memory and from the disk."""
+        app = context.application
+        ended = []
+        for uid, data in app.user_data.items():
+            if self.brain.forget_ended_check(data):
+                data.pop(CHECK_MESSAGE_KEY, None)
+                ended.append(uid)
+        if ended:
+            app.mark_data_for_update_persistence(user_ids=ended)
+            await app.update_persistence()
+            log.info("deleted %d doctor check(s) left unfinished", len(ended))
+
     async def watch_content(self, context: Context) -> None:
         """Job: pick up faq.yaml changes; tell the admins either way."""
         if self.reloader is None:

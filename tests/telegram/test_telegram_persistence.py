@@ -156,3 +156,25 @@ async def test_many_users_answering_at_once_all_reach_the_disk(tmp_path: Path) -
     # ... and so do the ends of their checks.
     await asyncio.gather(*(store.update_user_data(user, {}) for user in checks))
     assert _load(path)["user_data"] == {}
+
+
+@pytest.mark.asyncio
+async def test_a_check_left_unfinished_for_a_day_is_deleted_from_the_disk(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    # /privacy promises the check is kept only while it is taken: one abandoned
+    # halfway must not stay under the user's id for ever.
+    data = tmp_path / "data"
+    chat = Chat(server, USER, USER)
+    async with serving(server, content, data) as app:
+        await chat.say("/doctor")
+        await asyncio.to_thread(server.wait_idle)
+        assert _load(data / "state.pickle")["user_data"][USER]["check"]
+        assert app.job_queue is not None
+        [job] = app.job_queue.get_jobs_by_name("forget_abandoned_checks")
+        await job.run(app)  # an hour on: kept
+        assert "check" in _load(data / "state.pickle")["user_data"][USER]
+        app.user_data[USER]["check"]["hour"] -= 24  # begun a day ago
+        await job.run(app)
+        assert USER not in _load(data / "state.pickle")["user_data"]
+        assert "check" not in app.user_data[USER]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.brain import CHECK_KEY, Brain
 from bot.content import Content
+from bot.doctor_check import KEPT_HOURS, DoctorCheckFlow
 from bot.replies import Reply
 
 
@@ -173,3 +174,23 @@ def test_option_index_out_of_range_is_stale(brain: Brain) -> None:
     assert brain.on_button(state, f"c:{nonce}:0:-1").kind == "expired"
     assert brain.on_button(state, f"c:{nonce}:0:x").kind == "expired"
     assert brain.in_check(state)
+
+
+def test_a_check_left_unfinished_for_a_day_is_over(content: Content) -> None:
+    now = [1_000_000 * 3600.0]
+    flow = DoctorCheckFlow(content.doctor_check, clock=lambda: now[0])
+    state = flow.begin()
+    assert state["hour"] == 1_000_000  # the hour only, nothing finer
+    now[0] += (KEPT_HOURS - 1) * 3600
+    assert flow.is_valid(state)
+    now[0] += 3600
+    assert not flow.is_valid(state)
+
+
+def test_the_next_message_after_a_day_is_answered_not_nudged(brain: Brain) -> None:
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    state[CHECK_KEY]["hour"] -= KEPT_HOURS
+    assert brain.forget_ended_check(state)
+    assert CHECK_KEY not in state
+    assert brain.on_text(state, "which foods have magnesium").entry == "foods"
