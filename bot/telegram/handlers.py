@@ -12,6 +12,7 @@ update reaches which callback is decided in app.py.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import logging
@@ -419,19 +420,34 @@ class Handlers:
         text = "Hot reload is not configured." if self.reloader is None else ""
         if self.reloader is not None:
             result = self.reloader.poll(force=True)
-            text = self.apply(result) if result is not None else "faq.yaml is unchanged."
+            text = await self.apply(result) if result is not None else "faq.yaml is unchanged."
         await self._reply(update, context, Reply((Section(text),), "reload"))
 
-    def apply(self, result: ReloadResult) -> str:
-        """Serve reloaded content; describe the outcome for the admins."""
+    async def apply(self, result: ReloadResult) -> str:
+        """Serve reloaded content; describe the outcome for the admins. The new
+        brain is built in a thread (training takes a second or two, during which
+        the bot goes on answering with the previous one)."""
         if not result.ok:
             log.error("faq.yaml was not reloaded: %s", result.error)
             return (
                 f"faq.yaml was NOT reloaded; the previous content keeps serving.\n\n{result.error}"
             )
-        self.brain = Brain(
-            result.content,
-        )
+        try:
+            brain = await asyncio.to_thread(Brain, result.content)
+        except Exception as error:  # a bug, not the file: the file passed validation
+            log.error(
+                "faq.yaml was loaded but no bot could be built from it (%s); the previous"
+                " content keeps serving",
+                type(error).__name__,
+                exc_info=error,
+            )
+            if self.reloader is not None:
+                self.reloader.content = self.brain.content
+            return (
+                "faq.yaml was NOT reloaded (an error building the bot, see the log); "
+                "the previous content keeps serving."
+            )
+        self.brain = brain
         log.info("faq.yaml reloaded: %d entries", len(result.content.entries))
         return f"faq.yaml reloaded: {len(result.content.entries)} entries."
 
@@ -456,7 +472,7 @@ class Handlers:
         result = self.reloader.poll()
         if result is None:
             return
-        text = self.apply(result)
+        text = await self.apply(result)
         for admin in sorted(self.admins):
             try:
                 await context.bot.send_message(

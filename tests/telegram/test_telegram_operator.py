@@ -18,6 +18,7 @@ from telegram.ext import CallbackContext, CommandHandler
 
 from bot.content import Content, load_content
 from bot.telegram import app as app_module
+from bot.telegram import handlers as handlers_module
 from tests.fake_bot_api import FakeBotAPI
 from tests.support import light_faq
 from tests.support.bots import running
@@ -126,6 +127,30 @@ async def test_stats_and_reload_are_for_admins_only(
         assert "reloaded: 14 entries" in done.text
         fresh = await user.say("which foods have magnesium?")
         assert "Good sources include" in fresh.text
+
+
+@pytest.mark.asyncio
+async def test_a_reload_whose_bot_cannot_be_built_keeps_the_previous_one(
+    server: FakeBotAPI, faq_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = load_content(faq_copy)
+    state_file = tmp_path / "data" / "state.pickle"
+    admin, user = Chat(server, ADMIN, ADMIN), Chat(server, USER, USER)
+    async with running(server, content, state_file, admin_user_ids=frozenset({ADMIN})):
+        text = faq_copy.read_text(encoding="utf-8")
+        faq_copy.write_text(
+            text.replace("Excellent food sources of magnesium include", "Good sources include"),
+            encoding="utf-8",
+        )
+
+        def broken(_: Content) -> None:
+            raise RuntimeError("a bug in building the bot")
+
+        monkeypatch.setattr(handlers_module, "Brain", broken)
+        refused = await admin.say("/reload")
+        assert "NOT reloaded" in refused.text
+        still = await user.say("which foods have magnesium?")
+        assert content.by_id["foods"].answer in still.text
 
 
 @pytest.mark.asyncio
