@@ -364,6 +364,8 @@ def _entries(ck: _Checker, raw: Any) -> tuple[Entry, ...]:
             ck.fail(f"{where}, field 'id'", f"duplicate id, also used by {seen[ident]}")
         seen[ident] = where
         related = ck.text_list(item, "related", where, required=False)
+        if len(related) > MAX_BUTTON_ROWS:
+            ck.fail(f"{where}, field 'related'", f"at most {MAX_BUTTON_ROWS} (one button each)")
         source = ck.text(item, "source", where, max_len=200)
         # An answer from elsewhere than the article must say where it comes from.
         sources = ck.text_list(item, "sources", where, required=source != "article")
@@ -567,6 +569,9 @@ def _passed_signs(ck: _Checker, raw: Any, names: set[str]) -> PassedSigns:
     )
 
 
+# Buttons of one kind under a message (follow-ups, a check step's options): a
+# phone shows a few; Telegram refuses a message with more than 100.
+MAX_BUTTON_ROWS = 10
 # A word of an emergency pattern: messages are read as words of letters and
 # digits (bot/text.py normalize).
 PATTERN_WORD = re.compile(r"[a-z0-9]+\*?")
@@ -754,6 +759,8 @@ def _doctor_check(ck: _Checker, raw: Any) -> DoctorCheck:
                     outcome=out if isinstance(out, str) else None,
                 )
             )
+        if len(options) > MAX_BUTTON_ROWS:
+            ck.fail(f"{where}, field 'options'", f"at most {MAX_BUTTON_ROWS} (one button each)")
         steps[sid] = Step(id=sid, question=ck.text(item, "question", where), options=tuple(options))
     flow = DoctorCheck(start=start, steps=steps, outcomes=outcomes)
     _check_flow(ck, flow)

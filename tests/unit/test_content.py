@@ -334,3 +334,14 @@ def test_passed_signs_must_name_signs() -> None:
         "emergency.passed_signs, field 'signs': unknown sign 'face droping' "
         "(not in emergency.signs)"
     ]
+
+
+def test_more_buttons_than_a_phone_shows_are_refused() -> None:
+    data = _raw()
+    ids = [e["id"] for e in data["entries"]]
+    first = data["entries"][0]
+    first["related"] = [i for i in ids if i != first["id"]]
+    problems = _problems(data)
+    assert problems == [
+        f"entry[0] (id '{first['id']}'), field 'related': at most 10 (one button each)"
+    ]
