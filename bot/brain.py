@@ -403,8 +403,13 @@ class Brain:
             rows.append((Button.of(self.content.buttons["not_an_emergency"], ShowEntry(answer)),))
         rows.append((Button.of(self.content.buttons["topics"], Topics()),))
         note = "emergency_continue" if answer is None else "emergency_continue_answer"
+        sections = [Section(advice or self.content.emergency.message)]
+        # A situation's advice (thoughts of suicide) is not followed by "if this is
+        # not an emergency, ask on"; only a button to an answer needs its line.
+        if advice is None or answer is not None:
+            sections.append(Section(self.content.ui[note]))
         return Reply(
-            (Section(advice or self.content.emergency.message), Section(self.content.ui[note])),
+            tuple(sections),
             "emergency",
             tuple(rows),
             footer=self.content.disclaimer,

@@ -37,6 +37,8 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
     first = reply.sections[0].text
     assert all(n in first for n in ("116 123", "988", "999"))
     assert reply.urgent
+    # Not followed by "if this is not an emergency, ask on".
+    assert content.ui["emergency_continue"] not in reply.text
 
 
 @pytest.mark.parametrize(
