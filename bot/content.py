@@ -70,6 +70,11 @@ class Thresholds:
     # A message giving someone's age below this ("my 10yo", "a 15 year old") is
     # about a child too; 0: ages are not read.
     adult_from_age: int = 0
+    # Entries whose answers begin "Yes, ..." about causes the article names, and
+    # the illnesses ("can a brain tumour cause lip twitching") a message about
+    # which never gets them answered or offered: it would read as yes.
+    illness_entries: frozenset[str] = frozenset()
+    illnesses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -428,9 +433,15 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
             "max_candidates",
             "answer_together",
             "adult_amounts",
+            "named_illness",
         },
         where,
     )
+    illness = ck.mapping(data.get("named_illness", {}), f"{where}, field 'named_illness'")
+    ck.unknown_keys(illness, {"entries", "not_for"}, f"{where}, field 'named_illness'")
+    illness_where = f"{where}, named_illness"
+    illness_entries = ck.text_list(illness, "entries", illness_where, required=False)
+    illness_words = ck.text_list(illness, "not_for", illness_where, required=False)
     adult = ck.mapping(data.get("adult_amounts", {}), f"{where}, field 'adult_amounts'")
     ck.unknown_keys(
         adult, {"entries", "not_for", "adult_from_age"}, f"{where}, field 'adult_amounts'"
@@ -458,6 +469,8 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
             if "adult_from_age" in adult
             else 0
         ),
+        illness_entries=frozenset(illness_entries),
+        illnesses=frozenset(" ".join(w.lower().split()) for w in illness_words),
     )
     if th.clarify > th.answer:
         ck.fail(where, "clarify_threshold must not be above answer_threshold")
@@ -871,6 +884,8 @@ def parse_content(
             ck.fail("matching, field 'answer_together'", f"unknown entry id '{unknown}'")
     for unknown in sorted(thresholds.adult_amounts - ids):
         ck.fail("matching, adult_amounts, field 'entries'", f"unknown entry id '{unknown}'")
+    for unknown in sorted(thresholds.illness_entries - ids):
+        ck.fail("matching, named_illness, field 'entries'", f"unknown entry id '{unknown}'")
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))

@@ -468,6 +468,9 @@ class Matcher:
 
     def _analyse_uncached(self, text: str) -> Analysis:
         analysis = self._analyse_questions(text)
+        said = f" {' '.join(words(text))} "
+        if any(f" {p} " in said for p in self.thresholds.illnesses):
+            analysis = _without(analysis, self.thresholds.illness_entries)
         if self._for_adults(text):
             return analysis
         return _without(analysis, self.thresholds.adult_amounts)

@@ -591,3 +591,27 @@ def test_no_button_leads_back_to_the_reply_it_sits_under(brain: Brain, content: 
     assert down.kind == "feedback-down"
     assert foods.short not in [b.label for b in down.flat_buttons]
     assert len(down.flat_buttons) == len(brain.topics().flat_buttons) - 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can a brain tumor cause lip twitching",
+        "can parkinsons cause lip twitching",
+        "could ALS be causing my lip twitch",
+    ],
+)
+def test_a_named_illness_never_gets_a_yes_about_other_causes(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # The cause answers begin "Yes, ..." and would read as yes to the illness.
+    reply = ask(brain, message)
+    withheld = content.thresholds.illness_entries
+    assert withheld == {"cause", "other-causes"}
+    assert reply.entry not in withheld
+    assert not withheld & set(reply.candidates)
+
+
+def test_the_cause_answers_still_answer_causes(brain: Brain) -> None:
+    assert ask(brain, "what else can cause lip twitching").entry == "other-causes"
+    assert ask(brain, "could my lip spasms be a magnesium thing").entry == "cause"

@@ -345,3 +345,11 @@ def test_more_buttons_than_a_phone_shows_are_refused() -> None:
     assert problems == [
         f"entry[0] (id '{first['id']}'), field 'related': at most 10 (one button each)"
     ]
+
+
+def test_named_illness_must_name_entries() -> None:
+    data = _raw()
+    data["matching"]["named_illness"]["entries"] = ["cause", "causes"]
+    assert _problems(data) == [
+        "matching, named_illness, field 'entries': unknown entry id 'causes'"
+    ]
