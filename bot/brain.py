@@ -166,6 +166,8 @@ class Brain:
                 return self._check_step_reply(state, nudge=True, edit=False)
             answer = CheckAnswer(current["nonce"], self.check.depth(current), option)
             return replace(self._check_button(state, answer), edit=False)
+        if normalized.isdigit():
+            return self._simple("empty", self.content.ui["number_only"], self._menu_buttons())
         reply = self._small_talk_reply(normalized, exact=True)
         if reply is None:
             analysis = self.matcher.analyse(text)

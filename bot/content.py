@@ -630,6 +630,7 @@ UI_TEXTS = (
     "expired",
     "unsupported",
     "empty",
+    "number_only",
     "too_long_note",
     "also_asked",
     "also_related",

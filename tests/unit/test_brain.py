@@ -615,3 +615,11 @@ def test_a_named_illness_never_gets_a_yes_about_other_causes(
 def test_the_cause_answers_still_answer_causes(brain: Brain) -> None:
     assert ask(brain, "what else can cause lip twitching").entry == "other-causes"
     assert ask(brain, "could my lip spasms be a magnesium thing").entry == "cause"
+
+
+def test_a_number_alone_is_not_matched_as_a_question(brain: Brain, content: Content) -> None:
+    # "5" got "Did you mean: Foods / Should I take a supplement / Other signs".
+    reply = ask(brain, "5")
+    assert reply.text == content.ui["number_only"]
+    assert reply.buttons
+    assert ask(brain, "is 500mg ok").entry == "too-much"  # a number in words is read
