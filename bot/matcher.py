@@ -471,14 +471,14 @@ class Matcher:
         said = f" {' '.join(words(text))} "
         if any(f" {p} " in said for p in self.thresholds.illnesses):
             analysis = _without(analysis, self.thresholds.illness_entries)
-        if self._for_adults(text):
+        if self._for_adults(said):
             return analysis
         return _without(analysis, self.thresholds.adult_amounts)
 
-    def _for_adults(self, text: str) -> bool:
-        """No word or phrase of `not_for_adult_amounts` in the message, and no
-        age below `adult_from_age` ("my 10yo", "a 15 year old", "6 months old")."""
-        said = f" {' '.join(words(text))} "
+    def _for_adults(self, said: str) -> bool:
+        """No word or phrase of `not_for_adult_amounts` in the message's words
+        (`said`, space-padded), and no age below `adult_from_age` ("my 10yo", "a
+        15 year old", "6 months old")."""
         if any(f" {p} " in said for p in self.thresholds.not_for_adult_amounts):
             return False
         adult = self.thresholds.adult_from_age
