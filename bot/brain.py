@@ -559,11 +559,15 @@ class Brain:
 
     def _typed_option(self, current: dict[str, Any], typed: str) -> int | None:
         """The option of the current step whose whole label is typed ("yes", "not
-        sure"; "nope" is "no"). Only the whole label: "yes" to "Yes, with one of
-        these" might mean "yes, I fainted" alone, so it gets the nudge."""
+        sure"; "nope" is "no"), or, for "no", whose label begins "No," ("No, I
+        haven't fainted"). Not "yes" for "Yes, with one of these": it might mean
+        "yes, I fainted" alone, so it gets the nudge."""
         typed = TYPED_ANSWERS.get(typed, typed)
-        labels = [normalize(o.label) for o in self.check.current(current).options]
-        return labels.index(typed) if labels.count(typed) == 1 else None
+        labels = [o.label for o in self.check.current(current).options]
+        fits = [i for i, label in enumerate(labels) if normalize(label) == typed]
+        if not fits and typed == "no":
+            fits = [i for i, label in enumerate(labels) if normalize(label.split(",")[0]) == "no"]
+        return fits[0] if len(fits) == 1 else None
 
     def _check_step_reply(
         self, state: State, *, nudge: bool, edit: bool, intro: bool = False

@@ -600,12 +600,16 @@ def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
         ck.unknown_keys(item, {"name", "message", "phrases", "sources"}, where)
         phrases = ck.text_list(item, "phrases", where)
         for j, phrase in enumerate(phrases):
-            bad = [w for w in phrase.split() if not PHRASE_WORD.fullmatch(w)]
+            words = phrase.split()
+            if len(words) > 1 and words[-1].startswith("!"):
+                words[-1] = words[-1][1:]  # the words that must not follow
+            bad = [w for w in words if not PHRASE_WORD.fullmatch(w)]
             if bad:
                 ck.fail(
                     f"{where}, field 'phrases'[{j}]",
                     f"'{bad[0]}' is not a word: lowercase letters and digits, "
-                    "'|' between alternatives, '*' after a stem",
+                    "'|' between alternatives, '*' after a stem, '!' before words that "
+                    "must not follow",
                 )
         out.append(
             Situation(

@@ -45,8 +45,10 @@ Decision = Literal["answer", "clarify", "fallback"]
 OUT_OF_SCOPE = "out-of-scope"
 
 # Someone's age in a message, as normalize() leaves it ("10yo" -> "10 yo",
-# "y/o" -> "y o"): years, or a baby's months or weeks.
-YEARS_OLD = re.compile(r" (\d{1,3}) (?:yo|y o|yr old|yrs old|year old|years old) ")
+# "y/o" -> "y o", "i'm 14" -> "im 14"): years, or a baby's months or weeks.
+YEARS_OLD = re.compile(
+    r" (\d{1,3}) (?:yo|y o|yr old|yrs old|year old|years old) |(?: im| i am| iam) (\d{1,2}) "
+)
 MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
 
 # Weight of a message word the FAQ does not know at all, relative to the IDF
@@ -482,7 +484,7 @@ class Matcher:
         if any(f" {p} " in said for p in self.thresholds.not_for_adult_amounts):
             return False
         adult = self.thresholds.adult_from_age
-        young = (int(n) < adult for n in YEARS_OLD.findall(said))
+        young = (int(a or b) < adult for a, b in YEARS_OLD.findall(said))
         return not adult or not (any(young) or MONTHS_OLD.search(said))
 
     def _analyse_questions(self, text: str) -> Analysis:

@@ -7,13 +7,20 @@ neither is answered well by "call 999 now" alone or by a topic answer.
 Each situation's phrases and advice are in faq.yaml (`emergency.situations`).
 A phrase is words in order, with at most GAP other words between two of them
 ("took a whole bottle" is "took whole bottle"); "a|b" is either word and
-"word*" any word starting so. A negation just before a phrase denies it ("I
-don't want to die" is fear, not a wish).
+"word*" any word starting so; a last word "!a|b" names words that must not
+follow it ("killing myself !at": "killing myself at the gym" is a figure of
+speech). A whole word of SLIP_MIN letters or more also fits with a letter
+changed or two swapped ("killign"); a stem does not, so its misspellings are
+listed ("sucid*"). A negation just before a phrase denies it ("I don't
+want to die" is fear, not a wish).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
 
 from bot.content import Situation
 from bot.safety_reading import normalize_all
@@ -22,42 +29,68 @@ from bot.safety_words import NEGATIONS
 GAP = 2
 # A negation this many words or fewer before a phrase denies it.
 NEGATED_REACH = 2
-
-# Per word of a phrase, its alternatives: (whole words, stems).
-_Word = tuple[frozenset[str], tuple[str, ...]]
-
-
-def _word(raw: str) -> _Word:
-    alternatives = raw.split("|")
-    whole = frozenset(a for a in alternatives if not a.endswith("*"))
-    return whole, tuple(a[:-1] for a in alternatives if a.endswith("*"))
+# Words (and stems) this long fit a token one letter away.
+SLIP_MIN = 6
 
 
-def _fits(token: str, word: _Word) -> bool:
-    whole, stems = word
-    return token in whole or token.startswith(stems)
+def _slip(a: str, b: str) -> bool:
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
-def _occurs(tokens: Sequence[str], phrase: Sequence[_Word]) -> bool:
-    def rest(at: int, words: Sequence[_Word]) -> bool:
-        if not words:
+@dataclass(frozen=True)
+class _Word:
+    """One word of a phrase: its alternatives, whole words and stems."""
+
+    whole: frozenset[str]
+    stems: tuple[str, ...]
+
+    @classmethod
+    def of(cls, raw: str) -> _Word:
+        alternatives = raw.split("|")
+        whole = frozenset(a for a in alternatives if not a.endswith("*"))
+        return cls(whole, tuple(a[:-1] for a in alternatives if a.endswith("*")))
+
+    def fits(self, token: str) -> bool:
+        if token in self.whole or token.startswith(self.stems):
             return True
-        after = range(at + 1, min(len(tokens), at + 2 + GAP))
-        return any(_fits(tokens[j], words[0]) and rest(j, words[1:]) for j in after)
+        # A whole word slips by a letter changed or two swapped, not one added or
+        # dropped ("overdose" is not a slip of "overdosed"). Stems never slip
+        # ("subsides" would be "suicid*"): their common misspellings are listed.
+        same = (w for w in self.whole if len(w) == len(token) >= SLIP_MIN)
+        return any(_slip(token, w) for w in same)
 
-    return any(
-        _fits(t, phrase[0])
-        and not NEGATIONS.intersection(tokens[max(0, i - NEGATED_REACH) : i])
-        and rest(i, phrase[1:])
-        for i, t in enumerate(tokens)
-    )
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[_Word, ...]
+    not_next: frozenset[str] = frozenset()  # words that must not follow its last word
+
+    @classmethod
+    def of(cls, raw: str) -> _Phrase:
+        parts = raw.split()
+        if parts[-1].startswith("!"):
+            return cls(tuple(map(_Word.of, parts[:-1])), frozenset(parts[-1][1:].split("|")))
+        return cls(tuple(map(_Word.of, parts)))
+
+    def occurs(self, tokens: Sequence[str]) -> bool:
+        def rest(at: int, words: Sequence[_Word]) -> bool:
+            if not words:
+                return not self.not_next.intersection(tokens[at + 1 : at + 2])
+            after = range(at + 1, min(len(tokens), at + 2 + GAP))
+            return any(words[0].fits(tokens[j]) and rest(j, words[1:]) for j in after)
+
+        first, *others = self.words
+        return any(
+            first.fits(t)
+            and not NEGATIONS.intersection(tokens[max(0, i - NEGATED_REACH) : i])
+            and rest(i, others)
+            for i, t in enumerate(tokens)
+        )
 
 
 class SituationFinder:
     def __init__(self, situations: Iterable[Situation]) -> None:
-        self._situations = [
-            (s, [tuple(_word(w) for w in p.split()) for p in s.phrases]) for s in situations
-        ]
+        self._situations = [(s, [_Phrase.of(p) for p in s.phrases]) for s in situations]
 
     def find(self, text: str) -> Situation | None:
         """The first situation (in faq.yaml's order) one of whose phrases the
@@ -66,6 +99,6 @@ class SituationFinder:
             return None
         tokens = normalize_all(text).split()
         for situation, phrases in self._situations:
-            if any(_occurs(tokens, p) for p in phrases):
+            if any(p.occurs(tokens) for p in phrases):
                 return situation
         return None

@@ -154,6 +154,8 @@ def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_thos
         "how much magnesium should my daughter's take daily",
         "how much magnesium in my 2nd trimester",
         "how much magnesium for my 6 month old",
+        "im 14 how much magnesium",
+        "im expecting how much magnesium a day",
     ],
 )
 def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidneys_or_medicines(
@@ -173,6 +175,7 @@ def test_adult_amounts_still_answer_an_adult(brain: Brain) -> None:
     assert ask(brain, "how much magnesium a day").entry == "daily-amount"
     assert ask(brain, "im a 45 year old woman, how much magnesium a day").entry == "daily-amount"
     assert ask(brain, "how much magnesium does a 30yo man need").entry == "daily-amount"
+    assert ask(brain, "im 45 how much magnesium a day").entry == "daily-amount"
     assert ask(brain, "my son's lip twitches, is it low magnesium?").entry == "cause"
 
 
@@ -581,6 +584,13 @@ def test_a_typed_answer_that_is_an_options_label_answers_the_check(
     again = brain.on_text(state, "yes")
     assert content.check_ui["nudge"] in again.text
     assert flow.steps[no.next or ""].question in again.text
+    # "No" on the next step; on the fainting step it is "No, I haven't fainted".
+    third = brain.on_text(state, "no")
+    fainting = content.doctor_check.steps["fainting"]
+    assert fainting.question in third.text
+    fourth = brain.on_text(state, "n")
+    assert fainting.question not in fourth.text
+    assert content.check_ui["nudge"] not in fourth.text
 
 
 def test_no_button_leads_back_to_the_reply_it_sits_under(brain: Brain, content: Content) -> None:
@@ -599,6 +609,8 @@ def test_no_button_leads_back_to_the_reply_it_sits_under(brain: Brain, content: 
         "can a brain tumor cause lip twitching",
         "can parkinsons cause lip twitching",
         "could ALS be causing my lip twitch",
+        "can a brain tumer cause lip twitching",
+        "can low magnesium cause a stroke",
     ],
 )
 def test_a_named_illness_never_gets_a_yes_about_other_causes(

@@ -27,6 +27,21 @@ def _advice(content: Content, name: str) -> str:
         "i dont want to live anymore",
         "im going to end it all, this twitching is too much",
         "sometimes I think everyone would be better off without me",
+        # Slips, slang and other ways of saying it (a helper typed these as users).
+        "im going to kil myself",
+        "thinking of killign myself",
+        "kill my self",
+        "feeling sucidal",
+        "dont wanna be here anymore",
+        "i dont wanna live anymore",
+        "life isnt worth living",
+        "i want to take my life",
+        "im thinking of ending it all",
+        "i just want to go to sleep and not wake up",
+        "i want to hurt myself",
+        "i cut myself last night",
+        "plan to overdose on my pills",
+        "what is a lethal dose of magnesium",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -50,6 +65,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "my 3 year old ate some of my magnesium gummies",
         "i think i overdosed on magnesium",
         "i took too much magnesium what happens",
+        "i took 10 magnesium tablets",
+        "my 2yo got hold of the magnesium bottle",
+        "toddler chewed some pills",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -82,6 +100,19 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "i had too much coffee and my lip twitches",
         "my daughter takes magnesium gummies every day",
         "my son ate some of the spinach, is that enough magnesium",
+        # Figures of speech, everyday mishaps, and water.
+        "im killing myself at the gym every day, could that cause twitching",
+        "this twitching is killing me",
+        "i could kill for a coffee",
+        "I don't want to live with this twitching forever",
+        "I cut myself shaving",
+        "i hurt myself at the gym",
+        "i drank a whole bottle of water today",
+        "i took too many shifts this week",
+        "Why Taking Magnesium Changed My Life",
+        "Local anesthetic usually subsides after 3-4 hours.",
+        "is it possible to overdose on magnesium",
+        "i ran 5 kms today",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
@@ -120,10 +151,11 @@ def test_phrases_keep_their_order_and_gaps(content: Content) -> None:
 def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> None:
     faq = light_faq(tmp_path)
     text = faq.read_text(encoding="utf-8")
-    faq.write_text(text.replace('"overdosed",', '"over-dosed",', 1), encoding="utf-8")
+    faq.write_text(text.replace('- "overdosed"\n', '- "over-dosed"\n', 1), encoding="utf-8")
     with pytest.raises(ContentError) as info:
         load_content(faq)
     assert info.value.problems == [
         "emergency.situations[1], field 'phrases'[0]: 'over-dosed' is not a word: lowercase "
-        "letters and digits, '|' between alternatives, '*' after a stem"
+        "letters and digits, '|' between alternatives, '*' after a stem, '!' before words "
+        "that must not follow"
     ]
