@@ -43,7 +43,7 @@ NOT_WORDS = frozenset(
 # "shade" over an eye, "swallowed a tablet" is no "swelling").
 NOT_SLIPS = frozenset(
     "dropped dropping smell smells smelled smelling shell spell filling fillings sitting"
-    " shake shakes shaken shaky swallow swallows swallowed swallowing".split()
+    " shake shakes shaken shaky swallow swallows swallowed swallowing stroked stroking".split()
 )
 # Words after which a negation is about the person, not the sign ("I don't know
 # what is happening, my face is drooping").
@@ -454,6 +454,13 @@ IDIOMS = (
     "sneezing fit",
     "faint hearted",
     "faint of heart",
+    "face fell when i saw",
+    "face fell when i heard",
+    "face dropped when i saw",
+    "face dropped when i heard",
+    "face froze when i saw",
+    "face froze when i heard",
+    "exploding with",
 )
 # The emergency call itself: a sign when told ("I called 911"), not when asked
 # about ("do I need an ambulance for a lip twitch?").

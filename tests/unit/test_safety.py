@@ -294,6 +294,12 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "I'm suddenly struggling to swallow",
         "i'm unable to swallow",
         "my tongue is swollen and it's hard to swallow",
+        # Not knowing where one is; a leg that drags; an eye that will not shut.
+        "she doesnt know where she is",
+        "my dad suddenly doesnt know where he is",
+        "i suddenly cant think straight",
+        "my leg is dragging",
+        "my eye wont shut on one side",
         # A whole side, told beside the twitch.
         "my whole side feels numb",
         "my lip twitching is getting worse and now my whole side feels numb",
@@ -595,6 +601,11 @@ def test_every_word_that_can_match_a_sign_is_tried(content: Content) -> None:
         "i feel faint-hearted about needles",
         "i collapsed on the sofa after work, so tired",
         "i fell asleep on my arm and its numb",
+        # Not knowing where to buy something is no confusion.
+        "i dont know where to buy magnesium",
+        "i forgot where i put my magnesium tablets",
+        "my face fell when i saw the bill",
+        "my head is exploding with all this info",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -668,6 +679,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my speech slurs when I'm really tired",
         "i get chest pain when i'm anxious",
         "I'm used to having difficulty catching my breath when it's hot",
+        # Not thinking straight from stress may be no sudden confusion.
+        "so stressed i cant think straight",
         # Last week, like "a week ago", is over.
         "my dad had a seizure last week, can low magnesium cause that?",
         # Yesterday, told all in the past, is over.
@@ -880,8 +893,9 @@ REAL_WORDING_FLOORS = [
     # grey lips and a crooked mouth as signs: final5 20.5 -> 21.9 %.
     # Round 10: "swallowed a tablet" no longer alarms (a token was both words of
     # "swell* swallow*"); trouble swallowing is a sign of its own: final6 64.5 ->
-    # 63.2 % full alarm.
-    ("redflags-real-final6.yaml", 86.8, 63.2, 39.5),
+    # 63.2 % full alarm. Confusion read only as not knowing where one is ("I
+    # don't know where to buy magnesium" alarmed): 61.8 %, recall unchanged.
+    ("redflags-real-final6.yaml", 86.8, 61.8, 39.5),
     # Round 9, collected at its end (docs/quality.md): its tuning half and its
     # frozen half, measured before any change was tuned on them (84.5 / 62.1 /
     # 38.6 % and 85.1 / 70.3 / 35.0 %; the session's start: 85.1 / 73.0 / 41.2 %
