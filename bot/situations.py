@@ -28,7 +28,7 @@ from bot.safety_words import NEGATIONS
 
 GAP = 2
 # A negation this many words or fewer before a phrase denies it.
-NEGATED_REACH = 2
+NEGATED_REACH = 3
 # Words (and stems) this long fit a token one letter away.
 SLIP_MIN = 6
 

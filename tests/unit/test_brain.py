@@ -611,6 +611,8 @@ def test_no_button_leads_back_to_the_reply_it_sits_under(brain: Brain, content: 
         "could ALS be causing my lip twitch",
         "can a brain tumer cause lip twitching",
         "can low magnesium cause a stroke",
+        "can a concussion cause lip twitching",
+        "can parkisons cause lip twitching",
     ],
 )
 def test_a_named_illness_never_gets_a_yes_about_other_causes(

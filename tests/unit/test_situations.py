@@ -113,6 +113,12 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "Local anesthetic usually subsides after 3-4 hours.",
         "is it possible to overdose on magnesium",
         "i ran 5 kms today",
+        "i wanna die of embarrassment my lip twitched on a date",
+        "i have no thoughts of self harm",
+        "i ate a whole tub of pumpkin seeds is that too much magnesium",
+        "i took too much time off work",
+        "i overdosed on coffee today lol",
+        "my son swallowed his tablet whole is that ok",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
@@ -151,7 +157,7 @@ def test_phrases_keep_their_order_and_gaps(content: Content) -> None:
 def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> None:
     faq = light_faq(tmp_path)
     text = faq.read_text(encoding="utf-8")
-    faq.write_text(text.replace('- "overdosed"\n', '- "over-dosed"\n', 1), encoding="utf-8")
+    faq.write_text(text.replace('- "overdosed !on', '- "over-dosed !on', 1), encoding="utf-8")
     with pytest.raises(ContentError) as info:
         load_content(faq)
     assert info.value.problems == [
