@@ -50,6 +50,11 @@ YEARS_OLD = re.compile(
     r" (\d{1,3}) (?:yo|y o|yr old|yrs old|year old|years old) |(?: im| i am| iam) (\d{1,2}) "
 )
 MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
+# ... and an age in words below 18 ("a ten year old").
+YOUNG_IN_WORDS = re.compile(
+    r" (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen) (?:yo|year old|years old|month old|months old) "
+)
 
 # Weight of a message word the FAQ does not know at all, relative to the IDF
 # weights of known words (calibrated on tests/data/eval-tune.yaml).
@@ -485,7 +490,9 @@ class Matcher:
             return False
         adult = self.thresholds.adult_from_age
         young = (int(a or b) < adult for a, b in YEARS_OLD.findall(said))
-        return not adult or not (any(young) or MONTHS_OLD.search(said))
+        return not adult or not (
+            any(young) or MONTHS_OLD.search(said) or YOUNG_IN_WORDS.search(said)
+        )
 
     def _analyse_questions(self, text: str) -> Analysis:
         whole = self.match(text)

@@ -155,6 +155,7 @@ def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_thos
         "how much magnesium in my 2nd trimester",
         "how much magnesium for my 6 month old",
         "im 14 how much magnesium",
+        "how much magnesium a day for a ten year old",
         "im expecting how much magnesium a day",
     ],
 )
