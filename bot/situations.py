@@ -72,25 +72,55 @@ class _Phrase:
             return cls(tuple(map(_Word.of, parts[:-1])), frozenset(parts[-1][1:].split("|")))
         return cls(tuple(map(_Word.of, parts)))
 
-    def occurs(self, tokens: Sequence[str]) -> bool:
+    def occurs(self, tokens: Sequence[str], hits: Sequence[frozenset[_Word]]) -> bool:
+        """Whether the phrase is in the message; `hits[i]`: the words token i fits."""
+
         def rest(at: int, words: Sequence[_Word]) -> bool:
             if not words:
                 return not self.not_next.intersection(tokens[at + 1 : at + 2])
             after = range(at + 1, min(len(tokens), at + 2 + GAP))
-            return any(words[0].fits(tokens[j]) and rest(j, words[1:]) for j in after)
+            return any(words[0] in hits[j] and rest(j, words[1:]) for j in after)
 
         first, *others = self.words
         return any(
-            first.fits(t)
+            first in hits[i]
             and not NEGATIONS.intersection(tokens[max(0, i - NEGATED_REACH) : i])
             and rest(i, others)
-            for i, t in enumerate(tokens)
+            for i in range(len(tokens))
         )
+
+
+# Tokens whose fitting words are remembered (most recur from message to message).
+KNOWN_TOKENS_MAX = 16384
 
 
 class SituationFinder:
     def __init__(self, situations: Iterable[Situation]) -> None:
         self._situations = [(s, [_Phrase.of(p) for p in s.phrases]) for s in situations]
+        words = {w for _, ps in self._situations for p in ps for w in p.words}
+        # Each word by what a token is compared with: whole words exactly (and, by
+        # length, with a slip), stems by the token's beginning.
+        self._exact: dict[str, set[_Word]] = {}
+        self._by_length: dict[int, list[tuple[str, _Word]]] = {}
+        self._stems = [(s, w) for w in words for s in w.stems]
+        for w in words:
+            for text in w.whole:
+                self._exact.setdefault(text, set()).add(w)
+                if len(text) >= SLIP_MIN:
+                    self._by_length.setdefault(len(text), []).append((text, w))
+        self._known: dict[str, frozenset[_Word]] = {}
+
+    def _hits(self, token: str) -> frozenset[_Word]:
+        """The phrase words `token` fits (_Word.fits), remembered."""
+        hits = self._known.get(token)
+        if hits is None:
+            if len(self._known) >= KNOWN_TOKENS_MAX:
+                self._known.clear()
+            found = set(self._exact.get(token, ()))
+            found.update(w for stem, w in self._stems if token.startswith(stem))
+            found.update(w for text, w in self._by_length.get(len(token), ()) if _slip(token, text))
+            hits = self._known[token] = frozenset(found)
+        return hits
 
     def find(self, text: str) -> Situation | None:
         """The first situation (in faq.yaml's order) one of whose phrases the
@@ -98,7 +128,12 @@ class SituationFinder:
         if not self._situations:
             return None
         tokens = normalize_all(text).split()
+        hits = [self._hits(t) for t in tokens]
+        present = frozenset().union(*hits)
+        if not present:
+            return None
         for situation, phrases in self._situations:
-            if any(p.occurs(tokens) for p in phrases):
+            # Only phrases all of whose words fit some token can occur.
+            if any(present.issuperset(p.words) and p.occurs(tokens, hits) for p in phrases):
                 return situation
         return None
