@@ -73,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run with small counts")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures")
+    parser.add_argument(
+        "--faq",
+        type=Path,
+        default=latency.ROOT / "faq.yaml",
+        metavar="FILE",
+        help="the content to measure (default: the project's faq.yaml)",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
@@ -80,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         f"FAQ bot benchmark, {'quick' if args.quick else 'full'} run, {time.strftime('%Y-%m-%d %H:%M')}"
     )
     print(_machine())
-    content = load_content(latency.ROOT / "faq.yaml")
+    content = load_content(args.faq)
     messages = latency.real_messages()
     verdicts: list[tuple[bool | None, str]] = []
 
@@ -141,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({burst.per_bot_cpu_s:.0f} per bot CPU-second)",
     )
 
-    boot = startup.run(messages, plan.startups, plan.rss_messages)
+    boot = startup.run(messages, plan.startups, plan.rss_messages, args.faq.resolve())
     print("\n== Start-up and memory: python -m bot ==")
     polls = ", ".join(f"{s:.2f}" for s in boot.first_poll_cpu_s)
     print(

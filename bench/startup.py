@@ -58,7 +58,7 @@ def _peak_rss_mb(pid: int) -> float:
     return kb * 1024 / 1e6
 
 
-def _one(tmp: Path, messages: list[str]) -> tuple[float, float, float, int]:
+def _one(tmp: Path, messages: list[str], faq: Path) -> tuple[float, float, float, int]:
     with FakeBotAPI() as server:
         env = {  # the bot's defaults, polling: none of an operator's settings
             k: v
@@ -66,6 +66,7 @@ def _one(tmp: Path, messages: list[str]) -> tuple[float, float, float, int]:
             if k not in {"FAQ_PATH", "LOG_LEVEL"} and not k.startswith("WEBHOOK_")
         }
         env.update(
+            FAQ_PATH=str(faq),
             TELEGRAM_BOT_TOKEN=server.token,
             BOT_API_BASE_URL=server.base_url,
             DATA_DIR=str(tmp / "data"),
@@ -93,8 +94,9 @@ def _one(tmp: Path, messages: list[str]) -> tuple[float, float, float, int]:
     return first_poll, first_poll_cpu, peak, code
 
 
-def run(messages: list[str], runs: int, count: int) -> Startup:
-    """`runs` start-ups; the last one also answers `count` messages."""
+def run(messages: list[str], runs: int, count: int, faq: Path) -> Startup:
+    """`runs` start-ups with the content of `faq`; the last one also answers
+    `count` messages."""
     polls: list[float] = []
     cpu: list[float] = []
     peak, code = 0.0, 0
@@ -103,7 +105,7 @@ def run(messages: list[str], runs: int, count: int) -> Startup:
             tmp = Path(name) / f"run{i}"
             tmp.mkdir()
             last = i == runs - 1
-            first_poll, first_poll_cpu, p, c = _one(tmp, messages[:count] if last else [])
+            first_poll, first_poll_cpu, p, c = _one(tmp, messages[:count] if last else [], faq)
             polls.append(first_poll)
             cpu.append(first_poll_cpu)
             if last:
