@@ -67,6 +67,7 @@ from bot.safety_reading import (
     starts_with,
     told_as_past,
     told_in_past,
+    told_recently,
     topic_query,
     triggered,
 )
@@ -121,7 +122,6 @@ from bot.safety_words import (
     POTENTIAL_AFTER,
     POTENTIAL_REACH,
     PRESENT_VERBS,
-    RECENT_PAST,
     RESPOND_TO_THINGS,
     SIGN_OF,
     SPEECH_WORDS,
@@ -131,6 +131,7 @@ from bot.safety_words import (
     SUDDEN_STEMS,
     TALK_TO,
     TALK_WORDS,
+    THOUGHT_HAD,
     WHEN_DOING,
     WHEN_STATE,
 )
@@ -583,6 +584,10 @@ class EmergencyDetector:
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or (
+                THOUGHT_HAD.search(" ".join(self._own_lead(sentence, start, end))) is not None
+                and not STILL_NOW.intersection(tokens)
+            )
+            or (
                 SIGN_OF.search(" ".join(tokens[end + 1 :])) is not None
                 and not PERSONAL.intersection(self._own_part(sentence, start, end))
             )
@@ -601,7 +606,7 @@ class EmergencyDetector:
         # "now" or "again" stands by it, or its own part is in the present tense.
         # A sign lasting weeks is no sudden event, whatever tense it is told in.
         lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
-        recent_over = bool(RECENT_PAST.intersection(tokens)) and not STILL_NOW.intersection(tokens)
+        recent_over = told_recently(tokens) and not STILL_NOW.intersection(tokens)
         told_over = (past or recent_over or told_as_past(tokens)) and not self._own_present(
             sentence, start, end
         )

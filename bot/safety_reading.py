@@ -21,9 +21,11 @@ from bot.safety_words import (
     DATE,
     DENIED_REACH,
     FAINT_WARNINGS,
+    FUTURE_WORDS,
     GENERIC_YOU,
     HARMLESS,
     NEGATIONS,
+    NOT_PAST_DAY_AFTER,
     NOT_PRESENT_AFTER,
     NOT_TRIGGERS,
     PAST_PHRASES,
@@ -32,6 +34,8 @@ from bot.safety_words import (
     PERSONAL,
     PRESENT_WORDS,
     QUESTION_OPENERS,
+    RECENT_PAST,
+    RECENT_PAST_PHRASES,
     STORY_TIME,
     TOPIC_QUERY_WORDS,
     TOPIC_STEMS,
@@ -139,6 +143,17 @@ def fainting_warned(words: tuple[str, ...]) -> bool:
     stems = tuple(w for w in FAINT_WARNINGS if " " not in w)
     return any(has_phrase(words, w) for w in FAINT_WARNINGS if " " in w) or any(
         t.startswith(stems) for t in words
+    )
+
+
+def told_recently(tokens: tuple[str, ...]) -> bool:
+    """A recent day gone by: "yesterday", "the other day", "on Saturday"
+    (RECENT_PAST), not a day to come ("until Monday")."""
+    if FUTURE_WORDS.intersection(tokens):
+        return False
+    return any(has_phrase(tokens, p) for p in RECENT_PAST_PHRASES) or any(
+        t in RECENT_PAST and (j == 0 or tokens[j - 1] not in NOT_PAST_DAY_AFTER)
+        for j, t in enumerate(tokens)
     )
 
 

@@ -245,11 +245,19 @@ WHEN_DOING = re.compile(
     r"|runs|walk|walks|climb|climbs|lie|lies|bend|bends|stand|stands|sit|sits|cough|coughs"
     r"|laugh|laughs|sneeze|sneezes|sleep|sleeps|get up|gets up)\b"
 )
-# "Yesterday" puts a sign in the past only when nothing in its sentence is in the
-# present: "I had a grand mal seizure yesterday", not "he collapsed yesterday and
-# he's still not awake" or "since yesterday my face is drooping".
-RECENT_PAST = frozenset({"yesterday"})
-STILL_NOW = PRESENT_VERBS | frozenset("its still getting".split())
+# "Yesterday", "the other day" or a day of the week put a sign in the past only
+# when nothing in its sentence is in the present: "I had a grand mal seizure
+# yesterday", "I had a heart attack Saturday", not "he collapsed yesterday and
+# he's still not awake" or "since Monday my face is drooping".
+RECENT_PAST = frozenset(
+    "yesterday monday tuesday wednesday thursday friday saturday sunday".split()
+)
+RECENT_PAST_PHRASES = ("the other day",)
+# ...nor when the day is one to come ("my arm went numb, the GP can see me on
+# Monday", "until Friday") or a habit ("every Sunday").
+NOT_PAST_DAY_AFTER = frozenset("next until till til coming by before every this".split())
+FUTURE_WORDS = frozenset("will gonna appointment appt booked see seeing visit".split())
+STILL_NOW = PRESENT_VERBS | frozenset("its still getting hasnt havent".split())
 # A sentence is told in the past when it has a verb in the past ("-ed" or one of
 # these) and none of the present ("... and my chest hurts", "my throat feels
 # tight"; "hurt" may be either and counts as present).
@@ -415,6 +423,12 @@ POTENTIAL_REACH = 10
 # A sign told as what something did to someone ("magnesium made me feel faint,
 # is that normal"): a side effect told after it, not an event now.
 MADE_FEEL = re.compile(r"\b(?:made|makes) (?:me|him|her|them)(?: feel| go| get)?(?: \w+)?$")
+# A sign someone thought they had, told after it ("I thought I was having a stroke
+# but it was just anxiety", "thought i was having a heart attack, turned out to be
+# a panic attack"): a fear looked back on. Read in the words before a sign.
+THOUGHT_HAD = re.compile(
+    r"\b(?:thought|feared) (?:that )?(?:i|he|she|they|we|it|my \w+) (?:was|were|had|might|would|could)\b"
+)
 # A sign followed by one of these, with no one in particular in the sentence, is
 # a statement about it ("Chest pain can be scary").
 POTENTIAL_AFTER = frozenset("can may might could".split())

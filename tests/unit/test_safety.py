@@ -198,6 +198,13 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he collapsed yesterday and he's still not awake",
         "my face started drooping yesterday and it's getting worse",
         "last friday my face started drooping and it's still drooping now",
+        # A day to come, or a day with the sign still there, is no day gone by.
+        "my arm went numb, the GP can see me on monday",
+        "since monday my face is drooping",
+        "my dad slurred his words on sunday and still is",
+        # Thinking it was something else does not make a sign now over.
+        "I thought it was a twitch but now my face is drooping",
+        "I thought my dad was having a stroke, his face is drooping",
         "is this the worst headache i've ever had?",
         # NHS lay words: a headache unlike any before, a hand that will not work.
         "i've never had a headache like this before",
@@ -375,6 +382,10 @@ def test_a_sentence_that_points_back_keeps_the_time_of_the_one_before(brain: Bra
         "my face drooped for a few minutes yesterday, could that be low magnesium?",
         # Over, or maybe not: advice today either way (Bell's palsy too).
         "my face started drooping last week",
+        # A day of the week, or "the other day", told all in the past.
+        "my face drooped on tuesday for a few minutes",
+        "on sunday my arm went weak for 5 mins",
+        "my speech was slurred the other day",
     ],
 )
 def test_stroke_signs_that_passed_in_the_last_days_get_advice_for_today(
@@ -686,6 +697,13 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # Yesterday, told all in the past, is over.
         "I had a grand mal seizure yesterday. It happened at work.",
         "my dad fainted yesterday",
+        # ...and so is a day of the week, or "the other day".
+        "I had a heart attack Saturday, can I take magnesium?",
+        "had a seizure on friday, could it be low magnesium",
+        "i had chest pains the other day",
+        # A fear looked back on ("turned out to be a panic attack").
+        "I thought I was having a stroke but it was just anxiety",
+        "thought i was having a heart attack, turned out to be a panic attack",
         "The chest pains came over me last Halloween",
         "Last summer my dad had a mini stroke and a seizure",
         "my dad had a stroke in march",
@@ -856,21 +874,26 @@ REAL_WORDING_FLOORS = [
     # 4 (98.8 % / 12.4 % and 86.4 % / 23.8 %), after round 5 (98.3 % and 84.4
     # %: its 95 red flags and 194 calm mentions more cost the frozen half three
     # one lines) and after round 6 (docs/quality.md).
-    ("redflags-real-dev4.yaml", 98.8, 68.0, 8.8),
-    ("redflags-real-final3.yaml", 85.7, 57.1, 21.4),
+    # Round 11: a day of the week told all in the past is over, like "yesterday"
+    # ("I had a heart attack Saturday"): one full alarm of each to the one line
+    # (stories such as "It was a Sunday, ... suddenly I felt a squeezing in my
+    # chest"); final3 false alarms 21.4 -> 20.6 %.
+    ("redflags-real-dev4.yaml", 98.8, 67.4, 8.8),
+    ("redflags-real-final3.yaml", 85.7, 56.5, 20.6),
     # Round 5: its tuning half (in sample) and its frozen half, measured after
     # round 5 (88.5 % / 24.3 % before it; docs/quality.md tells how often and
     # why; 67.7 % / 24.3 % before round 8's probe fixes). All below issue
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 100.0, 67.4, 16.0),
     # Round 10's figures of speech and sofa (a calm message no longer alarms): 20.3 %.
-    ("redflags-real-final4.yaml", 92.7, 66.7, 20.3),
+    # Round 11's days of the week: 66.7 -> 64.6 % full alarm.
+    ("redflags-real-final4.yaml", 92.7, 64.6, 20.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
     # 8's "last week" (over, like "a week ago") took one full alarm from each to
     # the one line (65.4 -> 64.1 % on final5); recall is unchanged.
-    ("redflags-real-dev6.yaml", 96.6, 51.1, 14.5),
+    ("redflags-real-dev6.yaml", 96.6, 50.0, 14.5),
     # Round 10's swallowing fix (below): one red flag lost its numbers (87.2 ->
     # 85.9 %), one full alarm (64.1 -> 62.8 %).
     ("redflags-real-final5.yaml", 85.9, 62.8, 21.9),
@@ -895,7 +918,8 @@ REAL_WORDING_FLOORS = [
     # "swell* swallow*"); trouble swallowing is a sign of its own: final6 64.5 ->
     # 63.2 % full alarm. Confusion read only as not knowing where one is ("I
     # don't know where to buy magnesium" alarmed): 61.8 %, recall unchanged.
-    ("redflags-real-final6.yaml", 86.8, 61.8, 39.5),
+    # Round 11's days of the week: 60.5 % full alarm, false alarms 39.5 -> 38.4 %.
+    ("redflags-real-final6.yaml", 86.8, 60.5, 38.4),
     # Round 9, collected at its end (docs/quality.md): its tuning half and its
     # frozen half, measured before any change was tuned on them (84.5 / 62.1 /
     # 38.6 % and 85.1 / 70.3 / 35.0 %; the session's start: 85.1 / 73.0 / 41.2 %
