@@ -62,6 +62,7 @@ from bot.safety_reading import (
     fainting_warned,
     has_phrase,
     normalize_all,
+    plural_condition,
     read_sentence,
     split_sentences,
     starts_with,
@@ -88,6 +89,8 @@ from bot.safety_words import (
     CONDITION_STEMS,
     DATE,
     EVENT_WORDS,
+    FEARED,
+    FEARED_AFTER,
     FIRST_PERSON,
     FOREIGN_WORDS,
     FRAMING_STEMS,
@@ -400,7 +403,9 @@ class EmergencyDetector:
         if any(has_phrase(today, p) for p in NOW_PHRASES if not (dated and p == "just had")):
             return True
         return not FREQUENCY.search(" ".join(tokens)) and any(
-            t == "having" and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
+            t == "having"
+            and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
+            and not (sentence.question and plural_condition(tokens[i + 1 : i + 4]))
             for i, t in enumerate(tokens)
         )
 
@@ -583,6 +588,8 @@ class EmergencyDetector:
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or FEARED.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or FEARED_AFTER.search(" ".join(tokens[end + 1 :])) is not None
             or (
                 THOUGHT_HAD.search(" ".join(self._own_lead(sentence, start, end))) is not None
                 and not STILL_NOW.intersection(tokens)
@@ -632,6 +639,10 @@ class EmergencyDetector:
             return "unclear"
         generic = any(t in GENERIC_SUBJECTS for t in tokens)
         if condition and (generic or not any(t in EVENT_WORDS for t in tokens)):
+            return "unclear"
+        # "Is it possible that my child is having seizures?": a condition over
+        # time, not one event now ("is she having a seizure?").
+        if plural_condition(tuple(own)):
             return "unclear"
         personal = not condition and any(t in FIRST_PERSON for t in tokens)
         if framed and not personal:

@@ -33,6 +33,7 @@ from bot.safety_words import (
     PAST_WORDS,
     PERSONAL,
     PRESENT_WORDS,
+    QUESTION_FRAME,
     QUESTION_OPENERS,
     RECENT_PAST,
     RECENT_PAST_PHRASES,
@@ -81,7 +82,11 @@ def read_sentence(raw: str) -> Sentence | None:
         clause_of += [c] * len(words)
     if not tokens:
         return None
-    question = raw.rstrip().endswith("?") or tokens[0] in QUESTION_OPENERS
+    question = (
+        raw.rstrip().endswith("?")
+        or tokens[0] in QUESTION_OPENERS
+        or QUESTION_FRAME.search(" ".join(tokens)) is not None
+    )
     return Sentence(tuple(tokens), tuple(clause_of), question)
 
 
@@ -155,6 +160,13 @@ def told_recently(tokens: tuple[str, ...]) -> bool:
         t in RECENT_PAST and (j == 0 or tokens[j - 1] not in NOT_PAST_DAY_AFTER)
         for j, t in enumerate(tokens)
     )
+
+
+def plural_condition(words: Sequence[str]) -> bool:
+    """Conditions named in the plural ("seizures", "mini strokes"), and none in the
+    singular: a condition over time, not one event now."""
+    named = [w for w in words if starts_with(w, CONDITION_STEMS) and w != "tia"]
+    return bool(named) and all(w.endswith("s") for w in named)
 
 
 def told_in_past(tokens: tuple[str, ...]) -> bool:

@@ -429,6 +429,14 @@ MADE_FEEL = re.compile(r"\b(?:made|makes) (?:me|him|her|them)(?: feel| go| get)?
 THOUGHT_HAD = re.compile(
     r"\b(?:thought|feared) (?:that )?(?:i|he|she|they|we|it|my \w+) (?:was|were|had|might|would|could)\b"
 )
+# A sign someone fears, not one they have: "i'm terrified of having a seizure", "i
+# have a fear of choking" (read in the words before it), "choking is my biggest
+# fear" (after it).
+FEARED = re.compile(
+    r"\b(?:fear|fears|afraid|scared|terrified|frightened|phobia|paranoid|worried|worry)"
+    r" (?:of|about)(?: \w+)?(?: a| an)?$"
+)
+FEARED_AFTER = re.compile(r"^(?:is|are) (?:my|his|her|their|our) (?:\w+ )?(?:fear|phobia)\b")
 # A sign followed by one of these, with no one in particular in the sentence, is
 # a statement about it ("Chest pain can be scary").
 POTENTIAL_AFTER = frozenset("can may might could".split())
@@ -576,6 +584,12 @@ TOPIC_QUERY_WORDS = frozenset(
 SUBJECT_LEADS = frozenset("a an the while although most many some all these those".split())
 QUESTION_OPENERS = frozenset(
     "can could does do did is are will would should how what why which may might whats".split()
+)
+# A question asked after a statement, without a question mark, as people type on
+# a phone: "my lip keeps twitching could it be a stroke", "my eyelid twitches, is
+# this a seizure".
+QUESTION_FRAME = re.compile(
+    r"\b(?:(?:could|can|might|may) (?:it|this|that) be|is (?:it|this|that))\b"
 )
 # Words that report an event: "has my dad had a stroke?" is not a question
 # about a condition ("what is bell's palsy?").

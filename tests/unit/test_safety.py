@@ -198,6 +198,12 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he collapsed yesterday and he's still not awake",
         "my face started drooping yesterday and it's getting worse",
         "last friday my face started drooping and it's still drooping now",
+        # A question asked beside a sign happening now, or one event now.
+        "my face is drooping is it a stroke",
+        "my dad cant speak properly is it a stroke",
+        "is she having a seizure?",
+        "my son is having seizures",
+        "i'm scared i'm having a stroke",
         # A day to come, or a day with the sign still there, is no day gone by.
         "my arm went numb, the GP can see me on monday",
         "since monday my face is drooping",
@@ -635,6 +641,16 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "does magnesium lower the risk of stroke?",
         "can low magnesium cause fits?",
         "could twitching mean I'm about to have a stroke?",
+        # The same asked as people type on a phone, with no question mark.
+        "my lip keeps twitching could it be a stroke",
+        "my lip is twitching is this a seizure",
+        # A condition over time, not one event now.
+        "Is it possible that my child is having seizures?",
+        "could my son be having absence seizures",
+        # A sign someone fears.
+        "i'm terrified of having a seizure",
+        "i have a fear of choking",
+        "choking is my biggest fear",
         "What are the first signs of anaphylactic shock?",
         "I had a seizure as a teenager",
         # "Now and then" is no time: the past event still reads as the context.
