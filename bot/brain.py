@@ -46,8 +46,22 @@ CHECK_KEY = "check"
 # Typed answers during the check, as the labels of its options.
 TYPED_ANSWERS = {
     **dict.fromkeys(("y", "yeah", "yep", "yup", "yes please"), "yes"),
-    **dict.fromkeys(("n", "nope", "nah"), "no"),
-    **dict.fromkeys(("unsure", "dont know", "idk", "im not sure", "no idea"), "not sure"),
+    **dict.fromkeys(("n", "nope", "nah", "not really", "dont think so"), "no"),
+    **dict.fromkeys(
+        ("unsure", "dont know", "idk", "im not sure", "no idea", "dunno", "maybe", "perhaps"),
+        "not sure",
+    ),
+}
+# Typed during the check: its Cancel and Back buttons in words.
+TYPED_CANCEL = frozenset({"cancel", "stop", "quit", "exit", "end", "cancel check", "stop check"})
+TYPED_BACK = frozenset({"back", "go back"})
+# Typed anywhere: buttons in words (their labels in faq.yaml count too).
+TYPED_BUTTONS: dict[str, Topics | Menu | StartCheck] = {
+    **dict.fromkeys(("topics", "all topics", "browse topics", "topic list"), Topics()),
+    **dict.fromkeys(("menu", "main menu"), Menu()),
+    **dict.fromkeys(
+        ("doctor check", "start check", "the doctor check", "start the check"), StartCheck()
+    ),
 }
 # A message no longer than this many words may be small talk ("thanks a lot").
 SMALL_TALK_MAX_WORDS = 5
@@ -102,6 +116,17 @@ class Brain:
         )
         self.situations = SituationFinder(content.emergency.situations)
         self.check = DoctorCheckFlow(content.doctor_check)
+        b = content.buttons
+        # A button's label typed as a message does what the button does.
+        self._typed_buttons: dict[str, ShowEntry | Topics | Menu | StartCheck | HowToAsk] = {
+            **TYPED_BUTTONS,
+            **{normalize(e.short): ShowEntry(e.id) for e in content.entries},
+            normalize(b["topics"]): Topics(),
+            normalize(b["menu"]): Menu(),
+            normalize(b["doctor_check"]): StartCheck(),
+            normalize(b["restart"]): StartCheck(),
+            normalize(b["how_to_ask"]): HowToAsk(),
+        }
         self._topics: dict[int, Reply] = {}
         self._entry_replies: dict[str, Reply] = {}
         self._small_talk = {
@@ -161,6 +186,15 @@ class Brain:
             return self._simple("empty", self.content.ui["empty"], self._menu_buttons())
         current = self._check_state(state)
         if current is not None:
+            if normalized in TYPED_CANCEL or normalized == normalize(
+                self.content.buttons["cancel"]
+            ):
+                return self.cancel_check(state)
+            back = normalized in TYPED_BACK or normalized == normalize(self.content.buttons["back"])
+            if back and self.check.depth(current) > 0:
+                self.check.back(current)
+                state[CHECK_KEY] = current
+                return self._check_step_reply(state, nudge=False, edit=False)
             option = self._typed_option(current, normalized)
             if option is None:
                 return self._check_step_reply(state, nudge=True, edit=False)
@@ -168,6 +202,9 @@ class Brain:
             return replace(self._check_button(state, answer), edit=False)
         if normalized.isdigit():
             return self._simple("empty", self.content.ui["number_only"], self._menu_buttons())
+        typed = self._typed_buttons.get(normalized)
+        if typed is not None:
+            return self.on_button(state, typed.encode())
         reply = self._small_talk_reply(normalized, exact=True)
         if reply is None:
             analysis = self.matcher.analyse(text)

@@ -638,3 +638,62 @@ def test_a_number_alone_is_not_matched_as_a_question(brain: Brain, content: Cont
     assert reply.text == content.ui["number_only"]
     assert reply.buttons
     assert ask(brain, "is 500mg ok").entry == "too-much"  # a number in words is read
+
+
+def test_cancel_and_back_typed_during_the_check_do_what_the_buttons_do(
+    brain: Brain, content: Content
+) -> None:
+    # The nudge says "tap Cancel to stop": typing it must not only repeat the nudge.
+    flow = content.doctor_check
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    second = brain.on_text(state, "no")
+    assert flow.steps[flow.start].question not in second.text
+    back = brain.on_text(state, "back")
+    assert flow.steps[flow.start].question in back.text
+    assert content.check_ui["nudge"] not in back.text
+    # On the first step there is no Back button: the nudge, the check goes on.
+    assert content.check_ui["nudge"] in brain.on_text(state, "back").text
+    assert brain.in_check(state)
+    cancelled = brain.on_text(state, "Cancel")
+    assert cancelled.kind == "check-cancelled"
+    assert not brain.in_check(state)
+    brain.start_check(state)
+    assert brain.on_text(state, content.buttons["cancel"]).kind == "check-cancelled"
+
+
+@pytest.mark.parametrize(("typed", "kind"), [("maybe", "not sure"), ("not really", "no")])
+def test_everyday_answers_typed_during_the_check_count(
+    brain: Brain, content: Content, typed: str, kind: str
+) -> None:
+    flow = content.doctor_check
+    first = flow.steps[flow.start]
+    option = next(o for o in first.options if o.label.lower() == kind)
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    reply = brain.on_text(state, typed)
+    assert content.check_ui["nudge"] not in reply.text
+    if option.next is not None:
+        assert flow.steps[option.next].question in reply.text
+    else:
+        assert reply.kind == "check-outcome"
+
+
+def test_a_buttons_label_typed_as_a_message_does_what_the_button_does(
+    brain: Brain, content: Content
+) -> None:
+    b = content.buttons
+    # The cause entry's own label got the "What is magnesium" answer.
+    cause = content.by_id["cause"]
+    assert ask(brain, cause.short).entry == "cause"
+    assert all(ask(brain, e.short).entry == e.id for e in content.entries)
+    # "topics" got the calcium answer; "doctor check" the "When to see a doctor" answer.
+    assert ask(brain, "topics").kind == "topics"
+    assert ask(brain, b["topics"]).kind == "topics"
+    state: dict[str, Any] = {}
+    assert brain.on_text(state, "doctor check").kind == "check"
+    assert brain.in_check(state)
+    assert brain.on_text({}, b["doctor_check"]).kind == "check"
+    assert brain.on_text({}, b["restart"]).kind == "check"
+    # A question about the check is still a question.
+    assert ask(brain, "should I see a doctor about my lip twitch").kind != "check"
