@@ -48,6 +48,7 @@ OUT_OF_SCOPE = "out-of-scope"
 # "y/o" -> "y o", "i'm 14" -> "im 14"): years, or a baby's months or weeks.
 YEARS_OLD = re.compile(
     r" (\d{1,3}) (?:yo|y o|yr old|yrs old|year old|years old) |(?: im| i am| iam) (\d{1,2}) "
+    r"| (?:age|aged) (\d{1,2}) "
 )
 MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
 # ... and an age in words below 18 ("a ten year old").
@@ -489,7 +490,7 @@ class Matcher:
         if any(f" {p} " in said for p in self.thresholds.not_for_adult_amounts):
             return False
         adult = self.thresholds.adult_from_age
-        young = (int(a or b) < adult for a, b in YEARS_OLD.findall(said))
+        young = (int(a or b or c) < adult for a, b, c in YEARS_OLD.findall(said))
         return not adult or not (
             any(young) or MONTHS_OLD.search(said) or YOUNG_IN_WORDS.search(said)
         )

@@ -157,6 +157,16 @@ def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_thos
         "im 14 how much magnesium",
         "how much magnesium a day for a ten year old",
         "im expecting how much magnesium a day",
+        # Breastfeeding, medicines and conditions as people type them.
+        "age 12 magnesium daily dose",
+        "how much magnesium while nursing",
+        "how much magnesium for a woman who is breast feeding",
+        "i take lithium how much magnesium can i have",
+        "on ppi how much magnesium",
+        "i'm on the pill how much magnesium a day",
+        "how much magnesium for someone with crohns",
+        "ttc how much magnesium should i take",
+        "preggo how much magnesium per day",
     ],
 )
 def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidneys_or_medicines(
@@ -177,6 +187,7 @@ def test_adult_amounts_still_answer_an_adult(brain: Brain) -> None:
     assert ask(brain, "im a 45 year old woman, how much magnesium a day").entry == "daily-amount"
     assert ask(brain, "how much magnesium does a 30yo man need").entry == "daily-amount"
     assert ask(brain, "im 45 how much magnesium a day").entry == "daily-amount"
+    assert ask(brain, "aged 45 how much magnesium daily").entry == "daily-amount"
     assert ask(brain, "my son's lip twitches, is it low magnesium?").entry == "cause"
 
 
