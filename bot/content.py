@@ -75,6 +75,16 @@ class Thresholds:
     # which never gets them answered or offered: it would read as yes.
     illness_entries: frozenset[str] = frozenset()
     illnesses: frozenset[str] = frozenset()
+    # An amount asked about ("is 400mg ok"): answered with this entry (the upper
+    # limit), `amount_then` first among the follow-ups, when the decision was one
+    # of `amount_instead_of` or none. An amount counts when a word of
+    # `amount_asks` is in the message or it is above `amount_above_mg`.
+    amount_entry: str | None = None
+    amount_then: str | None = None
+    amount_instead_of: frozenset[str] = frozenset()
+    amount_asks: frozenset[str] = frozenset()
+    amount_not_when: frozenset[str] = frozenset()
+    amount_above_mg: int = 0
 
 
 @dataclass(frozen=True)
@@ -434,9 +444,22 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
             "answer_together",
             "adult_amounts",
             "named_illness",
+            "amount_asked",
         },
         where,
     )
+    amount = ck.mapping(data.get("amount_asked", {}), f"{where}, field 'amount_asked'")
+    ck.unknown_keys(
+        amount,
+        {"entry", "then", "instead_of", "asks", "not_when", "above_mg"},
+        f"{where}, field 'amount_asked'",
+    )
+    amount_where = f"{where}, amount_asked"
+    amount_entry = ck.text(amount, "entry", amount_where) if amount else None
+    amount_then = ck.text(amount, "then", amount_where) if amount else None
+    amount_instead = ck.text_list(amount, "instead_of", amount_where, required=False)
+    amount_asks = ck.text_list(amount, "asks", amount_where, required=False)
+    amount_not_when = ck.text_list(amount, "not_when", amount_where, required=False)
     illness = ck.mapping(data.get("named_illness", {}), f"{where}, field 'named_illness'")
     ck.unknown_keys(illness, {"entries", "not_for"}, f"{where}, field 'named_illness'")
     illness_where = f"{where}, named_illness"
@@ -471,6 +494,16 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         ),
         illness_entries=frozenset(illness_entries),
         illnesses=frozenset(" ".join(w.lower().split()) for w in illness_words),
+        amount_entry=amount_entry,
+        amount_then=amount_then,
+        amount_instead_of=frozenset(amount_instead),
+        amount_asks=frozenset(" ".join(w.lower().split()) for w in amount_asks),
+        amount_not_when=frozenset(" ".join(w.lower().split()) for w in amount_not_when),
+        amount_above_mg=(
+            int(ck.number(amount, "above_mg", amount_where, 1, 100000))
+            if "above_mg" in amount
+            else 0
+        ),
     )
     if th.clarify > th.answer:
         ck.fail(where, "clarify_threshold must not be above answer_threshold")
@@ -891,6 +924,14 @@ def parse_content(
         ck.fail("matching, adult_amounts, field 'entries'", f"unknown entry id '{unknown}'")
     for unknown in sorted(thresholds.illness_entries - ids):
         ck.fail("matching, named_illness, field 'entries'", f"unknown entry id '{unknown}'")
+    amount_named = (
+        ("entry", {thresholds.amount_entry or ""}),
+        ("then", {thresholds.amount_then or ""}),
+        ("instead_of", set(thresholds.amount_instead_of)),
+    )
+    for key, named in amount_named:
+        for unknown in sorted(named - ids - {""}):
+            ck.fail(f"matching, amount_asked, field '{key}'", f"unknown entry id '{unknown}'")
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))

@@ -51,6 +51,11 @@ YEARS_OLD = re.compile(
     r"| (?:age|aged) (\d{1,2}) "
 )
 MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
+# An amount asked about in a message this short, with no answer decided, is
+# magnesium's (the amount_asked setting in faq.yaml).
+AMOUNT_ALONE_MAX_WORDS = 8
+# An amount in milligrams ("400mg" reads "400 mg").
+MG_AMOUNT = re.compile(r" (\d{1,6}) (?:mg|mgs|milligram|milligrams) ")
 # ... and an age in words below 18 ("a ten year old").
 YOUNG_IN_WORDS = re.compile(
     r" (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
@@ -479,9 +484,37 @@ class Matcher:
         said = f" {' '.join(words(text))} "
         if any(f" {p} " in said for p in self.thresholds.illnesses):
             analysis = _without(analysis, self.thresholds.illness_entries)
+        analysis = self._amount_asked(analysis, said)
         if self._for_adults(said):
             return analysis
         return _without(analysis, self.thresholds.adult_amounts)
+
+    def _amount_asked(self, analysis: Analysis, said: str) -> Analysis:
+        """An amount in mg asked about ("is 400mg ok", "taking 1200 mg daily, good?")
+        gets the upper limit (faq.yaml `amount_asked`) where the decision was the
+        daily amounts, a supplement answer or none: those read as "fine"."""
+        th = self.thresholds
+        if th.amount_entry is None:
+            return analysis
+        amounts = [int(n) for n in MG_AMOUNT.findall(said)]
+        asked = any(f" {w} " in said for w in th.amount_asks)
+        if not amounts or not (asked or max(amounts) > th.amount_above_mg):
+            return analysis
+        # "Is 400 mg a day enough / the right amount": the daily amounts answer it.
+        if any(f" {w} " in said for w in th.amount_not_when):
+            return analysis
+        match = analysis.match
+        decided = match.entry_id if match.outcome == "answer" else None
+        if decided is not None and decided not in th.amount_instead_of:
+            return analysis
+        # Undecided, a short message is about the amount; a long one may be about
+        # another medicine's ("levothyroxine 125 mg ... is it safe to take").
+        if decided is None and len(said.split()) > AMOUNT_ALONE_MAX_WORDS:
+            return analysis
+        then = decided if decided not in (None, th.amount_entry) else th.amount_then
+        first = Candidate(th.amount_entry, match.score)
+        rest = tuple(c for c in match.candidates if c.entry_id != th.amount_entry)
+        return Analysis(Match("answer", match.score, (first, *rest)), (), then)
 
     def _for_adults(self, said: str) -> bool:
         """No word or phrase of `not_for_adult_amounts` in the message's words

@@ -638,6 +638,40 @@ def test_a_named_illness_never_gets_a_yes_about_other_causes(
     assert not withheld & set(reply.candidates)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is 400mg ok",
+        "400mg a day ok?",
+        "is 450 mg ok for a man",
+        "taking 1200 mg of magnesium daily, good?",
+        "1000mg magnesium daily",
+        "is 2000mg ok",
+        "is 400mg magnesium glycinate ok to take every day",
+        "im taking 3 magnesium pills a day 250mg each is that ok",
+    ],
+)
+def test_an_amount_asked_about_gets_the_upper_limit_first(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # The daily amounts ("Increasing magnesium intake ... is recommended") read as
+    # "fine" for 1,200 mg a day; the upper limit answers, the daily amounts one tap below.
+    reply = ask(brain, message)
+    assert reply.entry == "too-much"
+    assert "350 mg" in reply.text
+    follow = [b.data for b in reply.flat_buttons]
+    assert "e:daily-amount" in follow
+
+
+def test_an_amount_asked_about_as_enough_gets_the_daily_amounts(brain: Brain) -> None:
+    assert ask(brain, "is 400mg a day enough").entry == "daily-amount"
+    # Another medicine's dose in a long message is not magnesium's.
+    long = "I am taking levothyroxine 125 mg for my thyroid, is it safe to take with it"
+    assert ask(brain, long).entry != "too-much"
+    # For a child the upper limit is withheld like the daily amounts.
+    assert ask(brain, "is 500mg ok for my 10 year old").entry is None
+
+
 def test_the_cause_answers_still_answer_causes(brain: Brain) -> None:
     assert ask(brain, "what else can cause lip twitching").entry == "other-causes"
     assert ask(brain, "could my lip spasms be a magnesium thing").entry == "cause"

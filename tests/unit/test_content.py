@@ -353,3 +353,11 @@ def test_named_illness_must_name_entries() -> None:
     assert _problems(data) == [
         "matching, named_illness, field 'entries': unknown entry id 'causes'"
     ]
+
+
+def test_amount_asked_must_name_entries() -> None:
+    data = _raw()
+    data["matching"]["amount_asked"]["then"] = "daily-amounts"
+    assert _problems(data) == [
+        "matching, amount_asked, field 'then': unknown entry id 'daily-amounts'"
+    ]
