@@ -70,7 +70,7 @@ SMALL_TALK_MIN_RATIO = 88.0
 TOPICS_PER_PAGE = 20
 SMALL_TALK_FILLER = (
     *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
-    *("pls", "plz", "please"),
+    *("pls", "plz", "please", "doctor", "doc", "mate"),
 )
 # A message beginning with one of these asks something: never thanks or goodbye.
 QUESTION_OPENERS = frozenset(
@@ -132,13 +132,18 @@ class Brain:
         self._small_talk = {
             normalize(phrase): item for item in content.small_talk for phrase in item.phrases
         }
-        # The small talk each word of its phrases belongs to (the last one wins);
-        # filler words ("so", "much", "you") belong to none.
+        # The small talk each word of its phrases belongs to; filler words ("so",
+        # "much", "you") and words of more than one kind ("good" of "good
+        # morning" and "good night": "good bot" got "Goodbye") belong to none.
+        owners: dict[str, set[str]] = {}
+        for phrase, item in self._small_talk.items():
+            for word in phrase.split():
+                owners.setdefault(word, set()).add(item.id)
         self._small_talk_words: dict[str, SmallTalk] = {
             word: item
             for phrase, item in self._small_talk.items()
             for word in phrase.split()
-            if word not in SMALL_TALK_FILLER
+            if word not in SMALL_TALK_FILLER and len(owners[word]) == 1
         }
 
     # -- free text ----------------------------------------------------------
@@ -241,10 +246,13 @@ class Brain:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
             if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
                 item = self._small_talk[best]
-        if item is None or (asks and item.id != "help"):
+        if item is None or (asks and item.id not in ("help", "about")):
             return None
         if item.id == "help":  # typed "help" gets what /help gets
             return replace(self.help(), kind="smalltalk")
+        if item.id == "about":  # and "source?" what /about says, after its own line
+            about = self.about()
+            return replace(about, sections=(Section(item.reply), *about.sections), kind="smalltalk")
         buttons = self._menu_buttons() if item.id == "greeting" else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 

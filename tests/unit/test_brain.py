@@ -414,6 +414,36 @@ def test_small_talk_and_empty(brain: Brain, message: str, kind: str) -> None:
     assert ask(brain, message).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("message", "item"),
+    [
+        # "thanks doc" and "good morning doctor" got the doctor answer.
+        ("thanks doc", "thanks"),
+        ("good morning doctor", "greeting"),
+        ("bye doc", "bye"),
+        ("cheers mate", "thanks"),
+    ],
+)
+def test_small_talk_as_people_type_it(
+    brain: Brain, content: Content, message: str, item: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind == "smalltalk"
+    expected = next(i.reply for i in content.small_talk if i.id == item)
+    assert reply.text.startswith(expected)
+
+
+def test_good_bot_is_not_goodbye(brain: Brain, content: Content) -> None:
+    # "good" is of "good morning" and of "good night": it says neither.
+    bye = next(i.reply for i in content.small_talk if i.id == "bye")
+    assert bye not in ask(brain, "good bot").text
+
+
+def test_the_doctor_named_alone_is_still_a_question(brain: Brain) -> None:
+    assert ask(brain, "doctor").entry == "see-doctor"
+    assert ask(brain, "should i see a doctor").entry == "see-doctor"
+
+
 def test_greeting_with_a_question_answers_the_question(brain: Brain) -> None:
     reply = ask(brain, "hi! which foods are rich in magnesium")
     assert (reply.kind, reply.entry) == ("answer", "foods")
