@@ -85,6 +85,16 @@ QUESTION_WORDS = frozenset(
     "what wat wot whats how when why where which who can could cud does do did is are "
     "was will would should shud may might any".split()
 )
+# "Can vaping cause ...", "does the pill make ...": what is asked about as a cause.
+CAUSE_ASKED = re.compile(
+    r"\b(?:can|could|does|do|will|would|might|may) ((?:\w+ ){1,5}?)"
+    r"(?:(?:known|able|likely|said|going) to )?(?:cause|make|trigger|lead to|bring on|be behind)\b"
+    r"|\b(?:is|are) ((?:\w+ ){1,5}?)(?:causing|making|triggering)\b"
+)
+NAMED_PREFIX = 5
+AMOUNT_WORDS = (
+    "low lack deficiency too much high levels level not enough little twitch lip face muscle"
+)
 _CLAUSES = re.compile(r"(?<=[?!.;,\n])")
 _JOINERS = re.compile(r"\b(?:and|also|plus|n|or)\b|\+", re.IGNORECASE)
 # A question word this early in a part opens a question ("at what point ...").
@@ -127,6 +137,17 @@ class Brain:
             normalize(b["restart"]): StartCheck(),
             normalize(b["how_to_ask"]): HowToAsk(),
         }
+        # Every (canonical) word of the answers: what the article names.
+        self._answer_words = {
+            w
+            for e in content.entries
+            for paragraph in e.answer.splitlines()
+            for w in self.matcher.lexicon.content_words(paragraph)
+        }
+        self._answer_prefixes = {w[:NAMED_PREFIX] for w in self._answer_words}
+        # Words of how much, not of what ("lack of sleep" names sleep), and of
+        # the twitch itself ("is your chin twitching causing you concern").
+        self._amount_words = set(self.matcher.spelled_words(AMOUNT_WORDS))
         self._topics: dict[int, Reply] = {}
         self._entry_replies: dict[str, Reply] = {}
         self._small_talk = {
@@ -217,6 +238,11 @@ class Brain:
             if reply.kind == "answer" and self._about_other_twitch(text):
                 note = Section(self.content.ui["other_twitch_note"])
                 reply = replace(reply, sections=(note, *reply.sections))
+            if reply.entry in self.content.thresholds.illness_entries and self._unnamed_cause(
+                normalized
+            ):
+                note = Section(self.content.ui["unnamed_cause_note"])
+                reply = replace(reply, sections=(note, *reply.sections))
             if reply.kind == "fallback":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         if len(text) > MAX_READ_CHARS:
@@ -255,6 +281,21 @@ class Brain:
             return replace(about, sections=(Section(item.reply), *about.sections), kind="smalltalk")
         buttons = self._menu_buttons() if item.id == "greeting" else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
+
+    def _unnamed_cause(self, normalized: str) -> bool:
+        """Whether the message asks if something causes it ("can vaping cause lip
+        twitching") that no answer names: the cause answers begin "Yes, ..."."""
+        asked = CAUSE_ASKED.search(normalized)
+        if asked is None:
+            return False
+        named = [
+            w
+            for w in self.matcher.spelled_words(asked.group(1) or asked.group(2))
+            if w not in self._amount_words
+        ]
+        # A word sharing its first letters with a word of the answers is one they
+        # name, or a slip of it ("magnesuim", "hypomag").
+        return any(w[:NAMED_PREFIX] not in self._answer_prefixes for w in named)
 
     def _about_other_twitch(self, text: str) -> bool:
         """Whether a message is about the eyelid, cheek or face and not the lip

@@ -663,6 +663,7 @@ UI_TEXTS = (
     "clarify_beyond_article",
     "fallback",
     "other_twitch_note",
+    "unnamed_cause_note",
     "none_of_these",
     "expired",
     "unsupported",

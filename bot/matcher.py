@@ -282,6 +282,10 @@ class Matcher:
         # while one unknown word in a short one is often the real subject.
         return known, UNKNOWN_WEIGHT * unknown_count**UNKNOWN_EXPONENT
 
+    def spelled_words(self, text: str) -> list[str]:
+        """A text's content words, slips corrected to known words (_evidence_words)."""
+        return self._evidence_words(text)
+
     def _evidence_words(self, text: str) -> list[str]:
         """The message's content words for the second opinion: known ones as the
         FAQ spells them, unknown ones as typed (their letters still say much)."""

@@ -702,6 +702,43 @@ def test_an_amount_asked_about_as_enough_gets_the_daily_amounts(brain: Brain) ->
     assert ask(brain, "is 500mg ok for my 10 year old").entry is None
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can vaping cause lip twitching",
+        "can botox cause lip twitching",
+        "can lip fillers cause twitching",
+        "is vaping causing my lip twitch",
+        "can lack of sleep cause lip twitching",
+    ],
+)
+def test_a_cause_no_answer_names_is_said_to_be_unnamed_before_yes(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # "Yes, other factors such as stress ..." read as yes to vaping.
+    reply = ask(brain, message)
+    note = content.ui["unnamed_cause_note"]
+    assert reply.entry in content.thresholds.illness_entries
+    assert reply.sections[0].text == note
+    assert reply.text.index(note) < reply.text.index("Yes,")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can low magnesium cause lip twitching",
+        "can dehydration cause lip twitching",
+        "does lack of magnesuim cause mouth twitches",
+        "can too much potassium cause twitching",
+        "Is your chin twitching, causing you concern?",
+    ],
+)
+def test_a_cause_the_answers_name_gets_no_such_note(
+    brain: Brain, content: Content, message: str
+) -> None:
+    assert content.ui["unnamed_cause_note"] not in ask(brain, message).text
+
+
 def test_the_cause_answers_still_answer_causes(brain: Brain) -> None:
     assert ask(brain, "what else can cause lip twitching").entry == "other-causes"
     assert ask(brain, "could my lip spasms be a magnesium thing").entry == "cause"
