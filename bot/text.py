@@ -18,7 +18,10 @@ import snowballstemmer
 # and it keeps matching time bounded whatever a user sends.
 MAX_READ_CHARS = 600
 
-_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_INVISIBLE = {"Cc", "Cs", "Co", "Cn"}
+# Format characters (a soft hyphen, a zero-width space or joiner) sit inside
+# words: "magne\u00adsium" is "magnesium", not "magne sium".
+_INSIDE_WORDS = "Cf"
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc`´']")
 _NON_WORD = re.compile(r"[^\w]+")
 _REPEATS = re.compile(r"([^\W\d])\1{2,}")
@@ -67,7 +70,14 @@ def _char_by_char(text: str) -> str:
     """Invisible characters, case, apostrophes and punctuation: each character
     on its own (NFKC first, which may merge or split characters)."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    text = "".join(
+        ""
+        if (kind := unicodedata.category(ch)) == _INSIDE_WORDS
+        else " "
+        if kind in _INVISIBLE
+        else ch
+        for ch in text
+    )
     text = _APOSTROPHES.sub("", text.casefold())
     return _NON_WORD.sub(" ", text).replace("_", " ")
 

@@ -47,3 +47,11 @@ def test_ascii_fast_path_equals_the_general_path() -> None:
 
 def test_non_ascii_messages_still_normalised() -> None:
     assert normalize("Ｍａｇｎｅｓｉｕｍ\u200b  café’s") == "magnesium cafés"
+
+
+def test_a_format_character_inside_a_word_keeps_the_word_whole() -> None:
+    # A soft hyphen split "magne-sium" in two: "did you mean" instead of the answer.
+    assert normalize("high in magne\u00adsium") == "high in magnesium"
+    assert normalize("magne\u200bsium") == "magnesium"
+    # Control characters still separate words.
+    assert normalize("lip\ttwitch\nfoods") == "lip twitch foods"
