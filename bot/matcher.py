@@ -38,7 +38,7 @@ from rapidfuzz.distance import OSA
 
 from bot.content import Content, Thresholds
 from bot.evidence import PhrasingClassifier, most_likely
-from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, words
+from bot.text import MAX_READ_CHARS, STOP_WORDS, Lexicon, allowed_typos, normalize, words
 
 # What the matcher decides for a message (bot.content.Outcome is a check outcome).
 Decision = Literal["answer", "clarify", "fallback"]
@@ -223,6 +223,14 @@ class Matcher:
         for word in sorted(typed):
             if len(word) >= 4:
                 self._typed_by_initial.setdefault(word[0], []).append(word)
+        # An entry's question or alternate, typed as it is written, is that entry
+        # ("what is magnesium" holds one known word, which four entries share).
+        # One written for two entries is neither's.
+        written: dict[str, set[str]] = {}
+        for entry in content.entries:
+            for text in (entry.question, *entry.alternates):
+                written.setdefault(normalize(text), set()).add(entry.id)
+        self._curated = {text: ids.pop() for text, ids in written.items() if len(ids) == 1}
         # Recent messages' decisions are remembered (they are immutable).
         self._analyse = lru_cache(maxsize=1024)(self._analyse_uncached)
         # A message's sentences are read and scored again when each is judged
@@ -484,7 +492,11 @@ class Matcher:
         return self._analyse(text[:MAX_READ_CHARS])
 
     def _analyse_uncached(self, text: str) -> Analysis:
-        analysis = self._analyse_questions(text)
+        written = self._curated.get(normalize(text))
+        if written is not None:
+            analysis = Analysis(Match("answer", 100.0, (Candidate(written, 100.0),)))
+        else:
+            analysis = self._analyse_questions(text)
         said = f" {' '.join(words(text))} "
         if any(f" {p} " in said for p in self.thresholds.illnesses):
             analysis = _without(analysis, self.thresholds.illness_entries)

@@ -739,6 +739,16 @@ def test_a_cause_the_answers_name_gets_no_such_note(
     assert content.ui["unnamed_cause_note"] not in ask(brain, message).text
 
 
+def test_an_entrys_own_question_or_alternate_typed_as_written_is_answered(
+    brain: Brain, content: Content
+) -> None:
+    # "what is magnesium" (an alternate of about-magnesium) holds one known word,
+    # "magnesium", which four entries share: it got "did you mean" without it.
+    assert ask(brain, "What is magnesium?").entry == "about-magnesium"
+    for entry in content.entries:
+        assert ask(brain, entry.question).entry == entry.id
+
+
 def test_the_cause_answers_still_answer_causes(brain: Brain) -> None:
     assert ask(brain, "what else can cause lip twitching").entry == "other-causes"
     assert ask(brain, "could my lip spasms be a magnesium thing").entry == "cause"

@@ -19,8 +19,13 @@ def _brain() -> Brain:
     return brain_once(load_content_once(FAQ))
 
 
-# A typed option label during the check may end it with its outcome.
+# A typed option label during the check may end it with its outcome; a button's
+# label typed ("cancel", "topics", "menu") does what the button does.
 KINDS = {
+    "check-cancelled",
+    "topics",
+    "menu",
+    "help",
     "answer",
     "clarify",
     "fallback",
