@@ -85,6 +85,9 @@ class Thresholds:
     amount_asks: frozenset[str] = frozenset()
     amount_not_when: frozenset[str] = frozenset()
     amount_above_mg: int = 0
+    # "What causes lip twitching?", naming no cause, answered by one of these
+    # entries: the other one is answered too, below it ("why_both" in faq.yaml).
+    why_both: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -445,9 +448,13 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
             "adult_amounts",
             "named_illness",
             "amount_asked",
+            "why_both",
         },
         where,
     )
+    why_both = ck.text_list(data, "why_both", where, required=False)
+    if why_both and len(why_both) != 2:
+        ck.fail(f"{where}, field 'why_both'", "must name two entry ids")
     amount = ck.mapping(data.get("amount_asked", {}), f"{where}, field 'amount_asked'")
     ck.unknown_keys(
         amount,
@@ -494,6 +501,7 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         ),
         illness_entries=frozenset(illness_entries),
         illnesses=frozenset(" ".join(w.lower().split()) for w in illness_words),
+        why_both=tuple(why_both),
         amount_entry=amount_entry,
         amount_then=amount_then,
         amount_instead_of=frozenset(amount_instead),
@@ -933,6 +941,8 @@ def parse_content(
     for key, named in amount_named:
         for unknown in sorted(named - ids - {""}):
             ck.fail(f"matching, amount_asked, field '{key}'", f"unknown entry id '{unknown}'")
+    for unknown in sorted(set(thresholds.why_both) - ids):
+        ck.fail("matching, field 'why_both'", f"unknown entry id '{unknown}'")
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))

@@ -51,6 +51,17 @@ YEARS_OLD = re.compile(
     r"| (?:age|aged) (\d{1,2}) "
 )
 MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
+# A question for the cause of the twitch ("what causes", "why does my lip
+# twitch", "what's behind that"), and the words it may hold and name no cause.
+WHY_ASKED = re.compile(
+    r"\b(?:what (?:causes|can cause|could cause|is causing|would cause|makes)|whats (?:causing|behind)"
+    r"|why (?:does|do|is|would|am|are|has)|reasons? (?:for|why|behind)|causes of|causes)\b"
+)
+WHY_WORDS = (
+    "what causes cause causing caused why reason reasons behind makes make lip lips twitch"
+    " twitching twitches face mouth eyelid muscle spasm top bottom upper lower keep keeps stop"
+    " wont flickering, wont stop, keeps going, all the time"
+)
 # An amount asked about in a message this short, with no answer decided, is
 # magnesium's (the amount_asked setting in faq.yaml).
 AMOUNT_ALONE_MAX_WORDS = 8
@@ -231,6 +242,8 @@ class Matcher:
             for text in (entry.question, *entry.alternates):
                 written.setdefault(normalize(text), set()).add(entry.id)
         self._curated = {text: ids.pop() for text, ids in written.items() if len(ids) == 1}
+        # The words of a "what causes it" question that names no cause.
+        self._why_words = set(self._evidence_words(WHY_WORDS))
         # Recent messages' decisions are remembered (they are immutable).
         self._analyse = lru_cache(maxsize=1024)(self._analyse_uncached)
         # A message's sentences are read and scored again when each is judged
@@ -498,12 +511,29 @@ class Matcher:
         else:
             analysis = self._analyse_questions(text)
         said = f" {' '.join(words(text))} "
+        analysis = self._why_both(analysis, text)
         if any(f" {p} " in said for p in self.thresholds.illnesses):
             analysis = _without(analysis, self.thresholds.illness_entries)
         analysis = self._amount_asked(analysis, said)
         if self._for_adults(said):
             return analysis
         return _without(analysis, self.thresholds.adult_amounts)
+
+    def _why_both(self, analysis: Analysis, text: str) -> Analysis:
+        """ "What causes lip twitching?", naming no cause, answered by one of the
+        `why_both` entries: the other one too, below it. The other causes alone
+        ("Yes, other factors such as stress ...") left out low magnesium, the
+        article's point."""
+        both = self.thresholds.why_both
+        if not both or analysis.match.entry_id not in both or analysis.also:
+            return analysis
+        if WHY_ASKED.search(normalize(text)) is None:
+            return analysis
+        if any(w not in self._why_words for w in self.spelled_words(text)):
+            return analysis
+        match = analysis.match
+        other = next(e for e in both if e != match.entry_id)
+        return Analysis(match, (other,), analysis.next if analysis.next != other else None)
 
     def _amount_asked(self, analysis: Analysis, said: str) -> Analysis:
         """An amount in mg asked about ("is 400mg ok", "taking 1200 mg daily, good?")

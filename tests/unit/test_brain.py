@@ -749,6 +749,33 @@ def test_an_entrys_own_question_or_alternate_typed_as_written_is_answered(
         assert ask(brain, entry.question).entry == entry.id
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what causes lip twitching",
+        "why does my lip twitch",
+        "my top lip wont stop flickering, what's behind that",
+        "Why Do My Lips Keep Twitching?",
+    ],
+)
+def test_what_causes_it_gets_low_magnesium_and_the_other_causes(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # "Yes, other factors such as stress ..." alone left out low magnesium,
+    # the article's point.
+    reply = ask(brain, message)
+    cause, other = content.by_id["cause"], content.by_id["other-causes"]
+    assert reply.entry in {"cause", "other-causes"}
+    assert cause.answer in reply.text
+    assert other.answer in reply.text
+
+
+def test_a_named_cause_or_what_else_gets_one_answer(brain: Brain, content: Content) -> None:
+    cause = content.by_id["cause"]
+    assert cause.answer not in ask(brain, "what else can cause lip twitching").text
+    assert ask(brain, "can stress cause lip twitching").entry == "stress-caffeine"
+
+
 def test_the_cause_answers_still_answer_causes(brain: Brain) -> None:
     assert ask(brain, "what else can cause lip twitching").entry == "other-causes"
     assert ask(brain, "could my lip spasms be a magnesium thing").entry == "cause"

@@ -361,3 +361,11 @@ def test_amount_asked_must_name_entries() -> None:
     assert _problems(data) == [
         "matching, amount_asked, field 'then': unknown entry id 'daily-amounts'"
     ]
+
+
+def test_why_both_must_name_two_entries() -> None:
+    data = _raw()
+    data["matching"]["why_both"] = ["cause", "causes"]
+    assert _problems(data) == ["matching, field 'why_both': unknown entry id 'causes'"]
+    data["matching"]["why_both"] = ["cause"]
+    assert _problems(data) == ["matching, field 'why_both': must name two entry ids"]
