@@ -18,7 +18,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
-    ExtBot,
     InlineQueryHandler,
     JobQueue,
     MessageHandler,
@@ -32,7 +31,8 @@ from bot.events import EventStore
 from bot.reload import ContentReloader
 from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
-from bot.telegram.health import HeartbeatRequest, PollingMonitor
+from bot.telegram.health import PollingMonitor
+from bot.telegram.logging_setup import redact_raw_updates
 from bot.telegram.persistence import UserDataPersistence
 from bot.telegram.profile import publish_profile
 from bot.telegram.resilience import (
@@ -41,12 +41,13 @@ from bot.telegram.resilience import (
     QuietRequest,
     RetryingRateLimiter,
 )
+from bot.telegram.updates import FaqBot
 
 log = logging.getLogger(__name__)
 
-# ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
+# FaqBot, an ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
 FaqApplication = Application[
-    ExtBot[int],
+    FaqBot,
     ContextTypes.DEFAULT_TYPE,
     dict[Any, Any],
     dict[Any, Any],
@@ -96,8 +97,9 @@ def build_application(
     is stateful), different users' concurrently. Only user_data is persisted, at
     `persistence_path` (default: settings.persistence_file). Requests to Telegram
     time out after settings.request_timeout and are retried a few times on 429,
-    5xx and network errors (resilience.py). Successful getUpdates calls are
-    reported to `monitor` (default: one writing settings.heartbeat_file).
+    5xx and network errors (resilience.py). An update PTB cannot read is skipped
+    (updates.py). Each batch of updates read is reported to `monitor` (default:
+    one writing settings.heartbeat_file).
     """
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -124,8 +126,7 @@ def build_application(
     monitor = monitor or PollingMonitor(settings.heartbeat_file)
     timeout = settings.request_timeout
     connect = min(CONNECT_TIMEOUT_SECONDS, timeout)
-    polls = HeartbeatRequest(
-        monitor,
+    polls = QuietRequest(
         connection_pool_size=1,
         connect_timeout=connect,
         read_timeout=timeout,  # PTB adds the long poll's own timeout to this
@@ -138,15 +139,20 @@ def build_application(
         write_timeout=timeout,
         pool_timeout=timeout,
     )
+    redact_raw_updates()  # PTB would log an update it cannot read whole
+    bot = FaqBot(
+        settings.token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=requests,
+        get_updates_request=polls,
+        rate_limiter=RetryingRateLimiter(max_retries=FLOOD_RETRIES),
+        defaults=DEFAULTS,
+        on_read=monitor.ok,
+    )
     app = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(base_url)
-        .base_file_url(base_file_url)
-        .request(requests)
-        .get_updates_request(polls)
-        .rate_limiter(RetryingRateLimiter(max_retries=FLOOD_RETRIES))
-        .defaults(DEFAULTS)
+        .bot(bot)
         .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(post_init)
