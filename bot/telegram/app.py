@@ -66,7 +66,8 @@ DEFAULTS = Defaults(
 )
 # PTB's periodic write of user_data: a backstop only, handlers write each change at once.
 PERSISTENCE_INTERVAL_SECONDS = 30.0
-# Messages in a private chat that are not text: the bot can only read text.
+# Messages in a private chat that are not text, without a caption (a caption is read as
+# the question, whatever it is on): the bot can only read text.
 NOT_TEXT = (
     filters.Sticker.ALL
     | filters.PHOTO
@@ -160,14 +161,15 @@ def build_application(
     )
 
     # Commands only in new messages; questions in new and edited ones (an edit is
-    # answered like a new message). Channel posts get no reply.
+    # answered like a new message), /ask <question> included. Channel posts get no reply.
     new = filters.UpdateType.MESSAGE
     new_or_edited = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     private = filters.ChatType.PRIVATE & new
     private_any = filters.ChatType.PRIVATE & new_or_edited
     groups_any = filters.ChatType.GROUPS & new_or_edited
-    # Media whose caption is the question (a photo of a label: "is this enough magnesium?").
-    captioned = filters.CAPTION & (filters.PHOTO | filters.VIDEO | filters.Document.ALL)
+    # Any message with a caption (a photo of a label: "is this enough magnesium?", a voice
+    # note captioned "his speech is slurred"): the caption is the question.
+    captioned = filters.CAPTION
     commands = {
         "start": handlers.start,
         "menu": handlers.menu,
@@ -178,13 +180,13 @@ def build_application(
         "cancel": handlers.cancel,
         "privacy": handlers.privacy,
         "forget": handlers.forget,
-        "ask": handlers.ask,
     }
     # The operator's commands, in private chats only: /stats shows what people asked.
     admin_commands = {"stats": handlers.stats, "reload": handlers.reload}
     app.add_handlers(
         [
             *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
+            CommandHandler("ask", handlers.ask, filters=new_or_edited),
             *(
                 CommandHandler(name, callback, filters=private)
                 for name, callback in admin_commands.items()

@@ -490,7 +490,7 @@ class Handlers:
 
     async def private_text(self, update: Update, context: Context) -> None:
         """Free text in a private chat is a question: a new, edited or forwarded
-        message, or the caption of a photo, video or file."""
+        message, or the caption of anything (a photo, a file, a voice message ...)."""
         message = update.effective_message
         if message is None:
             return

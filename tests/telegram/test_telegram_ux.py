@@ -234,3 +234,52 @@ async def test_one_live_copy_of_the_check_and_leaving_it_closes_its_message(
         assert message.message_id == live.message_id
         assert shown(live.message_id)[0] == message.text != closed
         assert message.text.startswith(tuple(o.title for o in flow.outcomes.values()))
+
+
+VOICE = {"file_id": "v1", "file_unique_id": "vu1", "duration": 2}
+AUDIO = {"file_id": "a1", "file_unique_id": "au1", "duration": 2}
+
+
+@pytest.mark.asyncio
+async def test_every_caption_and_every_edited_ask_is_read(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    group = Chat(server, -100_7201, USER, "supergroup")
+    emergency = content.emergency.message
+    async with running(server, content, state_file):
+
+        async def reply_to(update: dict[str, object], where: Chat = chat) -> str:
+            before = where.snapshot()
+            server.send_update(update)
+            return (await where.change(before)).text
+
+        # A caption is the question, whatever it is on.
+        for media in ({"voice": VOICE}, {"audio": AUDIO}):
+            assert emergency in await reply_to({"message": _private(caption=RED_FLAG, **media)})
+        # A voice message without a caption is still "I can only read text".
+        assert await reply_to({"message": _private(voice=VOICE)}) == content.ui["unsupported"]
+
+        # An edited /ask is answered like an edited message, in private and in groups.
+        before = chat.snapshot()
+        sent = chat.send("/ask how much magnesium a day")
+        assert content.by_id["daily-amount"].answer in (await chat.change(before)).text
+        text = f"/ask {RED_FLAG}"
+        edit = {
+            **sent["message"],
+            "edit_date": int(time.time()),
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
+        }
+        assert emergency in await reply_to({"edited_message": edit})
+
+        original = group.send(f"/ask@{server.bot_username} magnesium foods")
+        await group.change([])
+        command = f"/ask@{server.bot_username}"
+        edit = {
+            **original["message"],
+            "edit_date": int(time.time()),
+            "text": f"{command} {RED_FLAG}",
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        }
+        assert emergency in await reply_to({"edited_message": edit}, group)
