@@ -51,7 +51,7 @@ from bot.report import build_report, format_report
 from bot.telegram.persistence import StateNotSaved
 from bot.telegram.render import render, render_text
 from bot.telegram.resilience import describe_failure
-from bot.telegram.votes import MessageKey, VotedMessages
+from bot.telegram.votes import MessageKey, RecentTaps, VotedMessages
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,19 @@ _QUERY_EXPIRED = ("query is too old", "query id is invalid")
 
 def _query_expired(error: BadRequest) -> bool:
     return any(reason in error.message.lower() for reason in _QUERY_EXPIRED)
+
+
+def _tap(query: CallbackQuery) -> tuple[object, ...]:
+    """Who pressed which button on which message, as the message then was (a second
+    press after the first one's edit is not a double tap, even within seconds)."""
+    message = query.message
+    where: MessageKey = (
+        (message.chat.id, message.message_id)
+        if message is not None
+        else query.inline_message_id or query.id
+    )
+    shown = hash((message.text, message.edit_date)) if isinstance(message, Message) else None
+    return query.from_user.id, where, query.data, shown
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -129,6 +142,7 @@ class Handlers:
         self.admins = admins
         self.reloader = reloader
         self.voted = VotedMessages()
+        self.taps = RecentTaps()
 
     @property
     def ui(self) -> Mapping[str, str]:
@@ -545,6 +559,9 @@ class Handlers:
             return
         state = self._state(update, context)
         data = query.data
+        if data and not isinstance(decode(data), Feedback) and not self.taps.first_tap(_tap(query)):
+            await self._answer(query, None)  # a double tap: the first one is answered
+            return
         before = self._snapshot(context)
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
         await self._save_if_changed(update, context, before)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import Content
-from tests.fake_bot_api import FakeBotAPI
+from tests.fake_bot_api import BotMessage, FakeBotAPI
 from tests.support.bots import running
 from tests.support.chat import WAIT, Chat
 from tests.support.state import event_store
@@ -283,3 +283,56 @@ async def test_every_caption_and_every_edited_ask_is_read(
             "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
         }
         assert emergency in await reply_to({"edited_message": edit}, group)
+
+
+@pytest.mark.asyncio
+async def test_a_double_tap_of_any_button_is_handled_once(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    b, ui, check_ui = content.buttons, content.ui, content.check_ui
+    flow = content.doctor_check
+    first = flow.steps[flow.start]
+    yes, no = first.options[0], first.options[-1]
+    assert yes.outcome == "emergency"
+    assert no.next is not None
+
+    def current(message: BotMessage) -> BotMessage:
+        return next(m for m in chat.messages() if m.message_id == message.message_id)
+
+    async with running(server, content, state_file):
+
+        async def twice(message: BotMessage, label: str) -> list[BotMessage]:
+            """Two taps on a button; the messages the bot sent (not edited) since."""
+            before = {m.message_id for m in chat.messages()}
+            data = message.button(label)["callback_data"]
+            assert await _double_tap(server, chat, message.message_id, data) == ["", ""]
+            await asyncio.to_thread(server.wait_idle, WAIT)
+            return [m for m in chat.messages() if m.message_id not in before]
+
+        topics = await chat.say("/topics")
+        [answer] = await twice(topics, content.by_id["foods"].short)
+        assert content.by_id["foods"].answer in answer.text
+
+        start = await chat.say("/start")
+        [check] = await twice(start, b["doctor_check"])
+        assert check_ui["intro"] in check.text
+
+        assert await twice(check, no.label) == []
+        step2 = current(check)
+        assert flow.steps[no.next].question.splitlines()[0] in step2.text
+        assert await twice(step2, b["cancel"]) == []
+        assert check_ui["cancelled"] in current(check).text
+
+        check = await chat.say("/doctor")
+        assert await twice(check, yes.label) == []
+        assert current(check).text != check.text  # the outcome, once
+        assert not [m for m in chat.messages() if ui["expired"] in m.text]
+        assert not [m for m in chat.messages() if ui["check_closed"] in m.text]
+
+        # Once the first tap has changed the message, a press is no double tap.
+        expired, toast = await chat.press_data(
+            check.message_id, check.button(yes.label)["callback_data"]
+        )
+        assert toast["text"] == ui["expired_short"]
+        assert ui["expired"] in expired.text
