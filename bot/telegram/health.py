@@ -80,7 +80,7 @@ class PollingMonitor:
         if self.heartbeat is None:
             return
         try:
-            self.heartbeat.touch()
+            self.heartbeat.touch(mode=0o600)  # owner-only, like all of DATA_DIR
             self._write_failed = False
         except OSError as error:
             if not self._write_failed:
