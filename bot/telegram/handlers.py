@@ -48,6 +48,7 @@ from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
+from bot.telegram.edits import AnsweredTexts
 from bot.telegram.persistence import StateNotSaved
 from bot.telegram.render import render, render_text
 from bot.telegram.resilience import describe_failure
@@ -143,6 +144,7 @@ class Handlers:
         self.reloader = reloader
         self.voted = VotedMessages()
         self.taps = RecentTaps()
+        self.answered = AnsweredTexts()
 
     @property
     def ui(self) -> Mapping[str, str]:
@@ -168,6 +170,11 @@ class Handlers:
             log.warning("could not record feedback (%s)", _storage_failure(error))
 
     async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
+        message = update.effective_message
+        if message is not None and not self.answered.changed(
+            message.chat.id, message.message_id, text
+        ):
+            return  # an edit that changed only the formatting: already answered
         before = self._snapshot(context)
         reply = self.brain.on_text(self._state(update, context), text)
         await self._save_if_changed(update, context, before)
@@ -236,11 +243,13 @@ class Handlers:
         return sent.message_id if reply.kind == "check" and in_private else None
 
     async def _reply(self, update: Update, context: Context, reply: Reply) -> None:
-        """Answer the message of `update`: in groups as a reply to it."""
+        """Answer the message of `update`: in groups, and to an edit anywhere, as a reply
+        to it (quoting it: an edit of an old message is answered at the chat's end)."""
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
             return
-        reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
+        quote = chat.type != ChatType.PRIVATE or update.edited_message is not None
+        reply_to = message.message_id if quote else None
         stale = await self._take_stale_check_message(update, context, reply.kind == "check")
         sent = await self._send(context, chat, reply, reply_to)
         self._remember_check_message(update, context, chat.id, sent)

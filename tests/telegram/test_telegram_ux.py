@@ -336,3 +336,51 @@ async def test_a_double_tap_of_any_button_is_handled_once(
         )
         assert toast["text"] == ui["expired_short"]
         assert ui["expired"] in expired.text
+
+
+@pytest.mark.asyncio
+async def test_an_edit_is_answered_as_a_reply_to_it_and_only_if_its_text_changed(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    group = Chat(server, -100_7202, USER, "supergroup")
+    foods = content.by_id["foods"].answer
+    async with running(server, content, state_file):
+        before = chat.snapshot()
+        sent = chat.send("which foods have magnesum")["message"]
+        first = await chat.change(before)
+        assert first.reply_to_message_id is None  # a new message in private: no quote
+
+        def edited(message: dict[str, object], text: str, **fields: object) -> dict[str, object]:
+            return {
+                "edited_message": {**message, "edit_date": int(time.time()), "text": text, **fields}
+            }
+
+        # The same text made bold: nothing new to answer.
+        bold = [{"type": "bold", "offset": 0, "length": 5}]
+        await chat.silence(
+            lambda: server.send_update(edited(sent, "which foods have magnesum", entities=bold))
+        )
+        # A changed text: answered, quoting the edited message.
+        before = chat.snapshot()
+        server.send_update(edited(sent, "which foods have magnesium"))
+        reply = await chat.change(before)
+        assert foods in reply.text
+        assert reply.reply_to_message_id == sent["message_id"]
+
+        server.group_privacy = False  # the bot reads the group's messages (mentions too)
+        mention = f"@{server.bot_username}"
+        entities = [{"type": "mention", "offset": 0, "length": len(mention)}]
+        before = group.snapshot()
+        asked = group.send(f"{mention} magnesium foods", entities=entities)["message"]
+        await group.change(before)
+        await group.silence(
+            lambda: server.send_update(
+                edited(asked, f"{mention} magnesium foods", entities=entities)
+            )
+        )
+        before = group.snapshot()
+        server.send_update(edited(asked, f"{mention} {RED_FLAG}", entities=entities))
+        reply = await group.change(before)
+        assert content.emergency.message in reply.text
+        assert reply.reply_to_message_id == asked["message_id"]
