@@ -14,7 +14,9 @@ than the retention period are deleted.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -71,6 +73,17 @@ class FeedbackRow:
     vote: str
 
 
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only, whatever the umask and
+    DATA_DIR's mode (it holds unanswered questions' text); SQLite gives its -wal
+    and -shm files the database's mode. Files an earlier version left readable
+    to others are made owner-only too."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(file, 0o600)
+
+
 class EventStore:
     """Thread-safe; every call opens a short transaction, so a crash loses nothing written."""
 
@@ -81,6 +94,7 @@ class EventStore:
         self.retention_days = retention_days
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         # One connection for the store's life: opening one per event cost more
         # than the bot's matching. WAL keeps readers (faqbot report) off the
         # writer's back; NORMAL sync is safe with WAL (a power cut may lose the

@@ -18,7 +18,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
-    ExtBot,
     InlineQueryHandler,
     JobQueue,
     MessageHandler,
@@ -32,7 +31,8 @@ from bot.events import EventStore
 from bot.reload import ContentReloader
 from bot.telegram.commands import publish_commands
 from bot.telegram.handlers import Handlers, on_error
-from bot.telegram.health import HeartbeatRequest, PollingMonitor
+from bot.telegram.health import PollingMonitor
+from bot.telegram.logging_setup import redact_raw_updates
 from bot.telegram.persistence import UserDataPersistence
 from bot.telegram.profile import publish_profile
 from bot.telegram.resilience import (
@@ -41,12 +41,13 @@ from bot.telegram.resilience import (
     QuietRequest,
     RetryingRateLimiter,
 )
+from bot.telegram.updates import FaqBot
 
 log = logging.getLogger(__name__)
 
-# ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
+# FaqBot, an ExtBot[int]: the rate limiter's per-request argument is an int (max_retries).
 FaqApplication = Application[
-    ExtBot[int],
+    FaqBot,
     ContextTypes.DEFAULT_TYPE,
     dict[Any, Any],
     dict[Any, Any],
@@ -65,7 +66,8 @@ DEFAULTS = Defaults(
 )
 # PTB's periodic write of user_data: a backstop only, handlers write each change at once.
 PERSISTENCE_INTERVAL_SECONDS = 30.0
-# Messages in a private chat that are not text: the bot can only read text.
+# Messages in a private chat that are not text, without a caption (a caption is read as
+# the question, whatever it is on): the bot can only read text.
 NOT_TEXT = (
     filters.Sticker.ALL
     | filters.PHOTO
@@ -96,8 +98,9 @@ def build_application(
     is stateful), different users' concurrently. Only user_data is persisted, at
     `persistence_path` (default: settings.persistence_file). Requests to Telegram
     time out after settings.request_timeout and are retried a few times on 429,
-    5xx and network errors (resilience.py). Successful getUpdates calls are
-    reported to `monitor` (default: one writing settings.heartbeat_file).
+    5xx and network errors (resilience.py). An update PTB cannot read is skipped
+    (updates.py). Each batch of updates read is reported to `monitor` (default:
+    one writing settings.heartbeat_file).
     """
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -124,8 +127,7 @@ def build_application(
     monitor = monitor or PollingMonitor(settings.heartbeat_file)
     timeout = settings.request_timeout
     connect = min(CONNECT_TIMEOUT_SECONDS, timeout)
-    polls = HeartbeatRequest(
-        monitor,
+    polls = QuietRequest(
         connection_pool_size=1,
         connect_timeout=connect,
         read_timeout=timeout,  # PTB adds the long poll's own timeout to this
@@ -138,15 +140,20 @@ def build_application(
         write_timeout=timeout,
         pool_timeout=timeout,
     )
+    redact_raw_updates()  # PTB would log an update it cannot read whole
+    bot = FaqBot(
+        settings.token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=requests,
+        get_updates_request=polls,
+        rate_limiter=RetryingRateLimiter(max_retries=FLOOD_RETRIES),
+        defaults=DEFAULTS,
+        on_read=monitor.ok,
+    )
     app = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(base_url)
-        .base_file_url(base_file_url)
-        .request(requests)
-        .get_updates_request(polls)
-        .rate_limiter(RetryingRateLimiter(max_retries=FLOOD_RETRIES))
-        .defaults(DEFAULTS)
+        .bot(bot)
         .persistence(UserDataPersistence(path, update_interval=PERSISTENCE_INTERVAL_SECONDS))
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(post_init)
@@ -154,14 +161,15 @@ def build_application(
     )
 
     # Commands only in new messages; questions in new and edited ones (an edit is
-    # answered like a new message). Channel posts get no reply.
+    # answered like a new message), /ask <question> included. Channel posts get no reply.
     new = filters.UpdateType.MESSAGE
     new_or_edited = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     private = filters.ChatType.PRIVATE & new
     private_any = filters.ChatType.PRIVATE & new_or_edited
     groups_any = filters.ChatType.GROUPS & new_or_edited
-    # Media whose caption is the question (a photo of a label: "is this enough magnesium?").
-    captioned = filters.CAPTION & (filters.PHOTO | filters.VIDEO | filters.Document.ALL)
+    # Any message with a caption (a photo of a label: "is this enough magnesium?", a voice
+    # note captioned "his speech is slurred"): the caption is the question.
+    captioned = filters.CAPTION
     commands = {
         "start": handlers.start,
         "menu": handlers.menu,
@@ -172,13 +180,13 @@ def build_application(
         "cancel": handlers.cancel,
         "privacy": handlers.privacy,
         "forget": handlers.forget,
-        "ask": handlers.ask,
     }
     # The operator's commands, in private chats only: /stats shows what people asked.
     admin_commands = {"stats": handlers.stats, "reload": handlers.reload}
     app.add_handlers(
         [
             *(CommandHandler(name, callback, filters=new) for name, callback in commands.items()),
+            CommandHandler("ask", handlers.ask, filters=new_or_edited),
             *(
                 CommandHandler(name, callback, filters=private)
                 for name, callback in admin_commands.items()

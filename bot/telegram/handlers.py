@@ -48,10 +48,11 @@ from bot.events import EventStore
 from bot.reload import ContentReloader, ReloadResult
 from bot.replies import Reply, Section
 from bot.report import build_report, format_report
+from bot.telegram.edits import AnsweredTexts
 from bot.telegram.persistence import StateNotSaved
 from bot.telegram.render import render, render_text
 from bot.telegram.resilience import describe_failure
-from bot.telegram.votes import MessageKey, VotedMessages
+from bot.telegram.votes import MessageKey, RecentTaps, VotedMessages
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,19 @@ _QUERY_EXPIRED = ("query is too old", "query id is invalid")
 
 def _query_expired(error: BadRequest) -> bool:
     return any(reason in error.message.lower() for reason in _QUERY_EXPIRED)
+
+
+def _tap(query: CallbackQuery) -> tuple[object, ...]:
+    """Who pressed which button on which message, as the message then was (a second
+    press after the first one's edit is not a double tap, even within seconds)."""
+    message = query.message
+    where: MessageKey = (
+        (message.chat.id, message.message_id)
+        if message is not None
+        else query.inline_message_id or query.id
+    )
+    shown = hash((message.text, message.edit_date)) if isinstance(message, Message) else None
+    return query.from_user.id, where, query.data, shown
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -129,6 +143,8 @@ class Handlers:
         self.admins = admins
         self.reloader = reloader
         self.voted = VotedMessages()
+        self.taps = RecentTaps()
+        self.answered = AnsweredTexts()
 
     @property
     def ui(self) -> Mapping[str, str]:
@@ -154,6 +170,11 @@ class Handlers:
             log.warning("could not record feedback (%s)", _storage_failure(error))
 
     async def _ask_brain(self, update: Update, context: Context, text: str) -> None:
+        message = update.effective_message
+        if message is not None and not self.answered.changed(
+            message.chat.id, message.message_id, text
+        ):
+            return  # an edit that changed only the formatting: already answered
         before = self._snapshot(context)
         reply = self.brain.on_text(self._state(update, context), text)
         await self._save_if_changed(update, context, before)
@@ -222,11 +243,13 @@ class Handlers:
         return sent.message_id if reply.kind == "check" and in_private else None
 
     async def _reply(self, update: Update, context: Context, reply: Reply) -> None:
-        """Answer the message of `update`: in groups as a reply to it."""
+        """Answer the message of `update`: in groups, and to an edit anywhere, as a reply
+        to it (quoting it: an edit of an old message is answered at the chat's end)."""
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
             return
-        reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
+        quote = chat.type != ChatType.PRIVATE or update.edited_message is not None
+        reply_to = message.message_id if quote else None
         stale = await self._take_stale_check_message(update, context, reply.kind == "check")
         sent = await self._send(context, chat, reply, reply_to)
         self._remember_check_message(update, context, chat.id, sent)
@@ -490,7 +513,7 @@ class Handlers:
 
     async def private_text(self, update: Update, context: Context) -> None:
         """Free text in a private chat is a question: a new, edited or forwarded
-        message, or the caption of a photo, video or file."""
+        message, or the caption of anything (a photo, a file, a voice message ...)."""
         message = update.effective_message
         if message is None:
             return
@@ -545,6 +568,9 @@ class Handlers:
             return
         state = self._state(update, context)
         data = query.data
+        if data and not isinstance(decode(data), Feedback) and not self.taps.first_tap(_tap(query)):
+            await self._answer(query, None)  # a double tap: the first one is answered
+            return
         before = self._snapshot(context)
         reply = self.brain.on_button(state, data) if data else self.brain.expired()
         await self._save_if_changed(update, context, before)

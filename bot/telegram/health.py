@@ -1,7 +1,9 @@
 """Is the bot alive? A heartbeat in polling mode, GET /healthz in webhook mode.
 
-Polling: every successful getUpdates (at least every POLL_TIMEOUT seconds while
-the bot is idle) touches DATA_DIR/heartbeat; `faqbot health` reads its age. The
+Polling: every batch of updates fetched and read (at least every POLL_TIMEOUT
+seconds while the bot is idle; updates.py reports it) touches DATA_DIR/heartbeat;
+`faqbot health` reads its age. Fetches that succeed but cannot be read do not
+count: such a bot serves nobody. The
 same monitor receives the updater's polling errors and logs each kind of
 trouble once, when it starts, and once more when polling works again; a 409
 Conflict gets a line naming its cause (another process polling this token).
@@ -18,13 +20,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 from telegram.error import Conflict, TelegramError
-from telegram.request import RequestData
 
 from bot.config import HEALTH_PATH, Settings
-from bot.telegram.resilience import QuietRequest, describe_failure
+from bot.telegram.resilience import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class PollingMonitor:
         self._write_failed = False
 
     def ok(self) -> None:
-        """A getUpdates call succeeded."""
+        """A batch of updates was fetched and read."""
         if self.trouble is not None:
             self.trouble = None
             log.info(RECOVERED_MESSAGE)
@@ -80,43 +80,12 @@ class PollingMonitor:
         if self.heartbeat is None:
             return
         try:
-            self.heartbeat.touch()
+            self.heartbeat.touch(mode=0o600)  # owner-only, like all of DATA_DIR
             self._write_failed = False
         except OSError as error:
             if not self._write_failed:
                 log.warning("could not write the heartbeat %s: %s", self.heartbeat, error)
             self._write_failed = True
-
-
-class HeartbeatRequest(QuietRequest):
-    """The request object for getUpdates: reports each successful call to the monitor."""
-
-    def __init__(self, monitor: PollingMonitor, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.monitor = monitor
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = QuietRequest.DEFAULT_NONE,
-        write_timeout: Any = QuietRequest.DEFAULT_NONE,
-        connect_timeout: Any = QuietRequest.DEFAULT_NONE,
-        pool_timeout: Any = QuietRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        code, payload = await super().do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
-        if 200 <= code < 300:
-            self.monitor.ok()
-        return code, payload
 
 
 def check_health(settings: Settings, max_age: float = DEFAULT_MAX_AGE) -> tuple[bool, str]:

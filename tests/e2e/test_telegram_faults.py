@@ -292,3 +292,71 @@ async def test_polling_writes_a_heartbeat_the_health_check_reads(
     healthy, line = check_health(settings)
     assert not healthy
     assert line.startswith("stale: the last successful getUpdates was 600 s ago")
+
+
+# A poll as an older Bot API server sends it: without the fields PTB 22.8 requires
+# (options' persistent_id, Bot API 9.6), so PTB cannot read the update.
+OLD_POLL = {
+    "id": "1",
+    "question": "magnesium?",
+    "options": [{"text": "a", "voter_count": 0}, {"text": "b", "voter_count": 0}],
+    "total_voter_count": 0,
+    "is_closed": False,
+    "is_anonymous": True,
+    "type": "regular",
+    "allows_multiple_answers": False,
+}
+
+
+@pytest.mark.asyncio
+async def test_an_update_ptb_cannot_read_is_skipped_and_never_logged(
+    server: FakeBotAPI, content: Content, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    person = {"id": USER, "is_bot": False, "first_name": "Quokka"}
+    other, later = Chat(server, OTHER, OTHER), Chat(server, OTHER + 1, OTHER + 1)
+    async with serving(server, content, tmp_path / "data"):
+        with server._cond:  # one batch: another user's question, then the unreadable update
+            other.send(f"{SECRET_WORDS[0]} {QUESTION}")
+            bad = server.send_update(
+                {
+                    "message": {
+                        "from": person,
+                        "chat": {**person, "type": "private"},
+                        "poll": OLD_POLL,
+                    }
+                }
+            )
+        await ask(later)  # a user writing after the batch is answered
+        await asyncio.to_thread(server.wait_for_messages, OTHER, 1, WAIT)
+        assert len(other.messages()) == 1
+        assert server.bot_messages(USER) == []
+        assert not server.pending_updates  # the unreadable update was confirmed too
+    # Read again as a batch once, then one by one: not fetched again and again.
+    assert len(server.calls("getUpdates")) < 20
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    for word in (*SECRET_WORDS, "Quokka", str(USER)):
+        assert word not in logged
+    assert f"skipped update {bad['update_id']}: it could not be read (TypeError)" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_fetches_that_cannot_be_read_leave_the_heartbeat_stale(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    settings = Settings(server.token, server.base_url, Path(content.path), data, "INFO")
+    # getUpdates answered 200, but with a proxy's HTML page: fetched, never read.
+    server.inject("getUpdates", 200, proxy_page=True, times=1000)
+    async with serving(server, content, data):
+        await asyncio.to_thread(
+            server.wait_until, lambda: len(server.calls("getUpdates")) >= 2, WAIT, "no polls"
+        )
+        assert not settings.heartbeat_file.exists()
+        assert not check_health(settings)[0]
+        server.clear_faults()
+        await asyncio.to_thread(
+            server.wait_until, settings.heartbeat_file.exists, WAIT, "no heartbeat"
+        )
+        assert check_health(settings)[0]
+    faults(server)

@@ -169,6 +169,8 @@ async def test_hundreds_of_odd_messages_and_forged_buttons(
         # 2. Forged button payloads under the bot's real messages (a modified client
         #    can send any callback data; the message itself must exist).
         queries = []
+        repeats = set()  # the same payload on the same message again: a double tap
+        pressed = set()
         for _ in range(FORGED_PRESSES):
             data = forged_payload(rng)
             if data is not None and brain.on_button({}, data).kind != "expired":
@@ -176,6 +178,9 @@ async def test_hundreds_of_odd_messages_and_forged_buttons(
             user = rng.choice(users)
             message = rng.choice(server.bot_messages(user))
             queries.append(server.press_button(message.message_id, user, data, user))
+            if (user, message.message_id, data) in pressed:
+                repeats.add(queries[-1])
+            pressed.add((user, message.message_id, data))
         await asyncio.to_thread(
             server.wait_until,
             lambda: set(queries) <= set(server.answered_callbacks),
@@ -186,7 +191,9 @@ async def test_hundreds_of_odd_messages_and_forged_buttons(
         answered = server.answered_callbacks
         assert len(queries) > FORGED_PRESSES // 2
         for query in queries:
-            assert answered[query].get("text") == content.ui["expired_short"], query
+            # A repeat within seconds is a double tap: answered, without a second toast.
+            expected = {content.ui["expired_short"]} | ({None} if query in repeats else set())
+            assert answered[query].get("text") in expected, query
 
         # 3. Odd inline queries (Telegram sends at most 256 characters).
         inline = [

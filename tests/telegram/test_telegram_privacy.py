@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import pickle
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ import pytest
 
 from bot.brain import CHECK_KEY
 from bot.content import Content
+from bot.telegram.health import PollingMonitor
 from tests.fake_bot_api import BotMessage, FakeBotAPI
 from tests.support.bots import serving
 from tests.support.chat import Chat
@@ -174,3 +177,25 @@ async def test_a_private_check_never_shows_in_a_group(
         step = await chat.press(check, flow.steps[flow.start].options[-1].label)
         assert step.message_id == check.message_id
         assert step.button_texts[-2:] == [content.buttons["back"], content.buttons["cancel"]]
+
+
+@pytest.mark.asyncio
+async def test_files_in_an_open_data_dir_are_owner_only(
+    server: FakeBotAPI, content: Content, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)  # made by the operator, readable by all
+    chat = Chat(server, USER, USER)
+    umask = os.umask(0o022)
+    try:
+        async with serving(server, content, data):
+            await chat.say(f"{SECRETS[0]} {SECRETS[1]}")  # a fallback: its text is stored
+            files = {"events.sqlite3", "events.sqlite3-wal", "events.sqlite3-shm"}
+            assert files <= {p.name for p in data.iterdir()}
+            PollingMonitor(data / "heartbeat").ok()
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in data.iterdir()}
+    finally:
+        os.umask(umask)
+    assert {*files, "heartbeat"} <= set(modes)
+    assert {name: oct(mode) for name, mode in modes.items()} == dict.fromkeys(modes, oct(0o600))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import Content
-from tests.fake_bot_api import FakeBotAPI
+from tests.fake_bot_api import BotMessage, FakeBotAPI
 from tests.support.bots import running
 from tests.support.chat import WAIT, Chat
 from tests.support.state import event_store
@@ -234,3 +234,153 @@ async def test_one_live_copy_of_the_check_and_leaving_it_closes_its_message(
         assert message.message_id == live.message_id
         assert shown(live.message_id)[0] == message.text != closed
         assert message.text.startswith(tuple(o.title for o in flow.outcomes.values()))
+
+
+VOICE = {"file_id": "v1", "file_unique_id": "vu1", "duration": 2}
+AUDIO = {"file_id": "a1", "file_unique_id": "au1", "duration": 2}
+
+
+@pytest.mark.asyncio
+async def test_every_caption_and_every_edited_ask_is_read(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    group = Chat(server, -100_7201, USER, "supergroup")
+    emergency = content.emergency.message
+    async with running(server, content, state_file):
+
+        async def reply_to(update: dict[str, object], where: Chat = chat) -> str:
+            before = where.snapshot()
+            server.send_update(update)
+            return (await where.change(before)).text
+
+        # A caption is the question, whatever it is on.
+        for media in ({"voice": VOICE}, {"audio": AUDIO}):
+            assert emergency in await reply_to({"message": _private(caption=RED_FLAG, **media)})
+        # A voice message without a caption is still "I can only read text".
+        assert await reply_to({"message": _private(voice=VOICE)}) == content.ui["unsupported"]
+
+        # An edited /ask is answered like an edited message, in private and in groups.
+        before = chat.snapshot()
+        sent = chat.send("/ask how much magnesium a day")
+        assert content.by_id["daily-amount"].answer in (await chat.change(before)).text
+        text = f"/ask {RED_FLAG}"
+        edit = {
+            **sent["message"],
+            "edit_date": int(time.time()),
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
+        }
+        assert emergency in await reply_to({"edited_message": edit})
+
+        original = group.send(f"/ask@{server.bot_username} magnesium foods")
+        await group.change([])
+        command = f"/ask@{server.bot_username}"
+        edit = {
+            **original["message"],
+            "edit_date": int(time.time()),
+            "text": f"{command} {RED_FLAG}",
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        }
+        assert emergency in await reply_to({"edited_message": edit}, group)
+
+
+@pytest.mark.asyncio
+async def test_a_double_tap_of_any_button_is_handled_once(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    b, ui, check_ui = content.buttons, content.ui, content.check_ui
+    flow = content.doctor_check
+    first = flow.steps[flow.start]
+    yes, no = first.options[0], first.options[-1]
+    assert yes.outcome == "emergency"
+    assert no.next is not None
+
+    def current(message: BotMessage) -> BotMessage:
+        return next(m for m in chat.messages() if m.message_id == message.message_id)
+
+    async with running(server, content, state_file):
+
+        async def twice(message: BotMessage, label: str) -> list[BotMessage]:
+            """Two taps on a button; the messages the bot sent (not edited) since."""
+            before = {m.message_id for m in chat.messages()}
+            data = message.button(label)["callback_data"]
+            assert await _double_tap(server, chat, message.message_id, data) == ["", ""]
+            await asyncio.to_thread(server.wait_idle, WAIT)
+            return [m for m in chat.messages() if m.message_id not in before]
+
+        topics = await chat.say("/topics")
+        [answer] = await twice(topics, content.by_id["foods"].short)
+        assert content.by_id["foods"].answer in answer.text
+
+        start = await chat.say("/start")
+        [check] = await twice(start, b["doctor_check"])
+        assert check_ui["intro"] in check.text
+
+        assert await twice(check, no.label) == []
+        step2 = current(check)
+        assert flow.steps[no.next].question.splitlines()[0] in step2.text
+        assert await twice(step2, b["cancel"]) == []
+        assert check_ui["cancelled"] in current(check).text
+
+        check = await chat.say("/doctor")
+        assert await twice(check, yes.label) == []
+        assert current(check).text != check.text  # the outcome, once
+        assert not [m for m in chat.messages() if ui["expired"] in m.text]
+        assert not [m for m in chat.messages() if ui["check_closed"] in m.text]
+
+        # Once the first tap has changed the message, a press is no double tap.
+        expired, toast = await chat.press_data(
+            check.message_id, check.button(yes.label)["callback_data"]
+        )
+        assert toast["text"] == ui["expired_short"]
+        assert ui["expired"] in expired.text
+
+
+@pytest.mark.asyncio
+async def test_an_edit_is_answered_as_a_reply_to_it_and_only_if_its_text_changed(
+    server: FakeBotAPI, content: Content, state_file: Path
+) -> None:
+    chat = Chat(server, USER, USER)
+    group = Chat(server, -100_7202, USER, "supergroup")
+    foods = content.by_id["foods"].answer
+    async with running(server, content, state_file):
+        before = chat.snapshot()
+        sent = chat.send("which foods have magnesum")["message"]
+        first = await chat.change(before)
+        assert first.reply_to_message_id is None  # a new message in private: no quote
+
+        def edited(message: dict[str, object], text: str, **fields: object) -> dict[str, object]:
+            return {
+                "edited_message": {**message, "edit_date": int(time.time()), "text": text, **fields}
+            }
+
+        # The same text made bold: nothing new to answer.
+        bold = [{"type": "bold", "offset": 0, "length": 5}]
+        await chat.silence(
+            lambda: server.send_update(edited(sent, "which foods have magnesum", entities=bold))
+        )
+        # A changed text: answered, quoting the edited message.
+        before = chat.snapshot()
+        server.send_update(edited(sent, "which foods have magnesium"))
+        reply = await chat.change(before)
+        assert foods in reply.text
+        assert reply.reply_to_message_id == sent["message_id"]
+
+        server.group_privacy = False  # the bot reads the group's messages (mentions too)
+        mention = f"@{server.bot_username}"
+        entities = [{"type": "mention", "offset": 0, "length": len(mention)}]
+        before = group.snapshot()
+        asked = group.send(f"{mention} magnesium foods", entities=entities)["message"]
+        await group.change(before)
+        await group.silence(
+            lambda: server.send_update(
+                edited(asked, f"{mention} magnesium foods", entities=entities)
+            )
+        )
+        before = group.snapshot()
+        server.send_update(edited(asked, f"{mention} {RED_FLAG}", entities=entities))
+        reply = await group.change(before)
+        assert content.emergency.message in reply.text
+        assert reply.reply_to_message_id == asked["message_id"]
