@@ -82,8 +82,10 @@ def test_chest_pain_without_palpitations_is_asked_about(brain: Brain) -> None:
 def test_one_faint_with_full_recovery_is_a_doctor_soon_with_warning_signs_an_emergency(
     brain: Brain,
 ) -> None:
-    once = _through(brain, ["No", "No", "Once, none of these, fully recovered"])
+    # More than once too: there was no option for it ("Once, none of these").
+    once = _through(brain, ["No", "No", "Yes, none of these, fully recovered"])
     assert once.entry == "soon-fainting"
+    assert "more than once" in once.text
     assert brain.check.flow.outcomes["soon-fainting"].disposition == "see-doctor"
     assert "999" in once.text  # what to do if it happens again with a warning sign
     assert _through(brain, ["No", "No", "Yes, with one of these"]).entry == "emergency"
