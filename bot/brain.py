@@ -101,6 +101,12 @@ _JOINERS = re.compile(r"\b(?:and|also|plus|n|or)\b|\+", re.IGNORECASE)
 QUESTION_WORD_WITHIN = 3
 
 
+def _shown_entry(data: str) -> str | None:
+    """The entry a button shows, if it shows one."""
+    action = decode(data)
+    return action.entry_id if isinstance(action, ShowEntry) else None
+
+
 def asks_two_questions(text: str) -> bool:
     """Whether a message holds at least two questions: parts (between punctuation,
     "and", "also" ...) that open with a question word, or a "?" ending a clause
@@ -325,12 +331,14 @@ class Brain:
         """The decision for the message `text` as a reply."""
         match = analysis.match
         ids = tuple(c.entry_id for c in match.candidates)
+        # Not offered as buttons either ("how much a day" under an answer to a 14-year-old).
+        hidden = self.matcher.withheld(text)
         if match.outcome == "answer" and match.entry_id is not None:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]
             # Further answers are "You also asked" only if the message asks twice.
             asked_more = bool(also) and asks_two_questions(text)
-            reply = self.entry_reply(entry, also, asked_more, first=analysis.next)
+            reply = self.entry_reply(entry, also, asked_more, first=analysis.next, hide=hidden)
             return Reply(
                 reply.sections,
                 "answer",
@@ -353,10 +361,11 @@ class Brain:
                 candidates=ids,
             )
         topics = self.topics()
+        buttons = tuple(row for row in topics.buttons if _shown_entry(row[0].data) not in hidden)
         return Reply(
             (Section(self.content.ui["fallback"]),),
             "fallback",
-            topics.buttons,
+            buttons,
             score=match.score,
             candidates=ids,
         )
@@ -370,19 +379,28 @@ class Brain:
         asked_more: bool = True,
         *,
         first: str | None = None,
+        hide: frozenset[str] = frozenset(),
     ) -> Reply:
         """An entry's answer (and those of a message's further questions); `first`
-        leads the follow-up buttons (an entry that answers the question well too)."""
-        if also or first:
-            return self._entry_reply(entry, also or [], asked_more, first)
+        leads the follow-up buttons (an entry that answers the question well too);
+        entries in `hide` get no button."""
+        if also or first or hide & set(entry.related):
+            return self._entry_reply(entry, also or [], asked_more, first, hide)
         # Replies are immutable: an entry's own answer is built once.
         reply = self._entry_replies.get(entry.id)
         if reply is None:
-            reply = self._entry_replies[entry.id] = self._entry_reply(entry, [], True, None)
+            reply = self._entry_replies[entry.id] = self._entry_reply(
+                entry, [], True, None, frozenset()
+            )
         return reply
 
     def _entry_reply(
-        self, entry: Entry, also: list[Entry], asked_more: bool, first: str | None
+        self,
+        entry: Entry,
+        also: list[Entry],
+        asked_more: bool,
+        first: str | None,
+        hide: frozenset[str],
     ) -> Reply:
         sections = self._answer_sections(entry)
         if also:
@@ -392,7 +410,7 @@ class Brain:
             sections.append(Section(self.content.ui[header]))
             for e in also:
                 sections.extend(self._answer_sections(e))
-        shown = {entry.id, *(e.id for e in also)}
+        shown = {entry.id, *(e.id for e in also), *hide}
         follow = [first] if first is not None and first in self.content.by_id else []
         follow += [r for r in entry.related if r != first]
         rows: list[tuple[Button, ...]] = [

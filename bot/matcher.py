@@ -512,12 +512,22 @@ class Matcher:
             analysis = self._analyse_questions(text)
         said = f" {' '.join(words(text))} "
         analysis = self._why_both(analysis, text)
-        if any(f" {p} " in said for p in self.thresholds.illnesses):
-            analysis = _without(analysis, self.thresholds.illness_entries)
+        withheld = self.withheld(text)
+        analysis = _without(analysis, withheld & self.thresholds.illness_entries)
         analysis = self._amount_asked(analysis, said)
-        if self._for_adults(said):
-            return analysis
-        return _without(analysis, self.thresholds.adult_amounts)
+        return _without(analysis, withheld)
+
+    def withheld(self, text: str) -> frozenset[str]:
+        """The entries this message must not get answered or offered, as an answer
+        or a button: the cause answers when it names an illness, the adult
+        amounts when it is about a child, a pregnancy, kidneys or medicines."""
+        said = f" {' '.join(words(text[:MAX_READ_CHARS]))} "
+        hidden: frozenset[str] = frozenset()
+        if any(f" {p} " in said for p in self.thresholds.illnesses):
+            hidden |= self.thresholds.illness_entries
+        if not self._for_adults(said):
+            hidden |= self.thresholds.adult_amounts
+        return hidden
 
     def _why_both(self, analysis: Analysis, text: str) -> Analysis:
         """ "What causes lip twitching?", naming no cause, answered by one of the
@@ -614,6 +624,8 @@ def _without(analysis: Analysis, entries: frozenset[str]) -> Analysis:
     """The analysis with these entries neither answered nor offered: a "did you
     mean" left with nothing to offer, or an answer that was one of them, falls
     back (its other answers, if any, are lost with it)."""
+    if not entries:
+        return analysis
     match = analysis.match
     kept = tuple(c for c in match.candidates if c.entry_id not in entries)
     if match.entry_id in entries or not kept:
