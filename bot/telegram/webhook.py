@@ -9,7 +9,8 @@ constant time and never logs a request body (which holds what users wrote).
 
 Routes:
   POST <WEBHOOK_PATH>  Telegram's updates; 403 without the right
-                       X-Telegram-Bot-Api-Secret-Token, 400 if not an update.
+                       X-Telegram-Bot-Api-Secret-Token, 400 if not an update,
+                       200 and skipped if an update PTB cannot read.
   GET  /healthz        200 {"status": "ok", ...} while the bot runs, 503 otherwise.
 """
 
@@ -63,12 +64,23 @@ class WebhookHandler(tornado.web.RequestHandler):
             data = json.loads(self.request.body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update")
-            update = Update.de_json(data, self.bot_app.bot)
         except Exception as error:  # whatever the body is, it never reaches the handlers
             log.warning(
                 "ignored a webhook request that is not an update (%s)", type(error).__name__
             )
             raise tornado.web.HTTPError(400) from None
+        try:
+            update = Update.de_json(data, self.bot_app.bot)
+        except Exception as error:  # an update PTB cannot read (bot/telegram/updates.py)
+            # Acknowledged, or Telegram would deliver it again and again; never
+            # its content in the log.
+            log.warning(
+                "skipped update %d: it could not be read (%s)",
+                data["update_id"],
+                type(error).__name__,
+            )
+            self.set_status(200)
+            return
         self.stats.received += 1
         await self.bot_app.update_queue.put(update)
         self.set_status(200)

@@ -116,7 +116,9 @@ async def test_only_requests_with_the_secret_reach_the_bot(
             await client.get("/faqbot/telegram", headers={SECRET_HEADER: SECRET}),
             await client.post("/elsewhere", content=json.dumps(update)),
         ]
-        assert [r.status_code for r in odd] == [415, 400, 400, 400, 400, 405, 404]
+        # An update PTB cannot read is acknowledged (Telegram would deliver it
+        # again and again), and skipped.
+        assert [r.status_code for r in odd] == [415, 400, 400, 400, 200, 405, 404]
         await asyncio.sleep(0.3)
         assert server.bot_messages(USER) == []  # none of these got a reply
 
