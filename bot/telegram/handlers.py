@@ -698,11 +698,14 @@ class Handlers:
         # A fresh state: inline mode never touches the user's doctor check.
         reply = self.brain.on_text({}, text)
         if reply.kind == "emergency":
+            # The advice alone: "browse the topics" below it would point at
+            # buttons an inline message does not carry.
+            advice = replace(reply, sections=reply.sections[:1], buttons=())
             return [
                 InlineQueryResultArticle(
                     "emergency",
                     self.ui["inline_emergency_title"],
-                    self._message_content(reply),
+                    self._message_content(advice),
                     description=_one_line(reply.sections[0].text, INLINE_DESCRIPTION_CHARS),
                 )
             ]

@@ -456,9 +456,12 @@ async def test_inline_mode(server: FakeBotAPI, content: Content, state_file: Pat
         emergency = await inline(server, "my face is drooping")
         [result] = emergency["results"]
         assert result["id"] == "emergency"
-        assert first_line(content.emergency.message) in result["input_message_content"][
-            "message_text"
-        ].replace("&amp;", "&")
+        posted = result["input_message_content"]["message_text"].replace("&amp;", "&")
+        assert first_line(content.emergency.message) in posted
+        assert content.disclaimer in posted
+        # An inline message carries no buttons: nothing points at "the topics".
+        assert content.ui["emergency_continue"] not in posted
+        assert content.ui["emergency_continue_answer"] not in posted
 
 
 @pytest.mark.asyncio
