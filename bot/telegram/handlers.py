@@ -375,8 +375,11 @@ class Handlers:
 
     async def forget(self, update: Update, context: Context) -> None:
         """/forget: delete everything kept about the user, in memory and on disk
-        (on disk before the bot says it is done)."""
+        (on disk before the bot says it is done). A check's message left open
+        is closed: its buttons would only say "expired"."""
+        open_check = None
         if context.user_data is not None:
+            open_check = context.user_data.get(CHECK_MESSAGE_KEY)
             context.user_data.clear()
         user = update.effective_user
         reply = self._simple("forgotten", self.ui["forgotten"])
@@ -386,6 +389,8 @@ class Handlers:
             except StateNotSaved:  # logged where it failed; never say "Done" then
                 reply = self._simple("forget-failed", self.ui["forget_failed"])
         await self._reply(update, context, reply)
+        if isinstance(open_check, dict):
+            await self._close_check_message(context, open_check, self.ui["check_closed"])
 
     async def ask(self, update: Update, context: Context) -> None:
         """/ask <question>: the way to ask in groups (works in private chats too)."""

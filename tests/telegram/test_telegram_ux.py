@@ -209,7 +209,7 @@ async def test_one_live_copy_of_the_check_and_leaving_it_closes_its_message(
         await asyncio.to_thread(server.wait_idle, WAIT)
 
     async with running(server, content, state_file):
-        for leave in ("/start", "/topics", "/doctor", "/menu"):
+        for leave in ("/start", "/topics", "/doctor", "/menu", "/forget"):
             check = await chat.say("/doctor")
             await settled()  # (after the /doctor leave: a new /doctor closes that one)
             nudge = await chat.say("which foods have magnesium")
