@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.callbacks import (
     CheckAnswer,
@@ -91,8 +92,9 @@ CAUSE_ASKED = re.compile(
     r"(?:(?:known|able|likely|said|going) to )?(?:cause|make|trigger|lead to|bring on|be behind)\b"
     r"|\b(?:is|are) ((?:\w+ ){1,5}?)(?:causing|making|triggering)\b"
 )
-NAMED_PREFIX = 5
-AMOUNT_WORDS = (
+# A word this long may be a slip or the start of a word of the answers.
+NAMED_MIN_LETTERS = 5
+NOT_CAUSES = (
     "low lack deficiency too much high levels level not enough little twitch lip face muscle"
 )
 _CLAUSES = re.compile(r"(?<=[?!.;,\n])")
@@ -150,10 +152,9 @@ class Brain:
             for paragraph in e.answer.splitlines()
             for w in self.matcher.lexicon.content_words(paragraph)
         }
-        self._answer_prefixes = {w[:NAMED_PREFIX] for w in self._answer_words}
         # Words of how much, not of what ("lack of sleep" names sleep), and of
         # the twitch itself ("is your chin twitching causing you concern").
-        self._amount_words = set(self.matcher.spelled_words(AMOUNT_WORDS))
+        self._not_causes = set(self.matcher.spelled_words(NOT_CAUSES))
         self._topics: dict[int, Reply] = {}
         self._entry_replies: dict[str, Reply] = {}
         self._small_talk = {
@@ -162,6 +163,7 @@ class Brain:
         # The small talk each word of its phrases belongs to; filler words ("so",
         # "much", "you") and words of more than one kind ("good" of "good
         # morning" and "good night": "good bot" got "Goodbye") belong to none.
+        # A word that is a phrase on its own ("thanks", "ok") belongs to that kind.
         owners: dict[str, set[str]] = {}
         for phrase, item in self._small_talk.items():
             for word in phrase.split():
@@ -172,6 +174,13 @@ class Brain:
             for word in phrase.split()
             if word not in SMALL_TALK_FILLER and len(owners[word]) == 1
         }
+        self._small_talk_words.update(
+            {
+                p: i
+                for p, i in self._small_talk.items()
+                if " " not in p and p not in SMALL_TALK_FILLER
+            }
+        )
 
     # -- free text ----------------------------------------------------------
 
@@ -234,6 +243,8 @@ class Brain:
             return replace(self._check_button(state, answer), edit=False)
         if normalized.isdigit():
             return self._simple("empty", self.content.ui["number_only"], self._menu_buttons())
+        if normalized == "cancel" or normalized == normalize(self.content.buttons["cancel"]):
+            return self.cancel_check(state)  # "there is nothing to cancel"
         typed = self._typed_buttons.get(normalized)
         if typed is not None:
             return self.on_button(state, typed.encode())
@@ -278,13 +289,10 @@ class Brain:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
             if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
                 item = self._small_talk[best]
-        if item is None or (asks and item.id not in ("help", "about")):
+        if item is None or (asks and item.id != "help"):
             return None
         if item.id == "help":  # typed "help" gets what /help gets
             return replace(self.help(), kind="smalltalk")
-        if item.id == "about":  # and "source?" what /about says, after its own line
-            about = self.about()
-            return replace(about, sections=(Section(item.reply), *about.sections), kind="smalltalk")
         buttons = self._menu_buttons() if item.id == "greeting" else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 
@@ -297,11 +305,19 @@ class Brain:
         named = [
             w
             for w in self.matcher.spelled_words(asked.group(1) or asked.group(2))
-            if w not in self._amount_words
+            if w not in self._not_causes
         ]
-        # A word sharing its first letters with a word of the answers is one they
-        # name, or a slip of it ("magnesuim", "hypomag").
-        return any(w[:NAMED_PREFIX] not in self._answer_prefixes for w in named)
+        return not all(self._named_in_answers(w) for w in named)
+
+    def _named_in_answers(self, word: str) -> bool:
+        """A word of the answers, a slip of one ("magnesuim") or the start of one
+        ("hypomag" of "hypomagnesemia"); "contraceptive" is none of these for
+        "contractions"."""
+        return word in self._answer_words or any(
+            (len(word) >= NAMED_MIN_LETTERS and known.startswith(word))
+            or (len(word) >= NAMED_MIN_LETTERS and OSA.distance(word, known) <= 1)
+            for known in self._answer_words
+        )
 
     def _about_other_twitch(self, text: str) -> bool:
         """Whether a message is about the eyelid, cheek or face and not the lip

@@ -453,8 +453,8 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         where,
     )
     why_both = ck.text_list(data, "why_both", where, required=False)
-    if why_both and len(why_both) != 2:
-        ck.fail(f"{where}, field 'why_both'", "must name two entry ids")
+    if why_both and len(set(why_both)) != 2:
+        ck.fail(f"{where}, field 'why_both'", "must name two different entry ids")
     amount = ck.mapping(data.get("amount_asked", {}), f"{where}, field 'amount_asked'")
     ck.unknown_keys(
         amount,

@@ -65,8 +65,8 @@ WHY_WORDS = (
 # An amount asked about in a message this short, with no answer decided, is
 # magnesium's (the amount_asked setting in faq.yaml).
 AMOUNT_ALONE_MAX_WORDS = 8
-# An amount in milligrams ("400mg" reads "400 mg").
-MG_AMOUNT = re.compile(r" (\d{1,6}) (?:mg|mgs|milligram|milligrams) ")
+# An amount in milligrams or grams, as typed ("400mg", "1,200 mg", "2g", "0.4 g").
+AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?) ?(mg|milligrams?|g|grams?)\b")
 # ... and an age in words below 18 ("a ten year old").
 YOUNG_IN_WORDS = re.compile(
     r" (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
@@ -514,7 +514,7 @@ class Matcher:
         analysis = self._why_both(analysis, text)
         withheld = self.withheld(text)
         analysis = _without(analysis, withheld & self.thresholds.illness_entries)
-        analysis = self._amount_asked(analysis, said)
+        analysis = self._amount_asked(analysis, text, said)
         return _without(analysis, withheld)
 
     def withheld(self, text: str) -> frozenset[str]:
@@ -545,14 +545,18 @@ class Matcher:
         other = next(e for e in both if e != match.entry_id)
         return Analysis(match, (other,), analysis.next if analysis.next != other else None)
 
-    def _amount_asked(self, analysis: Analysis, said: str) -> Analysis:
-        """An amount in mg asked about ("is 400mg ok", "taking 1200 mg daily, good?")
-        gets the upper limit (faq.yaml `amount_asked`) where the decision was the
-        daily amounts, a supplement answer or none: those read as "fine"."""
+    def _amount_asked(self, analysis: Analysis, text: str, said: str) -> Analysis:
+        """An amount asked about ("is 400mg ok", "taking 1,200 mg daily, good?", "is
+        2g a day ok") gets the upper limit (faq.yaml `amount_asked`) where the
+        decision was the daily amounts, a supplement answer or none: those read as
+        "fine". Not another substance's amount ("is 400mg of ibuprofen ok")."""
         th = self.thresholds
         if th.amount_entry is None:
             return analysis
-        amounts = [int(n) for n in MG_AMOUNT.findall(said)]
+        amounts = [
+            float(number.replace(",", "")) * (1 if unit.startswith("m") else 1000)
+            for number, unit in AMOUNT.findall(text.lower())
+        ]
         asked = any(f" {w} " in said for w in th.amount_asks)
         if not amounts or not (asked or max(amounts) > th.amount_above_mg):
             return analysis
@@ -563,14 +567,22 @@ class Matcher:
         decided = match.entry_id if match.outcome == "answer" else None
         if decided is not None and decided not in th.amount_instead_of:
             return analysis
-        # Undecided, a short message is about the amount; a long one may be about
-        # another medicine's ("levothyroxine 125 mg ... is it safe to take").
-        if decided is None and len(said.split()) > AMOUNT_ALONE_MAX_WORDS:
+        # Undecided, a short message in the words of the entries is about
+        # magnesium's amount; a long one, or one with a word no entry has, may be
+        # about another medicine's ("is 400mg of ibuprofen ok", "levothyroxine 125
+        # mg ... is it safe").
+        if decided is None and (
+            len(said.split()) > AMOUNT_ALONE_MAX_WORDS
+            or any(
+                not w.isdigit() and w not in self._bag_postings for w in self.spelled_words(text)
+            )
+        ):
             return analysis
         then = decided if decided not in (None, th.amount_entry) else th.amount_then
         first = Candidate(th.amount_entry, match.score)
         rest = tuple(c for c in match.candidates if c.entry_id != th.amount_entry)
-        return Analysis(Match("answer", match.score, (first, *rest)), (), then)
+        also = tuple(e for e in analysis.also if e != th.amount_entry)
+        return Analysis(Match("answer", match.score, (first, *rest)), also, then)
 
     def _for_adults(self, said: str) -> bool:
         """No word or phrase of `not_for_adult_amounts` in the message's words

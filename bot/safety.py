@@ -128,6 +128,7 @@ from bot.safety_words import (
     RESPOND_TO_THINGS,
     SIGN_OF,
     SPEECH_WORDS,
+    STARTED,
     STILL_NOW,
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
@@ -405,7 +406,7 @@ class EmergencyDetector:
         return not FREQUENCY.search(" ".join(tokens)) and any(
             t == "having"
             and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
-            and not (sentence.question and plural_condition(tokens[i + 1 : i + 4]))
+            and not (sentence.question and plural_condition(tokens[i + 1 : i + 4], tokens))
             for i, t in enumerate(tokens)
         )
 
@@ -613,7 +614,7 @@ class EmergencyDetector:
         # "now" or "again" stands by it, or its own part is in the present tense.
         # A sign lasting weeks is no sudden event, whatever tense it is told in.
         lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
-        recent_over = told_recently(tokens) and not STILL_NOW.intersection(tokens)
+        recent_over = told_recently(tokens) and not (STILL_NOW | STARTED).intersection(tokens)
         told_over = (past or recent_over or told_as_past(tokens)) and not self._own_present(
             sentence, start, end
         )
@@ -642,7 +643,7 @@ class EmergencyDetector:
             return "unclear"
         # "Is it possible that my child is having seizures?": a condition over
         # time, not one event now ("is she having a seizure?").
-        if plural_condition(tuple(own)):
+        if plural_condition(tuple(own), tokens):
             return "unclear"
         personal = not condition and any(t in FIRST_PERSON for t in tokens)
         if framed and not personal:

@@ -254,10 +254,14 @@ RECENT_PAST = frozenset(
 )
 RECENT_PAST_PHRASES = ("the other day",)
 # ...nor when the day is one to come ("my arm went numb, the GP can see me on
-# Monday", "until Friday") or a habit ("every Sunday").
-NOT_PAST_DAY_AFTER = frozenset("next until till til coming by before every this".split())
+# Monday", "until Friday"), a habit ("every Sunday") or the start of what still
+# goes on ("chest pain since Monday").
+NOT_PAST_DAY_AFTER = frozenset("next until till til coming by before every this since".split())
 FUTURE_WORDS = frozenset("will gonna appointment appt booked see seeing visit".split())
 STILL_NOW = PRESENT_VERBS | frozenset("its still getting hasnt havent".split())
+# A sign that started on a recent day and is not said to have stopped goes on
+# ("my face started drooping on Monday").
+STARTED = frozenset("started began".split())
 # A sentence is told in the past when it has a verb in the past ("-ed" or one of
 # these) and none of the present ("... and my chest hurts", "my throat feels
 # tight"; "hurt" may be either and counts as present).
@@ -292,6 +296,15 @@ AWAKE_BETWEEN = frozenset(
     "just nearly almost then briefly suddenly actually completely had have".split()
 )
 FAINT_WARNINGS = (
+    # The NHS: 999 for someone who fainted while exercising.
+    "exercis",
+    "workout",
+    "working out",
+    "gym",
+    "running",
+    "jogging",
+    "football",
+    "sport",
     "heart",
     "palpitat",
     "pulse",
@@ -434,7 +447,7 @@ THOUGHT_HAD = re.compile(
 # fear" (after it).
 FEARED = re.compile(
     r"\b(?:fear|fears|afraid|scared|terrified|frightened|phobia|paranoid|worried|worry)"
-    r" (?:of|about)(?: \w+)?(?: a| an)?$"
+    r" (?:of|about)(?: having| getting| suffering)?(?: a| an)?$"
 )
 FEARED_AFTER = re.compile(r"^(?:is|are) (?:my|his|her|their|our) (?:\w+ )?(?:fear|phobia)\b")
 # A sign followed by one of these, with no one in particular in the sentence, is
@@ -585,12 +598,15 @@ SUBJECT_LEADS = frozenset("a an the while although most many some all these thos
 QUESTION_OPENERS = frozenset(
     "can could does do did is are will would should how what why which may might whats".split()
 )
-# A question asked after a statement, without a question mark, as people type on
-# a phone: "my lip keeps twitching could it be a stroke", "my eyelid twitches, is
-# this a seizure".
+# A question asked after a statement, without a stop between them, as people type
+# on a phone: "my lip keeps twitching could it be a stroke", "face drooping is it
+# a stroke" (read as two sentences: the statement keeps its alarm).
 QUESTION_FRAME = re.compile(
-    r"\b(?:(?:could|can|might|may) (?:it|this|that) be|is (?:it|this|that))\b"
+    r"\b(?:(?:could|can|might|may) (?:it|this|that) be|is (?:it|this|that))\b", re.IGNORECASE
 )
+# Words of a question whether something may be so ("is it possible", "could my
+# son be having").
+POSSIBLY = frozenset("possible possibly could might may sometimes often ever regularly".split())
 # Words that report an event: "has my dad had a stroke?" is not a question
 # about a condition ("what is bell's palsy?").
 EVENT_WORDS = frozenset("had has having got gets getting".split())

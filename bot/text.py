@@ -18,10 +18,11 @@ import snowballstemmer
 # and it keeps matching time bounded whatever a user sends.
 MAX_READ_CHARS = 600
 
-_INVISIBLE = {"Cc", "Cs", "Co", "Cn"}
-# Format characters (a soft hyphen, a zero-width space or joiner) sit inside
-# words: "magne\u00adsium" is "magnesium", not "magne sium".
-_INSIDE_WORDS = "Cf"
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# These format characters sit inside words (a soft hyphen, joiners, a byte-order
+# mark): "magne\u00adsium" is "magnesium". The others, a zero-width space among
+# them, separate words ("my\u200bdad" is two).
+_INSIDE_WORDS = frozenset("\u00ad\u200c\u200d\u2060\ufeff")
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc`´']")
 _NON_WORD = re.compile(r"[^\w]+")
 _REPEATS = re.compile(r"([^\W\d])\1{2,}")
@@ -71,11 +72,7 @@ def _char_by_char(text: str) -> str:
     on its own (NFKC first, which may merge or split characters)."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(
-        ""
-        if (kind := unicodedata.category(ch)) == _INSIDE_WORDS
-        else " "
-        if kind in _INVISIBLE
-        else ch
+        "" if ch in _INSIDE_WORDS else " " if unicodedata.category(ch) in _INVISIBLE else ch
         for ch in text
     )
     text = _APOSTROPHES.sub("", text.casefold())

@@ -3,8 +3,9 @@ nothing the bot reads (a word made bold) from one that does.
 
 Kept in memory only, for EDITS_REMEMBERED_SECONDS and at most EDITS_REMEMBERED
 messages, keyed by chat and message id, and never the text itself: a keyed
-hash of it (the key is random and never leaves the process), so the texts
-cannot be recovered from memory by trying likely ones.
+hash of it (the key is random and never leaves the process): nothing written
+to disk or logs can be checked against likely texts. (Someone who can read the
+process's memory has the key too.)
 """
 
 from __future__ import annotations

@@ -80,7 +80,8 @@ class PollingMonitor:
         if self.heartbeat is None:
             return
         try:
-            self.heartbeat.touch(mode=0o600)  # owner-only, like all of DATA_DIR
+            self.heartbeat.touch(mode=0o600)  # owner-only, like all of DATA_DIR...
+            self.heartbeat.chmod(0o600)  # ...a heartbeat an older version left too
             self._write_failed = False
         except OSError as error:
             if not self._write_failed:

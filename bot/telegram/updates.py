@@ -27,12 +27,21 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 log = logging.getLogger(__name__)
+# do_api_request("getUpdates") makes PTB suggest get_updates instead: that is
+# the call that just failed. Only that suggestion is silenced, once, here (a
+# warnings.catch_warnings() around an await would change the filters of every
+# task meanwhile).
+warnings.filterwarnings(
+    "ignore", message=r"Please use 'Bot\.getUpdates' instead", category=PTBUserWarning
+)
 
 
 class FaqBot(ExtBot[int]):
     """ExtBot (its rate limiter's per-request argument an int) that skips unreadable updates."""
 
-    def __init__(self, *args: Any, on_read: Callable[[], None] | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, on_read: Callable[[], None] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._on_read = on_read
 
@@ -69,10 +78,7 @@ class FaqBot(ExtBot[int]):
         parameters: dict[str, Any] = {"offset": offset, "limit": limit, "timeout": 0}
         if allowed_updates is not None:
             parameters["allowed_updates"] = list(allowed_updates)
-        with warnings.catch_warnings():
-            # PTB suggests get_updates instead: that is the call that just failed.
-            warnings.simplefilter("ignore", PTBUserWarning)
-            raw = await self.do_api_request("getUpdates", api_kwargs=parameters)
+        raw = await self.do_api_request("getUpdates", api_kwargs=parameters)
         updates = []
         for data in raw if isinstance(raw, list) else []:
             update_id = data.get("update_id") if isinstance(data, dict) else None

@@ -437,6 +437,20 @@ def test_small_talk_as_people_type_it(
     assert reply.text.startswith(expected)
 
 
+def test_thanks_and_ok_in_longer_small_talk_are_still_thanks(
+    brain: Brain, content: Content
+) -> None:
+    thanks = next(i.reply for i in content.small_talk if i.id == "thanks")
+    for message in ("thanks for everything", "ok then"):
+        assert ask(brain, message).text.startswith(thanks), message
+
+
+def test_cancel_typed_with_no_check_says_there_is_nothing_to_cancel(
+    brain: Brain, content: Content
+) -> None:
+    assert ask(brain, "cancel").text == content.ui["nothing_to_cancel"]
+
+
 def test_good_bot_is_not_goodbye(brain: Brain, content: Content) -> None:
     # "good" is of "good morning" and of "good night": it says neither.
     bye = next(i.reply for i in content.small_talk if i.id == "bye")
@@ -695,6 +709,27 @@ def test_an_amount_asked_about_gets_the_upper_limit_first(
     assert "350 mg" in reply.text
     follow = [b.data for b in reply.flat_buttons]
     assert "e:daily-amount" in follow
+
+
+@pytest.mark.parametrize(
+    "message", ["taking 1,200 mg of magnesium daily", "is 2g of magnesium a day ok"]
+)
+def test_an_amount_written_with_a_comma_or_in_grams_is_read(brain: Brain, message: str) -> None:
+    # "1,200 mg" was read as 200 mg, "2g" not at all: the daily amounts, as if fine.
+    assert ask(brain, message).entry == "too-much"
+
+
+def test_another_substances_amount_is_not_magnesiums(brain: Brain) -> None:
+    for message in ("is 400mg of ibuprofen ok", "is 200mg of caffeine ok", "is 50mg zinc safe"):
+        assert ask(brain, message).entry != "too-much", message
+
+
+def test_an_amount_asked_beside_another_question_keeps_both_answers(
+    brain: Brain, content: Content
+) -> None:
+    reply = ask(brain, "is 400mg ok and what foods have magnesium")
+    assert reply.entry == "too-much"
+    assert content.by_id["foods"].answer in reply.text
 
 
 def test_an_amount_asked_about_as_enough_gets_the_daily_amounts(brain: Brain) -> None:

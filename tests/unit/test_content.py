@@ -367,5 +367,6 @@ def test_why_both_must_name_two_entries() -> None:
     data = _raw()
     data["matching"]["why_both"] = ["cause", "causes"]
     assert _problems(data) == ["matching, field 'why_both': unknown entry id 'causes'"]
-    data["matching"]["why_both"] = ["cause"]
-    assert _problems(data) == ["matching, field 'why_both': must name two entry ids"]
+    for wrong in (["cause"], ["cause", "cause"]):
+        data["matching"]["why_both"] = wrong
+        assert _problems(data) == ["matching, field 'why_both': must name two different entry ids"]

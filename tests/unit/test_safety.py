@@ -198,6 +198,23 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he collapsed yesterday and he's still not awake",
         "my face started drooping yesterday and it's getting worse",
         "last friday my face started drooping and it's still drooping now",
+        # A sign told without a subject, then a question: the sign is told now.
+        "face drooping could it be stroke",
+        "chest pain could it be a heart attack",
+        "he's seizing could it be low magnesium",
+        "cant breathe could it be magnesium",
+        # A worry about a sign someone has is no fear of a sign to come.
+        "worried about my chest pain",
+        "im scared of this chest pain",
+        # "Since" a day: it goes on; a sign that "started" on a day goes on too.
+        "ive had chest pain since monday",
+        "face drooping since sunday",
+        "my face started drooping on monday",
+        # Seizures or strokes asked about now, with no "could" or "possible".
+        "is she having seizures or just shaking",
+        "is my mom having strokes",
+        # Invisible separators between the words.
+        "my\u200bdad\u200bis\u200bhaving\u200ba\u200bseizure",
         # A question asked beside a sign happening now, or one event now.
         "my face is drooping is it a stroke",
         "my dad cant speak properly is it a stroke",
@@ -902,8 +919,8 @@ REAL_WORDING_FLOORS = [
     # 12's 95 % / 10 %.
     ("redflags-real-dev5.yaml", 100.0, 67.4, 16.0),
     # Round 10's figures of speech and sofa (a calm message no longer alarms): 20.3 %.
-    # Round 11's days of the week: 66.7 -> 64.6 % full alarm.
-    ("redflags-real-final4.yaml", 92.7, 64.6, 20.3),
+    # Round 11's days of the week: 66.7 -> 64.6 % full alarm; 65.6 % at its end.
+    ("redflags-real-final4.yaml", 92.7, 65.6, 20.3),
     # Round 6, message-like wording: its tuning half (in sample) and its frozen
     # half, measured before round 6's wording went in (83.3 % / 28.8 %), after
     # it (87.2 % / 28.8 %) and after the negation across a comma (below). Round
@@ -943,7 +960,10 @@ REAL_WORDING_FLOORS = [
     # lost one full alarm to the line and nothing else moved). Round 10's
     # swallowing fix: final7 false alarms 35.0 -> 32.5 %.
     ("redflags-real-dev8.yaml", 91.4, 65.5, 31.3),
-    ("redflags-real-final7.yaml", 85.1, 68.9, 32.5),
+    # Round 11: one calm message more alarms (32.5 -> 33.8 %) once the session's
+    # own over-reaches were taken back (a sign told "since Monday", "chest pain
+    # could it be a heart attack", "worried about my chest pain": all alarm again).
+    ("redflags-real-final7.yaml", 85.1, 68.9, 33.8),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 

@@ -52,6 +52,8 @@ def test_non_ascii_messages_still_normalised() -> None:
 def test_a_format_character_inside_a_word_keeps_the_word_whole() -> None:
     # A soft hyphen split "magne-sium" in two: "did you mean" instead of the answer.
     assert normalize("high in magne\u00adsium") == "high in magnesium"
-    assert normalize("magne\u200bsium") == "magnesium"
-    # Control characters still separate words.
+    assert normalize("magne\u200dsium") == "magnesium"
+    # A zero-width space or an invisible separator separates words, as control
+    # characters do: "my dad is having a seizure" typed with them is still that.
+    assert normalize("my\u200bdad\u2063is") == "my dad is"
     assert normalize("lip\ttwitch\nfoods") == "lip twitch foods"
