@@ -48,7 +48,7 @@ OUT_OF_SCOPE = "out-of-scope"
 # "y/o" -> "y o", "i'm 14" -> "im 14"): years, or a baby's months or weeks.
 YEARS_OLD = re.compile(
     r" (\d{1,3}) (?:yo|y o|yr old|yrs old|year old|years old) |(?: im| i am| iam) (\d{1,2}) "
-    r"| (?:age|aged) (\d{1,2}) "
+    r"| (?:age|aged|hes|shes|he is|she is) (\d{1,2}) (?!mg |g |mcg |ml |percent )"
 )
 MONTHS_OLD = re.compile(r" \d{1,2} (?:months?|mo|mos|weeks?|wks?) old ")
 # A question for the cause of the twitch ("what causes", "why does my lip
@@ -71,6 +71,8 @@ AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?) ?(mg|milligr
 YOUNG_IN_WORDS = re.compile(
     r" (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|seventeen) (?:yo|year old|years old|month old|months old) "
+    r"| (?:im|i am|hes|shes|he is|she is) (?:one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen) "
 )
 
 # Weight of a message word the FAQ does not know at all, relative to the IDF

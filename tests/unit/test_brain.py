@@ -170,6 +170,14 @@ def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_thos
         # Answered with the supplements entry, "How much magnesium a day" below it.
         "i am 14 and my lip twitches how much mg should i take",
         "can teenagers take magnesium supplements",
+        # Ages in words or after "he's", relatives, typos and medicines by name.
+        "im sixteen how much mag a day",
+        "hes 11 how much magnesium",
+        "how much magnesium for my stepson",
+        "pregant how much magnesium",
+        "ckd how much magnesium",
+        "im on nexium how much magnesium",
+        "on birth control how much magnesium a day",
     ],
 )
 def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidneys_or_medicines(
@@ -192,6 +200,7 @@ def test_adult_amounts_still_answer_an_adult(brain: Brain) -> None:
     assert ask(brain, "how much magnesium does a 30yo man need").entry == "daily-amount"
     assert ask(brain, "im 45 how much magnesium a day").entry == "daily-amount"
     assert ask(brain, "aged 45 how much magnesium daily").entry == "daily-amount"
+    assert ask(brain, "hes 45 how much magnesium").entry == "daily-amount"
     assert ask(brain, "my son's lip twitches, is it low magnesium?").entry == "cause"
 
 
