@@ -65,8 +65,12 @@ class Thresholds:
     # those amounts are not for (a child, a pregnancy, kidney disease,
     # medicines): such a message never gets those entries answered or offered.
     adult_amounts: frozenset[str] = frozenset()
-    # Words or phrases ("little one") of such a message.
+    # Words or phrases ("on the pill") of such a message, unless denied ("im not
+    # pregnant")...
     not_for_adult_amounts: frozenset[str] = frozenset()
+    # ...and of someone who may be a child ("little one"), unless an adult age
+    # is given ("my son is 30").
+    young_for_adult_amounts: frozenset[str] = frozenset()
     # A message giving someone's age below this ("my 10yo", "a 15 year old") is
     # about a child too; 0: ages are not read.
     adult_from_age: int = 0
@@ -474,11 +478,14 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
     illness_words = ck.text_list(illness, "not_for", illness_where, required=False)
     adult = ck.mapping(data.get("adult_amounts", {}), f"{where}, field 'adult_amounts'")
     ck.unknown_keys(
-        adult, {"entries", "not_for", "adult_from_age"}, f"{where}, field 'adult_amounts'"
+        adult,
+        {"entries", "not_for", "young", "adult_from_age"},
+        f"{where}, field 'adult_amounts'",
     )
     adult_where = f"{where}, adult_amounts"
     adult_entries = ck.text_list(adult, "entries", adult_where, required=False)
     not_for = ck.text_list(adult, "not_for", adult_where, required=False)
+    young = ck.text_list(adult, "young", adult_where, required=False)
     together = data.get("answer_together", [])
     if not isinstance(together, list) or not all(
         isinstance(g, list) and len(g) >= 2 and all(isinstance(i, str) for i in g) for g in together
@@ -494,6 +501,7 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         answer_together=tuple(frozenset(g) for g in together),
         adult_amounts=frozenset(adult_entries),
         not_for_adult_amounts=frozenset(" ".join(w.lower().split()) for w in not_for),
+        young_for_adult_amounts=frozenset(" ".join(w.lower().split()) for w in young),
         adult_from_age=(
             int(ck.number(adult, "adult_from_age", adult_where, 1, 120))
             if "adult_from_age" in adult

@@ -62,6 +62,9 @@ WHY_WORDS = (
     " twitching twitches face mouth eyelid muscle spasm top bottom upper lower keep keeps stop"
     " wont flickering, wont stop, keeps going, all the time"
 )
+# A phrase of adult_amounts denied by one of these words this close before it.
+DENIALS = frozenset("not no dont never without stopped finished isnt arent none".split())
+NOT_REACH = 3
 # An amount asked about in a message this short, with no answer decided, is
 # magnesium's (the amount_asked setting in faq.yaml).
 AMOUNT_ALONE_MAX_WORDS = 8
@@ -587,16 +590,26 @@ class Matcher:
         return Analysis(Match("answer", match.score, (first, *rest)), also, then)
 
     def _for_adults(self, said: str) -> bool:
-        """No word or phrase of `not_for_adult_amounts` in the message's words
-        (`said`, space-padded), and no age below `adult_from_age` ("my 10yo", "a
-        15 year old", "6 months old")."""
-        if any(f" {p} " in said for p in self.thresholds.not_for_adult_amounts):
+        """Whether the adult amounts fit the message's words (`said`, space-padded):
+        no word or phrase of `not_for_adult_amounts` unless denied ("im not
+        pregnant", "no meds"); no age below `adult_from_age` ("my 10yo", "a 15 year
+        old", "6 months old"); and no word of someone who may be a child ("my
+        son") unless only adult ages are given ("my son is 30")."""
+        th = self.thresholds
+        if any(_told(said, p) for p in th.not_for_adult_amounts):
             return False
-        adult = self.thresholds.adult_from_age
-        young = (int(a or b or c) < adult for a, b, c in YEARS_OLD.findall(said))
-        return not adult or not (
-            any(young) or MONTHS_OLD.search(said) or YOUNG_IN_WORDS.search(said)
-        )
+        adult = th.adult_from_age
+        young = [p for p in th.young_for_adult_amounts if _told(said, p)]
+        ages = [int(a or b or c) for a, b, c in YEARS_OLD.findall(said)]
+        for p in young:
+            ages += map(int, re.findall(rf" {re.escape(p)} (?:is|turned|aged) (\d{{1,2}}) ", said))
+        if adult and (
+            any(age < adult for age in ages)
+            or MONTHS_OLD.search(said)
+            or YOUNG_IN_WORDS.search(said)
+        ):
+            return False
+        return not young or (bool(adult) and bool(ages))
 
     def _analyse_questions(self, text: str) -> Analysis:
         whole = self.match(text)
@@ -632,6 +645,14 @@ class Matcher:
             if whole.outcome != "answer" or whole.entry_id in ids:
                 return Analysis(answered[0], tuple(ids[1:]))
         return None
+
+
+def _told(said: str, phrase: str) -> bool:
+    """Whether the phrase is in the space-padded words, once at least without a
+    denial among the NOT_REACH words before it ("im not pregnant", "no meds", "i
+    dont take any medication")."""
+    words_before = said.split(f" {phrase} ")[:-1]
+    return any(not DENIALS.intersection(before.split()[-NOT_REACH:]) for before in words_before)
 
 
 def _without(analysis: Analysis, entries: frozenset[str]) -> Analysis:

@@ -194,6 +194,27 @@ def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidney
     assert "mg" not in reply.text.replace("magnesium", "")
 
 
+@pytest.mark.parametrize(
+    ("message", "withheld"),
+    [
+        # An adult's age for a son or daughter; a pregnancy or medicines denied.
+        ("my son is 30 how much magnesium should he take", False),
+        ("my daughter is 25 is 400mg ok for her", False),
+        ("my 30 year old son takes 400mg of magnesium is that ok", False),
+        ("im not pregnant how much magnesium", False),
+        ("i dont take any medication how much magnesium a day", False),
+        ("my son is 12 how much magnesium", True),
+        ("how much magnesium for my son", True),
+        ("im pregnant and not on meds how much magnesium", True),
+    ],
+)
+def test_adult_amounts_are_withheld_only_for_who_they_do_not_fit(
+    brain: Brain, content: Content, message: str, withheld: bool
+) -> None:
+    adult = content.thresholds.adult_amounts
+    assert (brain.matcher.withheld(message) >= adult) is withheld
+
+
 def test_adult_amounts_still_answer_an_adult(brain: Brain) -> None:
     assert ask(brain, "how much magnesium a day").entry == "daily-amount"
     assert ask(brain, "im a 45 year old woman, how much magnesium a day").entry == "daily-amount"
