@@ -31,7 +31,8 @@ NEGATED_LIST_REACH = 8
 
 # Negations of a sign; "cant", "wont", "couldnt" describe one instead ("cant speak").
 NEGATIONS = frozenset(
-    "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor zero".split()
+    "no not dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt never without nor zero"
+    " nobody noone".split()
 )
 # What a pattern word `not` matches.
 NOT_WORDS = frozenset(
@@ -207,6 +208,7 @@ DATE = re.compile(
 # racing" may be about now) and not habits ("used to", "sometimes").
 STORY_TIME = re.compile(
     r"\b(?:(?:years?|months?) (?:ago|back|before|earlier)|last year|in the past"
+    r"|in (?:my|his|her|our|their) \d0 ?s"
     r"|when (?:i|he|she|we|they) (?:was|were) (?:in (?:my|his|her|our|their) \d+ ?s"
     r"|a (?:kid|child|baby|teen|teenager|toddler)|young|little|small)"
     r"|as a (?:kid|child|baby|teen|teenager|toddler)|at (?:the )?age (?:of )?\d+"
@@ -243,6 +245,7 @@ WHEN_STATE = re.compile(
 WHEN_DOING = re.compile(
     r"\bwhen(?:ever)? (?:i|he|she) (?:take|takes|eat|eats|drink|drinks|exercise|exercises|run"
     r"|runs|walk|walks|climb|climbs|lie|lies|bend|bends|stand|stands|sit|sits|cough|coughs"
+    r"|skip|skips|have a cold|have the flu|have a chest infection|got a cold"
     r"|laugh|laughs|sneeze|sneezes|sleep|sleeps|get up|gets up)\b"
 )
 # "Yesterday", "the other day" or a day of the week put a sign in the past only
@@ -476,6 +479,8 @@ IDIOMS = (
     "cant see the point",
     "cannot see why",
     "couldnt see why",
+    "fitting into",
+    "fitting in",
     "choking up",
     "choked up",
     "choke up",
@@ -765,13 +770,14 @@ HARMLESS = (
             " swallow spit".split()
         ),
         tuple(
-            "breath blue sound respon conscious baby toddler child son daughter kid help".split()
+            "breath blue sound respon conscious baby toddler child son daughter kid help"
+            " he hes she shes him his her they dad mum mom husband wife grandad nan".split()
         ),
     ),
     # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(
         ("blue", "grey", "gray"),
-        ("pool", "swim", "shiver", "cold"),
+        ("pool", "swim", "shiver", "cold", "lolly", "sweets", "candy", "slush", "popsicle", "dye"),
         ("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
     ),
     Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),

@@ -42,6 +42,13 @@ def _advice(content: Content, name: str) -> str:
         "i cut myself last night",
         "plan to overdose on my pills",
         "what is a lethal dose of magnesium",
+        # Said of someone else, with means, or as hopelessness (a user pass, round 11).
+        "my son says he wants to kill himself",
+        "my husband says he wants to end his life",
+        "he has a knife and says he wants to die",
+        "i have the pills ready",
+        "no point living anymore",
+        "no reason to live",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -68,6 +75,14 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "i took 10 magnesium tablets",
         "my 2yo got hold of the magnesium bottle",
         "toddler chewed some pills",
+        # Household chemicals, other medicines, all of someone's pills (round 11).
+        "my son drank bleach",
+        "he swallowed a battery",
+        "i took 30 paracetamol",
+        "i took all my sleeping pills",
+        "my son swallowed a bottle of magnesium tablets",
+        "took a load of pills",
+        "i think ive been poisoned",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -119,6 +134,9 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "i took too much time off work",
         "i overdosed on coffee today lol",
         "my son swallowed his tablet whole is that ok",
+        "i feel like killing my boss lol hes stressing me out",
+        "this is killing my back",
+        "i drank a bottle of water",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
