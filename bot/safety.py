@@ -141,6 +141,9 @@ from bot.safety_words import (
 )
 from bot.text import MAX_READ_CHARS, STOP_WORDS
 
+# "Don't think" this many words before "having" is a doubt ("I don't think he is
+# having a heart attack"), not a sign happening now.
+DOUBT_REACH = 4
 # All words of a pattern must fall within this many message words of each other.
 WINDOW = 8
 # Pattern words at least this long tolerate one slip (a swap counts as one).
@@ -403,11 +406,19 @@ class EmergencyDetector:
         dated = DATE.search(" ".join(tokens)) is not None
         if any(has_phrase(today, p) for p in NOW_PHRASES if not (dated and p == "just had")):
             return True
-        return not FREQUENCY.search(" ".join(tokens)) and any(
-            t == "having"
-            and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
-            and not (sentence.question and plural_condition(tokens[i + 1 : i + 4], tokens))
-            for i, t in enumerate(tokens)
+        return (
+            not FREQUENCY.search(" ".join(tokens))
+            and any(
+                t == "having"
+                and not HAVING_NOT_NOW & set(tokens[max(0, i - 3) : i])
+                # "I don't think I'm having a stroke": a doubt, not now.
+                and not (
+                    "think" in tokens[max(0, i - DOUBT_REACH) : i]
+                    and NEGATIONS & set(tokens[max(0, i - DOUBT_REACH) : i])
+                )
+                and not (sentence.question and plural_condition(tokens[i + 1 : i + 4], tokens))
+                for i, t in enumerate(tokens)
+            )
         )
 
     @staticmethod
@@ -590,6 +601,15 @@ class EmergencyDetector:
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or FEARED.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            # "I don't think it's a stroke": a doubt about the condition named, not
+            # a denial ("I don't think he's breathing" names none).
+            or (
+                any(starts_with(t, CONDITION_STEMS) for t in own)
+                and any(
+                    a in NEGATIONS and b == "think"
+                    for a, b in pairwise(self._own_lead(sentence, start, end))
+                )
+            )
             or FEARED_AFTER.search(" ".join(tokens[end + 1 :])) is not None
             or (
                 THOUGHT_HAD.search(" ".join(self._own_lead(sentence, start, end))) is not None

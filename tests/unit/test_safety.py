@@ -198,6 +198,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "he collapsed yesterday and he's still not awake",
         "my face started drooping yesterday and it's getting worse",
         "last friday my face started drooping and it's still drooping now",
+        # "Don't think" before a sign that is no condition's name, or no doubt.
+        "i dont think hes breathing",
+        "i think he is having a heart attack",
         # Distress wording a user pass found missed (round 11).
         "my mum face gone all wonky",
         "dad on floor not moving",
@@ -672,6 +675,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "does magnesium lower the risk of stroke?",
         "can low magnesium cause fits?",
         "could twitching mean I'm about to have a stroke?",
+        # A doubt about the condition named: the line, not the alarm.
+        "i dont think im having a stroke just the twitch",
+        "i dont think he is having a heart attack",
         # A sign that comes with something the person does or has: a pattern.
         "i feel faint when i skip breakfast",
         "im breathless when i have a cold",
