@@ -46,7 +46,6 @@ def _advice(content: Content, name: str) -> str:
         "my son says he wants to kill himself",
         "my husband says he wants to end his life",
         "he has a knife and says he wants to die",
-        "i have the pills ready",
         "no point living anymore",
         "no reason to live",
     ],
@@ -82,7 +81,6 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "i took all my sleeping pills",
         "my son swallowed a bottle of magnesium tablets",
         "took a load of pills",
-        "i think ive been poisoned",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -137,6 +135,13 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "i feel like killing my boss lol hes stressing me out",
         "this is killing my back",
         "i drank a bottle of water",
+        # Over-reach a check found in the round's first, broad phrases.
+        "no point in buying expensive magnesium",
+        "i have my pills ready in my organiser for the week",
+        "took all my pills and supplements today, all good",
+        "took a bottle of magnesium on holiday",
+        "i was poisoned by bad fish years ago",
+        "my son ate his magnesium gummy, the right dose",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
