@@ -367,6 +367,10 @@ class EmergencyDetector:
         # of its last ("the left side of my face is fine, not drooping").
         clauses = (sentence.clause_of[start], sentence.clause_of[end])
         tokens = sentence.tokens
+        # A sign told with its own "can't" ("my inhaler isn't working, I can't
+        # breathe") is not undone by a negation of something else before it.
+        if own & NOT_WORDS:
+            return start > 0 and tokens[start - 1] in IMPROVING
         for j in range(max(0, start - NEGATED_LIST_REACH), end + 1):
             t, after = tokens[j], tokens[j + 1 : j + 2]
             listed = j >= start - NEGATION_REACH or {"or", "nor"}.intersection(tokens[j:start])

@@ -204,6 +204,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # Distress wording a user pass found missed (round 11).
         "my mum face gone all wonky",
         "my mum is on the floor and not answering me",
+        # A negation of something else does not undo a sign's own "can't".
+        "my asthma inhaler isnt working cant breathe",
         "hes choking on food",
         "sudden awful headache",
         "allergic reaction lips swelling",
