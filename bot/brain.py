@@ -348,7 +348,7 @@ class Brain:
         match = analysis.match
         ids = tuple(c.entry_id for c in match.candidates)
         # Not offered as buttons either ("how much a day" under an answer to a 14-year-old).
-        hidden = self.matcher.withheld(text)
+        hidden = analysis.withheld
         if match.outcome == "answer" and match.entry_id is not None:
             entry = self.content.by_id[match.entry_id]
             also = [self.content.by_id[i] for i in analysis.also if i in self.content.by_id][:2]

@@ -165,6 +165,8 @@ class Analysis:
     # An entry that answers the question well too (answer_together in faq.yaml):
     # the first follow-up offered.
     next: str | None = None
+    # Entries this message must not get as an answer or a button (Matcher.withheld).
+    withheld: frozenset[str] = frozenset()
 
 
 class Matcher:
@@ -520,7 +522,7 @@ class Matcher:
         withheld = self.withheld(text)
         analysis = _without(analysis, withheld & self.thresholds.illness_entries)
         analysis = self._amount_asked(analysis, text, said)
-        return _without(analysis, withheld)
+        return replace(_without(analysis, withheld), withheld=withheld)
 
     def withheld(self, text: str) -> frozenset[str]:
         """The entries this message must not get answered or offered, as an answer
