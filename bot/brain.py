@@ -145,6 +145,11 @@ class Brain:
             normalize(b["restart"]): StartCheck(),
             normalize(b["how_to_ask"]): HowToAsk(),
         }
+        # Cancel and Back typed during the check; Cancel alone outside it ("stop"
+        # there is no command).
+        self._typed_cancel = TYPED_CANCEL | {normalize(b["cancel"])}
+        self._typed_back = TYPED_BACK | {normalize(b["back"])}
+        self._typed_cancel_outside = frozenset({"cancel", normalize(b["cancel"])})
         # Every (canonical) word of the answers: what the article names.
         self._answer_words = {
             w
@@ -227,11 +232,9 @@ class Brain:
             return self._simple("empty", self.content.ui["empty"], self._menu_buttons())
         current = self._check_state(state)
         if current is not None:
-            if normalized in TYPED_CANCEL or normalized == normalize(
-                self.content.buttons["cancel"]
-            ):
+            if normalized in self._typed_cancel:
                 return self.cancel_check(state)
-            back = normalized in TYPED_BACK or normalized == normalize(self.content.buttons["back"])
+            back = normalized in self._typed_back
             if back and self.check.depth(current) > 0:
                 self.check.back(current)
                 state[CHECK_KEY] = current
@@ -243,7 +246,7 @@ class Brain:
             return replace(self._check_button(state, answer), edit=False)
         if normalized.isdigit():
             return self._simple("empty", self.content.ui["number_only"], self._menu_buttons())
-        if normalized == "cancel" or normalized == normalize(self.content.buttons["cancel"]):
+        if normalized in self._typed_cancel_outside:
             return self.cancel_check(state)  # "there is nothing to cancel"
         typed = self._typed_buttons.get(normalized)
         if typed is not None:
