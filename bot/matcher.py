@@ -117,6 +117,9 @@ EVIDENCE_OUT_OF_SCOPE = 0.3
 # answer ("how much b-12", "is a stye caused by stress") answered as right ones.
 ANSWER_CLARIFIED_SCORE = 60.0
 
+# The score of a message whose words are exactly those of a phrasing.
+EXACT = 100.0
+
 # The learned second opinion is trained for a FAQ of at most this many entries
 # (its training time grows with entries times phrasings).
 MAX_TRAINED_GROUPS = 100
@@ -409,11 +412,13 @@ class Matcher:
         top = ranked[0].score
         close = [c for c in entries if c.score >= th.clarify and top - c.score <= th.clarify_window]
         if ranked[0].entry_id == OUT_OF_SCOPE:
-            # Never answered. Unless the out-of-scope questions fit as well as an
-            # answer would, entries close behind are still offered: most real
-            # in-scope questions that fell back here had the right one among
-            # them (docs/quality.md).
-            if close and top < th.answer:
+            # Never answered. Entries close behind are still offered, under "I'm
+            # not sure the article answers that": most real in-scope questions
+            # that fell back here had the right one among them ("who should take
+            # magnesium" is near "who should not take magnesium";
+            # docs/quality.md). Not when the message is one of the out-of-scope
+            # questions word for word (score EXACT).
+            if close and top < EXACT:
                 return Match(
                     "clarify", best, tuple(close[: th.max_candidates]), beyond_article=True
                 )
@@ -475,7 +480,7 @@ class Matcher:
         # A message whose words are exactly those of one of the entry's phrasings
         # (score 100) is not overruled: "is 500 mg ok" is a too-much question
         # however little its two words tell the classifier.
-        exact = leaders[0].score >= 100.0 and leaders[0].entry_id != OUT_OF_SCOPE
+        exact = leaders[0].score >= EXACT and leaders[0].entry_id != OUT_OF_SCOPE
         if match.outcome == "answer" and doubted and not exact:
             entries = [c for c in match.candidates if c.entry_id != OUT_OF_SCOPE]
             return Match(

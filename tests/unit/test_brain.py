@@ -122,16 +122,20 @@ def test_a_question_the_article_may_not_answer_offers_the_closest_topics_with_th
     assert ask(brain, "magnesium for sleep").kind == "fallback"
 
 
-def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_those_fit_fully(
+def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_one_is_typed(
     brain: Brain,
 ) -> None:
     decide = brain.matcher.decide
     near = decide([Candidate(OUT_OF_SCOPE, 60.0), Candidate("foods", 50.0)])
     assert (near.outcome, near.beyond_article) == ("clarify", True)
     assert [c.entry_id for c in near.candidates] == ["foods"]
-    # At the answer threshold the out-of-scope questions fit as well as an answer would.
-    full = decide([Candidate(OUT_OF_SCOPE, 75.0), Candidate("foods", 65.0)])
-    assert full.outcome == "fallback"
+    # Fitting as well as an answer would, they are still offered ("who should take
+    # magnesium" is near "who should not take magnesium")...
+    full = decide([Candidate(OUT_OF_SCOPE, 82.0), Candidate("supplements", 80.0)])
+    assert (full.outcome, full.beyond_article) == ("clarify", True)
+    # ...but not when the message is an out-of-scope question word for word.
+    typed = decide([Candidate(OUT_OF_SCOPE, 100.0), Candidate("supplements", 85.0)])
+    assert typed.outcome == "fallback"
     # Too far behind (beyond the "did you mean" window) or too weak: nothing offered.
     assert decide([Candidate(OUT_OF_SCOPE, 65.0), Candidate("foods", 40.0)]).outcome == "fallback"
     assert decide([Candidate(OUT_OF_SCOPE, 40.0), Candidate("foods", 30.0)]).outcome == "fallback"
