@@ -210,6 +210,11 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "sudden awful headache",
         "allergic reaction lips swelling",
         "fitting now",
+        # Someone who fell and lies still, gone limp, a baby fitting (round 12).
+        "dad fell and hes not moving",
+        "hes gone limp and grey",
+        "she went limp",
+        "baby fitting",
         # A sign told without a subject, then a question: the sign is told now.
         "face drooping could it be stroke",
         "chest pain could it be a heart attack",
@@ -665,6 +670,10 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "my lip twitch is a huge annoyance, any tips?",
         "do i need an epipen for a mild allergy to magnesium?",
         "my job is suffocating me and my lip twitches",
+        # Round 12: someone lying still by choice; clothes that fit.
+        "lying on the floor not moving after leg day, is magnesium good for recovery?",
+        "my cat just lies on the floor not moving all day, anyway magnesium for cramps?",
+        "my baby fitting into newborn clothes already",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(

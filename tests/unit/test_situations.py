@@ -48,6 +48,9 @@ def _advice(content: Content, name: str) -> str:
         "he has a knife and says he wants to die",
         "no point living anymore",
         "no reason to live",
+        # A "don't" before "see the point" is no denial of the hopelessness (round 12).
+        "i dont see the point in living",
+        "i cant see the point anymore",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -81,6 +84,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "i took all my sleeping pills",
         "my son swallowed a bottle of magnesium tablets",
         "took a load of pills",
+        # All of someone's tablets, told without a day's routine (round 12).
+        "took all my pills",
+        "she took all her tablets",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -138,6 +144,12 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         # Over-reach a check found in the round's first, broad phrases.
         "no point in buying expensive magnesium",
         "i have my pills ready in my organiser for the week",
+        # A day's doses taken as usual; a point not seen in a way of living.
+        "i took all my pills this morning, can i take magnesium",
+        "my dad took all his meds this morning, is it ok to give him magnesium at night?",
+        "she took all her tablets at breakfast, when should magnesium go?",
+        "i dont see the point in living on pills when food has magnesium",
+        "i dont see the point of taking magnesium",
         "took all my pills and supplements today, all good",
         "took a bottle of magnesium on holiday",
         "i was poisoned by bad fish years ago",
