@@ -622,7 +622,8 @@ GENERIC_SUBJECTS = frozenset("people someone somebody anyone person those".split
 FIRST_PERSON = frozenset("i im ive me my mine myself".split())
 # Someone in particular: the writer or a person they tell of.
 PERSONAL = FIRST_PERSON | frozenset("he hes she shes his her him we our us".split())
-# Common words of other languages written in Latin letters (none of them English).
+# Common words of other languages written in Latin letters (none of them English),
+# and the words of an emergency in them ("no puedo respirar", "ich kann nicht atmen").
 FOREIGN_WORDS = frozenset(
     """
     de la el los las es mi y que en una por para con del al su muy pero como esta
@@ -630,6 +631,10 @@ FOREIGN_WORDS = frozenset(
     est je une des du pas avec pour mon il elle dans sur qui och het een niet ik
     van che di sono non mio ho nao com uma meu minha eu czy jest nie moja moje mnie
     jak brak bir ve bu cok saya apakah tidak yang ini itu kenapa dengan jag inte att
+    puedo ayuda respirar dolor pecho brazo hablar labio labios cabeza socorro
+    peux respirer douleur poitrine visage parler kann atmen hilfe schmerzen brust
+    gesicht sprechen posso respirare aiuto dolore petto viso braccio parlare ajuda
+    peito rosto falar
     """.split()
 )
 

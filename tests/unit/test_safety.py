@@ -880,6 +880,11 @@ def test_a_red_flag_during_the_check_ends_it_and_a_calm_mention_does_not(brain: 
         "唇がピクピクする",
         "moja warga drga, czy to brak magnezu?",
         "bibir saya berkedut, apakah ini kekurangan magnesium?",
+        # An emergency in another language, with few of its common words.
+        "no puedo respirar",
+        "je ne peux pas respirer",
+        "ich kann nicht atmen",
+        "non posso respirare aiuto",
     ],
 )
 def test_another_language_gets_an_english_reply_with_the_emergency_line(
