@@ -49,7 +49,12 @@ TYPED_ANSWERS = {
     **dict.fromkeys(("y", "yeah", "yep", "yup", "yes please"), "yes"),
     **dict.fromkeys(("n", "nope", "nah", "not really", "dont think so"), "no"),
     **dict.fromkeys(
-        ("unsure", "dont know", "idk", "im not sure", "no idea", "dunno", "maybe", "perhaps"),
+        (
+            *("unsure", "dont know", "idk", "im not sure", "no idea", "dunno", "maybe", "perhaps"),
+            # A hedged yes is no yes to pick for the person (the first question's
+            # "Not sure" is advice today with the 999 line).
+            *("i think so", "probably", "possibly", "sort of", "kind of", "not certain"),
+        ),
         "not sure",
     ),
 }

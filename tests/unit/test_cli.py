@@ -154,7 +154,7 @@ def test_eval_rejects_a_bad_labelled_file(tmp_path: Path) -> None:
 
 def test_console_chat_without_a_token(tmp_path: Path) -> None:
     # Run from an empty directory so no .env is picked up; numbers press buttons.
-    session = "which foods have magnesium\n1\n3\n/doctor\n3\n/cancel\n/quit\n"
+    session = "which foods have magnesium\n1\n3\n/doctor\n4\n/cancel\n/quit\n"
     result = faqbot("--faq", str(FAQ), stdin=session, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -166,5 +166,5 @@ def test_console_chat_without_a_token(tmp_path: Path) -> None:
     followed = next(e for e in load_content(FAQ).entries if e.short == label)
     assert followed.answer.splitlines()[0] in out
     assert "Question 1 of up to" in out
-    assert "Question 2 of up to" in out  # "3" pressed the third button: "No"
+    assert "Question 2 of up to" in out  # "4" pressed the fourth button: "No"
     assert "Check cancelled" in out
