@@ -128,6 +128,15 @@ MAX_TRAINED_GROUPS = 100
 # distinctive vocabulary (IDF weight) to count as a question of its own.
 MIN_PART_WEIGHT = 1.0
 
+# "Hello doctor, ..." or "Doctor, ...": the person addresses the bot, and the
+# word says nothing about seeing a doctor (it drew "my eyelids have been
+# twitching lately, what's going on?" to the see-doctor answer).
+_ADDRESS = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\W+(?:dr|doc|doctor)\b\W*"
+    r"|(?:dr|doc|doctor)\s*,\s*)(?=\w)",
+    re.IGNORECASE,
+)
+
 _SENTENCE_SPLIT = re.compile(r"[?!.;\n]+|\b(?:and also|also|plus)\b", re.IGNORECASE)
 # Prefixes that turn a word into its opposite ("hyper-" too much, "hypo-" too little).
 _OPPOSITE_PREFIXES = (("hyper", "hypo"),)
@@ -514,7 +523,7 @@ class Matcher:
         first as the main answer. Otherwise the whole message decides.
         Recent messages' decisions are remembered (they are immutable).
         """
-        return self._analyse(text[:MAX_READ_CHARS])
+        return self._analyse(_unaddressed(text[:MAX_READ_CHARS]))
 
     def _analyse_uncached(self, text: str) -> Analysis:
         written = self._curated.get(normalize(text))
@@ -652,6 +661,11 @@ class Matcher:
             if whole.outcome != "answer" or whole.entry_id in ids:
                 return Analysis(answered[0], tuple(ids[1:]))
         return None
+
+
+def _unaddressed(text: str) -> str:
+    """The message without a greeting to the doctor it opens with."""
+    return _ADDRESS.sub("", text, count=1)
 
 
 def _told(said: str, phrase: str) -> bool:

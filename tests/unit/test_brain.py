@@ -471,6 +471,26 @@ def test_small_talk_as_people_type_it(
     assert reply.text.startswith(expected)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Real wording (tuning sets): the bot addressed as a doctor.
+        "Doctor, my eyelids have been twitching lately. What's going on?",
+        "Hello Doctor, I have recently noticed that my upper lip has been twitching frequently.",
+    ],
+)
+def test_addressing_the_bot_as_doctor_does_not_ask_about_seeing_one(
+    brain: Brain, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.entry != "see-doctor"
+    assert "see-doctor" not in reply.candidates
+    # Asked outright, seeing a doctor is still the answer.
+    assert ask(brain, "hello doctor, when should I see a doctor about my lip?").entry == (
+        "see-doctor"
+    )
+
+
 def test_thanks_and_ok_in_longer_small_talk_are_still_thanks(
     brain: Brain, content: Content
 ) -> None:
