@@ -46,13 +46,14 @@ check: $(STAMP)  ## validate faq.yaml and list confusable phrasings
 	$(BIN)/faqbot check
 
 # Real wording (what people typed) is the first measure; the annotators' sets, written
-# from the article, are the second. real-final2.yaml is the frozen real split;
-# real-final.yaml, frozen until round 4, is a tuning set now.
+# from the article, are the second. real-final2.yaml and real-final3.yaml (round
+# 12) are the frozen real splits; real-final.yaml, frozen until round 4, is a
+# tuning set now.
 REAL_SETS := tests/data/real-questions.yaml tests/data/real-final.yaml $(sort $(wildcard tests/data/real-dev*.yaml))
-REAL_FINAL := $(wildcard tests/data/real-final2.yaml)
+REAL_FINAL := $(wildcard tests/data/real-final2.yaml tests/data/real-final3.yaml)
 
 eval: $(STAMP)  ## answer quality on the frozen splits: real wording, then the annotators' final split
-	$(if $(REAL_FINAL),$(BIN)/faqbot eval $(REAL_FINAL),@echo "(tests/data/real-final2.yaml not here yet)")
+	$(foreach f,$(REAL_FINAL),$(BIN)/faqbot eval $(f);)
 	$(BIN)/faqbot eval tests/data/eval-final-a.yaml tests/data/eval-final-b.yaml
 
 cv: $(STAMP)  ## cross-validated answer quality (after a content change): real wording by folds, annotator sets by set

@@ -185,6 +185,22 @@ def test_frozen_real_split(brain: Brain, content: Content) -> None:
     assert report.off_topic_false_answer <= 5.5
 
 
+# real-final3.yaml (107 messages from half of round 12's sites, split off before
+# any change was tuned on round 12's wording) measured 75.9 / 88.0 / 5.2 / 4.8 at
+# the start of round 12 (commit 2791d1f) and 75.9 / 91.4 / 5.2 / 4.8 before round
+# 12's wording went into faq-phrasings.yaml (docs/quality.md).
+REAL_FINAL3 = "real-final3.yaml"
+
+
+def test_second_frozen_real_split(brain: Brain, content: Content) -> None:
+    report = _report(brain, content, REAL_FINAL3)
+    assert report.red_flag_recall == 100.0
+    assert report.answered_right >= 75.0
+    assert report.answered_right + report.clarified_right >= 91.0
+    assert report.wrong_answer <= 5.5
+    assert report.off_topic_false_answer <= 5.0
+
+
 # The annotators' frozen splits with each one's floors: answered right, right or
 # clarified, wrong at most, off-topic answered at most. Measured at the end of
 # round 4 (docs/quality.md): eval-test 85.6 / 91.5 / 5.1 / 9.8, eval-holdout
@@ -225,6 +241,9 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
         "redflags-real-final4.yaml",
         "redflags-real-final5.yaml",
         "redflags-real-final6.yaml",
+        "redflags-real-final7.yaml",
+        "redflags-real-final8.yaml",
+        "real-final3.yaml",
     ],
 )
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:

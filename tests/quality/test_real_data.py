@@ -18,6 +18,7 @@ REAL = [
     "real-questions.yaml",
     "real-final.yaml",
     "real-final2.yaml",
+    "real-final3.yaml",
     *sorted(p.name for p in DATA.glob("real-dev*.yaml")),
 ]
 LABELS = {"off-topic", "emergency"}
@@ -62,16 +63,17 @@ def test_no_message_is_in_the_real_sets_twice() -> None:
 
 def test_both_halves_hold_in_scope_off_topic_and_emergency_messages() -> None:
     # A half without one of the kinds would measure the bot on less than it claims.
-    for name in ["real-dev.yaml", "real-final.yaml", "real-final2.yaml"]:
+    for name in ["real-dev.yaml", "real-final.yaml", "real-final2.yaml", "real-final3.yaml"]:
         kinds = Counter(i["expect"] if i["expect"] in LABELS else "in-scope" for i in _items(name))
         assert set(kinds) == {"in-scope", "off-topic", "emergency"}, (name, kinds)
 
 
-def test_frozen_real_half_is_not_copied_into_content(content: Content) -> None:
-    # real-final2.yaml measures wording nobody tuned on: none of its messages may
-    # be a phrasing, example, out-of-scope message or red flag of faq.yaml.
+@pytest.mark.parametrize("name", ["real-final2.yaml", "real-final3.yaml"])
+def test_frozen_real_half_is_not_copied_into_content(content: Content, name: str) -> None:
+    # The frozen halves measure wording nobody tuned on: none of their messages
+    # may be a phrasing, example, out-of-scope message or red flag of faq.yaml.
     learned = {normalize(p) for e in content.entries for p in (*e.phrasings, *e.examples)}
     learned |= {normalize(p) for p in (*content.out_of_scope, *content.red_flags)}
     learned |= {normalize(p) for p in content.calm_mentions}
-    copied = [i["text"] for i in _items("real-final2.yaml") if normalize(i["text"]) in learned]
+    copied = [i["text"] for i in _items(name) if normalize(i["text"]) in learned]
     assert copied == []

@@ -1013,6 +1013,11 @@ REAL_WORDING_FLOORS = [
     # Round 11's third user pass (distress wording): its first, broad patterns
     # took final7 to 35.0 %; narrowed after an over-reach check, 33.8 % again.
     ("redflags-real-final7.yaml", 85.1, 68.9, 33.8),
+    # Round 12, one collector's first-person and witness wording from sites no
+    # earlier set used: its tuning half and its frozen half, measured before any
+    # change was tuned on it (final8 the same at the start of round 12, 2791d1f).
+    ("redflags-real-dev9.yaml", 84.8, 65.2, 26.5),
+    ("redflags-real-final8.yaml", 95.7, 74.5, 26.0),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
 
