@@ -105,6 +105,7 @@ from bot.safety_words import (
     HYPOTHETICAL_REACH,
     IDIOMS,
     IMPROVING,
+    KNOWN_WHAT,
     LASTING,
     LIFELONG,
     LONG_EARLIER,
@@ -125,6 +126,7 @@ from bot.safety_words import (
     POTENTIAL_AFTER,
     POTENTIAL_REACH,
     PRESENT_VERBS,
+    RECOVERED,
     RESPOND_TO_THINGS,
     SIGN_OF,
     SPEECH_WORDS,
@@ -603,7 +605,14 @@ class EmergencyDetector:
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            # ... or anywhere before it, no one in particular in the sentence: "Shrimp
+            # allergies can cause facial swelling, hives, and throat closing".
+            or (
+                POTENTIAL.search(" ".join(tokens[:start])) is not None
+                and not PERSONAL.intersection(tokens)
+            )
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or KNOWN_WHAT.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or FEARED.search(" ".join(self._own_lead(sentence, start, end))) is not None
             # "I don't think it's a stroke": a doubt about the condition named, not
             # a denial ("I don't think he's breathing" names none).
@@ -639,8 +648,14 @@ class EmergencyDetector:
         # A sign lasting weeks is no sudden event, whatever tense it is told in.
         lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
         recent_over = told_recently(tokens) and not (STILL_NOW | STARTED).intersection(tokens)
-        told_over = (past or recent_over or told_as_past(tokens)) and not self._own_present(
-            sentence, start, end
+        # "She had some weakness on Saturday, but she's doing just fine now": the
+        # present tells the recovery, not the sign.
+        recovered = any(has_phrase(tokens, p) for p in RECOVERED) and bool(
+            PAST_VERBS.intersection(self._own_part(sentence, start, end))
+        )
+        told_over = recovered or (
+            (past or recent_over or told_as_past(tokens))
+            and not self._own_present(sentence, start, end)
         )
         over = (told_over or lasting is not None) and not self._now_near(sentence, start, end)
         if (

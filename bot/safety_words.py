@@ -212,6 +212,10 @@ STORY_TIME = re.compile(
     r"|when (?:i|he|she|we|they) (?:was|were) (?:in (?:my|his|her|our|their) \d+ ?s"
     r"|a (?:kid|child|baby|teen|teenager|toddler)|young|little|small)"
     r"|as a (?:kid|child|baby|teen|teenager|toddler)|at (?:the )?age (?:of )?\d+"
+    # "I was maybe six years old": an age the writer or another is no longer.
+    r"|(?:i|he|she|we|they) (?:was|were) (?:about |maybe |around |only |just )?"
+    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty) (?:years?|yrs?) old"
     r"|(?:19|20)\d\d"
     rf"|\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}}"
     r"|on christmas(?: day| eve)?|on new years(?: day| eve)?"
@@ -262,6 +266,20 @@ RECENT_PAST_PHRASES = ("the other day",)
 NOT_PAST_DAY_AFTER = frozenset("next until till til coming by before every this since".split())
 FUTURE_WORDS = frozenset("will gonna appointment appt booked see seeing visit".split())
 STILL_NOW = PRESENT_VERBS | frozenset("its still getting hasnt havent".split())
+# Said of someone after a sign: it is over ("On Saturday she had some weakness,
+# but she's doing just fine now"), whatever else the sentence says in the present.
+RECOVERED = (
+    "fine now",
+    "ok now",
+    "okay now",
+    "better now",
+    "normal now",
+    "back to normal",
+    "doing fine",
+    "doing well",
+    "doing great",
+    "fully recovered",
+)
 # A sign that started on a recent day and is not said to have stopped goes on
 # ("my face started drooping on Monday").
 STARTED = frozenset("started began".split())
@@ -439,6 +457,10 @@ POTENTIAL_REACH = 10
 # A sign told as what something did to someone ("magnesium made me feel faint,
 # is that normal"): a side effect told after it, not an event now.
 MADE_FEEL = re.compile(r"\b(?:made|makes) (?:me|him|her|them)(?: feel| go| get)?(?: \w+)?$")
+# What a sign is like, known or remembered ("I remember what it is like to be
+# unable to breathe", "i know what a seizure looks like"): no event. Read in the
+# words before a sign.
+KNOWN_WHAT = re.compile(r"\b(?:remember|know|knew|imagine|understand|forget) what\b")
 # A sign someone thought they had, told after it ("I thought I was having a stroke
 # but it was just anxiety", "thought i was having a heart attack, turned out to be
 # a panic attack"): a fear looked back on. Read in the words before a sign.

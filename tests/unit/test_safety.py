@@ -207,6 +207,16 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # A negation of something else does not undo a sign's own "can't".
         "my asthma inhaler isnt working cant breathe",
         "hes choking on food",
+        # Fine now, but a sign now too; a child's age now.
+        "he had a seizure yesterday, he is fine now but seizing again",
+        "my son is 6 years old and he is having a seizure",
+        # Round 12's tuning wording: lay words for the signs.
+        "i am unable to breathe",
+        "my eyesight is gone in one eye",
+        "she crumpled to the floor",
+        # Someone named: what a thing can cause is happening to them.
+        "peanuts can trigger a reaction, my throat is closing",
+        "my allergy can cause hives and now my throat is closing",
         "sudden awful headache",
         "allergic reaction lips swelling",
         "fitting now",
@@ -670,6 +680,7 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "my lip twitch is a huge annoyance, any tips?",
         "do i need an epipen for a mild allergy to magnesium?",
         "my job is suffocating me and my lip twitches",
+        "he crumpled the paper and threw it away",
         # Round 12: someone lying still by choice; clothes that fit.
         "lying on the floor not moving after leg day, is magnesium good for recovery?",
         "my cat just lies on the floor not moving all day, anyway magnesium for cramps?",
@@ -832,6 +843,16 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "a single crumb can send me into anaphylaxis",
         "Chest pain can be scary, but it is often harmless.",
         "Luckily it wasn't a stroke, which could have left him unable to speak.",
+        # An age no longer had dates the story; "fine now" tells the recovery.
+        "grandpa passed out at the dinner table. I was maybe six years old.",
+        "On Saturday she had a seizure, but she's doing just fine now",
+        "he had a seizure yesterday and he's fine now",
+        # What a sign is like, remembered or known (round 12).
+        "i remember what it is like to be unable to breathe",
+        "i know what chest pain feels like",
+        # A list of what something can cause, no one in particular named (round 12).
+        "Low magnesium can cause muscle cramps, tremor, and seizures.",
+        "Shellfish allergy can cause hives, itching, and throat closing",
         # "Earlier this year" is no time of today.
         "Mum was taken to hospital earlier this year because she suddenly lost her bearings.",
         "There have been a number of times when I've been unable to speak.",
@@ -1016,7 +1037,8 @@ REAL_WORDING_FLOORS = [
     # Round 12, one collector's first-person and witness wording from sites no
     # earlier set used: its tuning half and its frozen half, measured before any
     # change was tuned on it (final8 the same at the start of round 12, 2791d1f).
-    ("redflags-real-dev9.yaml", 84.8, 65.2, 26.5),
+    # Then rules written from its wording (in sample): 89.1 / 69.6 / 22.4 %.
+    ("redflags-real-dev9.yaml", 89.1, 69.6, 22.4),
     ("redflags-real-final8.yaml", 95.7, 74.5, 26.0),
 ]
 REAL_WORDING_SETS = [name for name, *_ in REAL_WORDING_FLOORS]
