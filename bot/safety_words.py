@@ -558,7 +558,7 @@ BEFORE_A = (
 # with none of PERSONAL in the sentence it is about the condition.
 GENERAL_WORDS = frozenset(
     """most many usually often reasons kinds types humans people occur occurs likely
-    recurrent typical typically rare rarely tend tends common commonly always""".split()
+    recurrent typical typically rare rarely tend tends common commonly always generally""".split()
 )
 # "having a stroke" is happening now, unless it is "if I'm having" or "about having".
 HAVING_NOT_NOW = frozenset("if whether when about of used was were me been".split())
@@ -760,6 +760,8 @@ HARMLESS = (
             "stood",
             "getting up",
             "get up",
+            "hop up",
+            "jump up",
             "heat",
             "hot",
             "giving blood",
