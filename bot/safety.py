@@ -605,14 +605,11 @@ class EmergencyDetector:
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
-            # ... or anywhere before it, no one in particular in the sentence: "Shrimp
-            # allergies can cause facial swelling, hives, and throat closing".
-            or (
-                POTENTIAL.search(" ".join(tokens[:start])) is not None
-                and not PERSONAL.intersection(tokens)
-            )
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
-            or KNOWN_WHAT.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or (
+                KNOWN_WHAT.search(" ".join(self._own_lead(sentence, start, end))) is not None
+                and "like" in tokens
+            )
             or FEARED.search(" ".join(self._own_lead(sentence, start, end))) is not None
             # "I don't think it's a stroke": a doubt about the condition named, not
             # a denial ("I don't think he's breathing" names none).
@@ -650,8 +647,15 @@ class EmergencyDetector:
         recent_over = told_recently(tokens) and not (STILL_NOW | STARTED).intersection(tokens)
         # "She had some weakness on Saturday, but she's doing just fine now": the
         # present tells the recovery, not the sign.
-        recovered = any(has_phrase(tokens, p) for p in RECOVERED) and bool(
-            PAST_VERBS.intersection(self._own_part(sentence, start, end))
+        # Told after the sign, not denied ("he had a seizure and is not fine now")
+        # and with nothing in the present after it ("... fine now hes grey").
+        after = tokens[end + 1 :]
+        recovered = bool(PAST_VERBS.intersection(self._own_part(sentence, start, end))) and any(
+            " ".join(after[j : j + len(p.split())]) == p
+            and not NEGATIONS.intersection(after[max(0, j - 2) : j])
+            and not PRESENT_VERBS.intersection(after[j + len(p.split()) :])
+            for p in RECOVERED
+            for j in range(len(after))
         )
         told_over = recovered or (
             (past or recent_over or told_as_past(tokens))

@@ -212,10 +212,6 @@ STORY_TIME = re.compile(
     r"|when (?:i|he|she|we|they) (?:was|were) (?:in (?:my|his|her|our|their) \d+ ?s"
     r"|a (?:kid|child|baby|teen|teenager|toddler)|young|little|small)"
     r"|as a (?:kid|child|baby|teen|teenager|toddler)|at (?:the )?age (?:of )?\d+"
-    # "I was maybe six years old": an age the writer or another is no longer.
-    r"|(?:i|he|she|we|they) (?:was|were) (?:about |maybe |around |only |just )?"
-    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty) (?:years?|yrs?) old"
     r"|(?:19|20)\d\d"
     rf"|\d{{1,2}} ?(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})|(?:{_MONTH}) \d{{1,2}}"
     r"|on christmas(?: day| eve)?|on new years(?: day| eve)?"
@@ -458,9 +454,10 @@ POTENTIAL_REACH = 10
 # is that normal"): a side effect told after it, not an event now.
 MADE_FEEL = re.compile(r"\b(?:made|makes) (?:me|him|her|them)(?: feel| go| get)?(?: \w+)?$")
 # What a sign is like, known or remembered ("I remember what it is like to be
-# unable to breathe", "i know what a seizure looks like"): no event. Read in the
-# words before a sign.
-KNOWN_WHAT = re.compile(r"\b(?:remember|know|knew|imagine|understand|forget) what\b")
+# unable to breathe", "i know what chest pain feels like"): no event. Read in the
+# words before a sign, with "like" in the sentence: "i dont know what to do i
+# cant breathe" is an emergency.
+KNOWN_WHAT = re.compile(r"\b(?:remember|know|knew|imagine|understand|forget) what\b(?! to\b)")
 # A sign someone thought they had, told after it ("I thought I was having a stroke
 # but it was just anxiety", "thought i was having a heart attack, turned out to be
 # a panic attack"): a fear looked back on. Read in the words before a sign.
@@ -503,6 +500,25 @@ IDIOMS = (
     "couldnt see why",
     "fitting into",
     "fitting in",
+    "fitting for",
+    "fitting room",
+    "fitting service",
+    "fitting shoes",
+    "fitting glasses",
+    "limp with",
+    "limp like",
+    "limp as",
+    "moving his bowels",
+    "moving her bowels",
+    "moving house",
+    "moving to",
+    "moving in",
+    "moving out",
+    "moving forward",
+    "moving back",
+    "moving on",
+    "moving up",
+    "moving off",
     "choking up",
     "choked up",
     "choke up",
@@ -882,6 +898,7 @@ HARMLESS = (
             "jog",
             # A blocked nose.
             "nose",
+            "nostril",
             "stuffy",
             "blocked",
             "congest",

@@ -51,6 +51,8 @@ def _advice(content: Content, name: str) -> str:
         # A "don't" before "see the point" is no denial of the hopelessness (round 12).
         "i dont see the point in living",
         "i cant see the point anymore",
+        "i cant see the point in going on",
+        "i don't see the point in living like this",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -87,6 +89,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         # All of someone's tablets, told without a day's routine (round 12).
         "took all my pills",
         "she took all her tablets",
+        "i took all my pills together",
+        "he took all his pills with vodka",
+        "i took all my pills and now i feel sleepy",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -150,6 +155,10 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "she took all her tablets at breakfast, when should magnesium go?",
         "i dont see the point in living on pills when food has magnesium",
         "i dont see the point of taking magnesium",
+        "i dont see the point anymore of buying expensive magnesium",
+        "i dont see the point in carrying on with magnesium tablets",
+        "i took all my tablets so can i take magnesium now",
+        "took all my tablets except the magnesium",
         "took all my pills and supplements today, all good",
         "took a bottle of magnesium on holiday",
         "i was poisoned by bad fish years ago",
