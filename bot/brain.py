@@ -703,7 +703,7 @@ class Brain:
         current = state[CHECK_KEY]
         step: Step = self.check.current(current)
         nonce, depth = current["nonce"], self.check.depth(current)
-        total = len(self.content.doctor_check.steps)
+        total = self.check.most_steps
         rows: list[tuple[Button, ...]] = [
             (Button.of(opt.label, CheckAnswer(nonce, depth, i)),)
             for i, opt in enumerate(step.options)

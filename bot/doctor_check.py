@@ -49,6 +49,8 @@ class DoctorCheckFlow:
             for s in flow.steps.values()
         ]
         self.fingerprint = hashlib.sha256(repr((flow.start, asked)).encode()).hexdigest()[:8]
+        # The most questions a person can be asked ("Question 2 of up to 8").
+        self.most_steps = max((len(choices) for choices, _ in self.paths()), default=0)
 
     def _hour(self) -> int:
         return int(self._clock() // 3600)

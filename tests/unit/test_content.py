@@ -158,7 +158,7 @@ def test_flow_with_a_loop_is_refused() -> None:
     data["doctor_check"]["steps"][2]["options"][2]["next"] = "heart"
     problems = _problems(data)
     assert any(
-        "the steps loop: emergency-signs -> heart -> face -> fainting -> associated -> heart" in p
+        "the steps loop: emergency-signs -> heart -> fainting -> face -> associated -> heart" in p
         for p in problems
     )
 

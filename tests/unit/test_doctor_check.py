@@ -68,7 +68,7 @@ def _through(brain: Brain, labels: list[str]) -> Reply:
 
 
 def test_all_no_answers_lead_to_self_care(brain: Brain) -> None:
-    labels = ["No", "No", "No", "No, I haven't fainted", "No", "Less than 2 weeks", "No", "No"]
+    labels = ["No", "No", "No, I haven't fainted", "No", "No", "Less than 2 weeks", "No", "No"]
     assert _through(brain, labels).entry == "self-care"
 
 
@@ -81,6 +81,7 @@ def test_chest_pain_without_palpitations_is_asked_about(brain: Brain) -> None:
     # Not sure is advice today with what to call 999 for, as on the first question.
     unsure = _through(brain, ["No", "Not sure"])
     assert unsure.entry == "urgent"
+    assert "If you have chest pain or breathlessness right now, call 999" in unsure.text
     assert "999" in unsure.text
     assert "today" in unsure.text
 
@@ -90,11 +91,13 @@ def test_signs_that_came_and_went_days_ago_unchecked_are_urgent_not_self_care(
 ) -> None:
     # The first question asks about the last 24 hours; a sign before that, never
     # checked, can have been a mini stroke (NHS TIA): an urgent appointment.
-    reply = _through(brain, ["Earlier, not checked by a doctor"])
+    reply = _through(brain, ["Over 24 hours ago, not checked"])
     assert reply.entry == "urgent-tia"
     assert brain.check.flow.outcomes["urgent-tia"].disposition == "urgent"
     assert "today" in reply.text
     assert "comes back" in reply.text
+    # Picked for a sign within the day after all, it still says 999 for that.
+    assert "in the last 24 hours, even if it has gone, call 999" in reply.text
     assert "999" in reply.text
 
 
@@ -109,32 +112,36 @@ def test_one_faint_with_full_recovery_is_a_doctor_soon_with_warning_signs_an_eme
     brain: Brain,
 ) -> None:
     # More than once too: there was no option for it ("Once, none of these").
-    once = _through(brain, ["No", "No", "No", "Yes, but none of these"])
+    once = _through(brain, ["No", "No", "Yes, but none of these", "No"])
     assert once.entry == "soon-fainting"
     assert "more than once" in once.text
     assert brain.check.flow.outcomes["soon-fainting"].disposition == "see-doctor"
     assert "999" in once.text  # what to do if it happens again with a warning sign
-    assert _through(brain, ["No", "No", "No", "Yes, with one of these"]).entry == "emergency"
+    assert _through(brain, ["No", "No", "Yes, with one of these"]).entry == "emergency"
     # Not feeling back to normal is one of the warning signs listed.
     assert "not feeling back to normal" in brain.check.flow.steps["fainting"].question
     # Not knowing (how long was I out?) is advice today, not "in a few days".
-    unsure = _through(brain, ["No", "No", "No", "Not sure"])
+    unsure = _through(brain, ["No", "No", "Not sure"])
     assert unsure.entry == "urgent-fainting"
     assert brain.check.flow.outcomes["urgent-fainting"].disposition == "urgent"
 
 
-def test_a_weak_side_of_the_face_is_asked_before_a_faint_can_end_the_check(
+def test_the_face_is_asked_after_a_faint_and_a_faints_warning_signs_are_asked_first(
     brain: Brain,
 ) -> None:
-    # Someone who fainted and has a stiff face on one side is told "today".
+    # Someone who fainted without warning signs and has a stiff face on one side
+    # is told "today", not "in the next few days".
+    after_faint = _through(brain, ["No", "No", "Yes, but none of these", "Yes"])
+    assert after_faint.entry == "urgent-face"
+    # A faint while exercising is asked about before the face can end the check.
     steps = brain.check.flow.steps
-    assert steps["face"].options[-1].next == "fainting"
-    assert _through(brain, ["No", "No", "Yes"]).entry == "urgent-face"
+    assert steps["heart"].options[-1].next == "fainting"
+    assert steps["face"].question == steps["face-after-fainting"].question
 
 
 def test_one_sided_face_weakness_is_urgent_today(brain: Brain) -> None:
     for answer in ("Yes", "Not sure"):
-        reply = _through(brain, ["No", "No", answer])
+        reply = _through(brain, ["No", "No", "No, I haven't fainted", answer])
         assert reply.entry == "urgent-face"
         assert "today" in reply.text
         assert "72 hours" in reply.text
