@@ -119,10 +119,11 @@ def test_real_wording_is_answered_by_folds_of_content_that_was_not_given_it(
     sets = {name: evaluation.load_labelled(DATA / name, ids) for name in REAL}
     _, overall = evaluation.cross_validate(_patterns_only(content), sets, folds=10)
     # Over the fifteen real tuning sets of round 4 (1,913 in scope): 65.0 / 85.8 /
-    # 3.1 / 4.5 (docs/quality.md).
-    assert overall.answered_right >= 64.5
-    assert overall.answered_right + overall.clarified_right >= 85.0
-    assert overall.wrong_answer <= 3.5
+    # 3.1 / 4.5; with round 12's real-dev16 (1,979 in scope) at the round's end,
+    # 65.7 / 87.0 / 2.7 / 4.7 (docs/quality.md).
+    assert overall.answered_right >= 65.0
+    assert overall.answered_right + overall.clarified_right >= 86.5
+    assert overall.wrong_answer <= 3.0
     assert overall.off_topic_false_answer <= 5.0
 
 
