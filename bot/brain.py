@@ -288,9 +288,15 @@ class Brain:
         asks = bool(tokens) and tokens[0] in QUESTION_OPENERS
         if item is None and not (exact and asks):
             owners = [self._small_talk_words.get(t) for t in tokens]
+            # "hello when should i see a doctor" is small talk and stop words only
+            # ("see" of "see you"), but asks after the greeting ("what can you help
+            # me with" asks for help).
             if all(
                 o is not None or t in STOP_WORDS or t in SMALL_TALK_FILLER
                 for o, t in zip(owners, tokens, strict=True)
+            ) and not (
+                QUESTION_OPENERS.intersection(tokens[1:])
+                and any(o is not None and o.id != "help" for o in owners)
             ):
                 item = next((o for o in reversed(owners) if o is not None), None)
         if item is None and not exact and len(tokens) <= SMALL_TALK_MAX_WORDS:

@@ -479,6 +479,16 @@ def test_small_talk_as_people_type_it(
         "Hello Doctor, I have recently noticed that my upper lip has been twitching frequently.",
     ],
 )
+@pytest.mark.parametrize(
+    "message", ["hello when should i see a doctor", "hi doc, when should i see a doctor"]
+)
+def test_a_question_after_a_greeting_is_no_goodbye(brain: Brain, message: str) -> None:
+    # Its words are small talk and stop words only ("see" of "see you").
+    reply = ask(brain, message)
+    assert reply.kind == "answer"
+    assert reply.entry == "see-doctor"
+
+
 def test_addressing_the_bot_as_doctor_does_not_ask_about_seeing_one(
     brain: Brain, message: str
 ) -> None:
