@@ -472,14 +472,6 @@ def test_small_talk_as_people_type_it(
 
 
 @pytest.mark.parametrize(
-    "message",
-    [
-        # Real wording (tuning sets): the bot addressed as a doctor.
-        "Doctor, my eyelids have been twitching lately. What's going on?",
-        "Hello Doctor, I have recently noticed that my upper lip has been twitching frequently.",
-    ],
-)
-@pytest.mark.parametrize(
     "message", ["hello when should i see a doctor", "hi doc, when should i see a doctor"]
 )
 def test_a_question_after_a_greeting_is_no_goodbye(brain: Brain, message: str) -> None:
@@ -489,6 +481,14 @@ def test_a_question_after_a_greeting_is_no_goodbye(brain: Brain, message: str) -
     assert reply.entry == "see-doctor"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Real wording (tuning sets): the bot addressed as a doctor.
+        "Doctor, my eyelids have been twitching lately. What's going on?",
+        "Hello Doctor, I have recently noticed that my upper lip has been twitching frequently.",
+    ],
+)
 def test_addressing_the_bot_as_doctor_does_not_ask_about_seeing_one(
     brain: Brain, message: str
 ) -> None:
