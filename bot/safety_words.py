@@ -516,7 +516,7 @@ IDIOMS = (
     "moving out",
     "moving forward",
     "moving back",
-    "moving on",
+    "moving on from",
     "moving up",
     "moving off",
     "choking up",

@@ -227,6 +227,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "allergic reaction lips swelling",
         "fitting now",
         # Someone who fell and lies still, gone limp, a baby fitting (round 12).
+        "my dad is not moving on the floor",
+        "my son went limp in the bath",
+        "babys fitting been 5 mins",
         "dad fell and hes not moving",
         "hes gone limp and grey",
         "she went limp",
@@ -691,6 +694,7 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         # Idioms beside the round's new patterns (a user pass, round 12).
         "he went limp with laughter when i told him",
         "hes not moving house until june so he cant get to the pharmacy",
+        "he's not moving on from the idea that magnesium cured him",
         "baby fitting for the car seat at the shop tomorrow",
         # Round 12: someone lying still by choice; clothes that fit.
         "lying on the floor not moving after leg day, is magnesium good for recovery?",
