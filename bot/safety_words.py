@@ -517,6 +517,8 @@ IDIOMS = (
     "moving forward",
     "moving back",
     "moving on from",
+    "moving much",
+    "moving as",
     "moving up",
     "moving off",
     "choking up",

@@ -695,6 +695,8 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "he went limp with laughter when i told him",
         "hes not moving house until june so he cant get to the pharmacy",
         "he's not moving on from the idea that magnesium cured him",
+        "my husband is not moving much since his hip op, could magnesium help",
+        "my dad is not moving as fast these days",
         "baby fitting for the car seat at the shop tomorrow",
         # Round 12: someone lying still by choice; clothes that fit.
         "lying on the floor not moving after leg day, is magnesium good for recovery?",
