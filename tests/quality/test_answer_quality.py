@@ -166,40 +166,33 @@ def test_folds_answer_every_message_with_content_that_was_not_given_it(
     assert looked_up.answered_right > overall.answered_right + 10.0
 
 
-# The frozen real split. real-final.yaml was it until round 3 (answered right
-# 64.3 / 63.6 / 72.9 % after rounds 1, 2 and 3) and is a tuning set since.
-# real-final2.yaml (238 messages from a third of round 4's sites, split off
-# before any of round 4's wording went into faq-phrasings.yaml) measured 46.5 /
-# 73.2 / 7.0 / 6.4 before that wording went in and 46.5 / 77.9 / 4.7 / 5.0 at
-# the end of round 4, red flags with the numbers first 100 %. Issue 11's floor
-# (80 % / 93 % / <= 3 % / <= 5 %) is met for off-topic answers only; these
-# floors keep the bot from getting worse on it (docs/quality.md).
-REAL_FINAL = "real-final2.yaml"
+# The frozen real splits, each with its floors: answered right, right or
+# clarified, wrong at most, off-topic answered at most. real-final.yaml was one
+# until round 3 (answered right 64.3 / 63.6 / 72.9 % after rounds 1, 2 and 3) and
+# is a tuning set since. real-final2.yaml (238 messages from a third of round
+# 4's sites, split off before any of round 4's wording went into
+# faq-phrasings.yaml) measured 46.5 / 73.2 / 7.0 / 6.4 before that wording went
+# in and 46.5 / 77.9 / 4.7 / 5.0 at the end of round 4. real-final3.yaml (107
+# messages from half of round 12's sites, split off before any change was tuned
+# on them) measured 75.9 / 88.0 / 5.2 / 4.8 at the start of round 12 (2791d1f)
+# and 75.9 / 91.4 / 5.2 / 4.8 at its end (round 12's wording was not pasted).
+# Issue 11's floor (80 % / 93 % / <= 3 % / <= 5 %) is met for off-topic answers
+# only; these floors keep the bot from getting worse (docs/quality.md).
+FROZEN_REAL_FLOORS = {
+    "real-final2.yaml": (46.0, 77.5, 5.0, 5.5),
+    "real-final3.yaml": (75.0, 91.0, 5.5, 5.0),
+}
 
 
-def test_frozen_real_split(brain: Brain, content: Content) -> None:
-    report = _report(brain, content, REAL_FINAL)
+@pytest.mark.parametrize("name", list(FROZEN_REAL_FLOORS))
+def test_frozen_real_split(brain: Brain, content: Content, name: str) -> None:
+    report = _report(brain, content, name)
+    answered, right_or_clarified, wrong, off_topic = FROZEN_REAL_FLOORS[name]
     assert report.red_flag_recall == 100.0
-    assert report.answered_right >= 46.0
-    assert report.answered_right + report.clarified_right >= 77.5
-    assert report.wrong_answer <= 5.0
-    assert report.off_topic_false_answer <= 5.5
-
-
-# real-final3.yaml (107 messages from half of round 12's sites, split off before
-# any change was tuned on round 12's wording) measured 75.9 / 88.0 / 5.2 / 4.8 at
-# the start of round 12 (commit 2791d1f) and 75.9 / 91.4 / 5.2 / 4.8 before round
-# 12's wording went into faq-phrasings.yaml (docs/quality.md).
-REAL_FINAL3 = "real-final3.yaml"
-
-
-def test_second_frozen_real_split(brain: Brain, content: Content) -> None:
-    report = _report(brain, content, REAL_FINAL3)
-    assert report.red_flag_recall == 100.0
-    assert report.answered_right >= 75.0
-    assert report.answered_right + report.clarified_right >= 91.0
-    assert report.wrong_answer <= 5.5
-    assert report.off_topic_false_answer <= 5.0
+    assert report.answered_right >= answered
+    assert report.answered_right + report.clarified_right >= right_or_clarified
+    assert report.wrong_answer <= wrong
+    assert report.off_topic_false_answer <= off_topic
 
 
 # The annotators' frozen splits with each one's floors: answered right, right or
@@ -236,7 +229,7 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
     "name",
     [
         *FROZEN,
-        REAL_FINAL,
+        *FROZEN_REAL_FLOORS,
         "redflags-real-final2.yaml",
         "redflags-real-final3.yaml",
         "redflags-real-final4.yaml",
@@ -244,7 +237,6 @@ def test_frozen_split_never_misses_an_emergency_or_answers_off_topic(
         "redflags-real-final6.yaml",
         "redflags-real-final7.yaml",
         "redflags-real-final8.yaml",
-        "real-final3.yaml",
     ],
 )
 def test_frozen_split_is_not_copied_into_content(content: Content, name: str) -> None:
