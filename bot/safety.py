@@ -64,6 +64,7 @@ from bot.safety_reading import (
     normalize_all,
     plural_condition,
     read_sentence,
+    recovered,
     split_sentences,
     starts_with,
     told_as_past,
@@ -126,7 +127,6 @@ from bot.safety_words import (
     POTENTIAL_AFTER,
     POTENTIAL_REACH,
     PRESENT_VERBS,
-    RECOVERED,
     RESPOND_TO_THINGS,
     SIGN_OF,
     SPEECH_WORDS,
@@ -645,19 +645,12 @@ class EmergencyDetector:
         # A sign lasting weeks is no sudden event, whatever tense it is told in.
         lasting = LASTING.search(" ".join(self._own_part(sentence, start, end)))
         recent_over = told_recently(tokens) and not (STILL_NOW | STARTED).intersection(tokens)
-        # "She had some weakness on Saturday, but she's doing just fine now": the
+        # "She had a seizure on Saturday, but she's doing just fine now": the
         # present tells the recovery, not the sign.
-        # Told after the sign, not denied ("he had a seizure and is not fine now")
-        # and with nothing in the present after it ("... fine now hes grey").
-        after = tokens[end + 1 :]
-        recovered = bool(PAST_VERBS.intersection(self._own_part(sentence, start, end))) and any(
-            " ".join(after[j : j + len(p.split())]) == p
-            and not NEGATIONS.intersection(after[max(0, j - 2) : j])
-            and not PRESENT_VERBS.intersection(after[j + len(p.split()) :])
-            for p in RECOVERED
-            for j in range(len(after))
+        over_now = bool(PAST_VERBS.intersection(self._own_part(sentence, start, end))) and (
+            recovered(tokens[end + 1 :])
         )
-        told_over = recovered or (
+        told_over = over_now or (
             (past or recent_over or told_as_past(tokens))
             and not self._own_present(sentence, start, end)
         )

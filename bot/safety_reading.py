@@ -33,11 +33,13 @@ from bot.safety_words import (
     PAST_WORDS,
     PERSONAL,
     POSSIBLY,
+    PRESENT_VERBS,
     PRESENT_WORDS,
     QUESTION_FRAME,
     QUESTION_OPENERS,
     RECENT_PAST,
     RECENT_PAST_PHRASES,
+    RECOVERED,
     STORY_TIME,
     TOPIC_QUERY_WORDS,
     TOPIC_STEMS,
@@ -161,6 +163,22 @@ def fainting_warned(words: tuple[str, ...]) -> bool:
     return any(has_phrase(words, w) for w in FAINT_WARNINGS if " " in w) or any(
         t.startswith(stems) for t in words
     )
+
+
+def recovered(after: tuple[str, ...]) -> bool:
+    """A recovery told in the words after a sign ("... but she's doing just fine
+    now"): not denied ("is not fine now"), and nothing in the present after it
+    ("was fine now hes grey and sweating")."""
+    for j in range(len(after)):
+        for phrase in RECOVERED:
+            n = len(phrase.split())
+            if (
+                " ".join(after[j : j + n]) == phrase
+                and not NEGATIONS.intersection(after[max(0, j - 2) : j])
+                and not PRESENT_VERBS.intersection(after[j + n :])
+            ):
+                return True
+    return False
 
 
 def told_recently(tokens: tuple[str, ...]) -> bool:

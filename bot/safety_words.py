@@ -262,8 +262,8 @@ RECENT_PAST_PHRASES = ("the other day",)
 NOT_PAST_DAY_AFTER = frozenset("next until till til coming by before every this since".split())
 FUTURE_WORDS = frozenset("will gonna appointment appt booked see seeing visit".split())
 STILL_NOW = PRESENT_VERBS | frozenset("its still getting hasnt havent".split())
-# Said of someone after a sign: it is over ("On Saturday she had some weakness,
-# but she's doing just fine now"), whatever else the sentence says in the present.
+# Said of someone after a sign told in the past: it is over ("On Saturday she had
+# a seizure, but she's doing just fine now"; safety_reading.recovered).
 RECOVERED = (
     "fine now",
     "ok now",
