@@ -82,7 +82,6 @@ def test_chest_pain_without_palpitations_is_asked_about(brain: Brain) -> None:
     unsure = _through(brain, ["No", "Not sure"])
     assert unsure.entry == "urgent"
     assert "If you have chest pain or breathlessness right now, call 999" in unsure.text
-    assert "999" in unsure.text
     assert "today" in unsure.text
 
 
@@ -98,7 +97,6 @@ def test_signs_that_came_and_went_days_ago_unchecked_are_urgent_not_self_care(
     assert "comes back" in reply.text
     # Picked for a sign within the day after all, it still says 999 for that.
     assert "in the last 24 hours, even if it has gone, call 999" in reply.text
-    assert "999" in reply.text
 
 
 def test_not_sure_on_the_first_question_still_says_999_for_a_sign_in_the_last_day(
