@@ -246,7 +246,10 @@ class Brain:
                 return self._check_step_reply(state, nudge=False, edit=False)
             option = self._typed_option(current, normalized)
             if option is None:
-                return self._check_step_reply(state, nudge=True, edit=False)
+                # A question the FAQ answers outright gets its answer, and the check
+                # goes on below it; anything else gets the nudge.
+                answered = self._answer_during_check(text, normalized)
+                return self._check_step_reply(state, nudge=answered is None, before=answered)
             answer = CheckAnswer(current["nonce"], self.check.depth(current), option)
             return replace(self._check_button(state, answer), edit=False)
         if normalized.isdigit():
@@ -256,6 +259,24 @@ class Brain:
         typed = self._typed_buttons.get(normalized)
         if typed is not None:
             return self.on_button(state, typed.encode())
+        reply = self._matched_text_reply(text, normalized)
+        if len(text) > MAX_READ_CHARS:
+            note = Section(self.content.ui["too_long_note"])
+            reply = replace(reply, sections=(*reply.sections, note))
+        return reply
+
+    def _answer_during_check(self, text: str, normalized: str) -> Reply | None:
+        """The answer to a question typed during the doctor check, if the FAQ
+        answers it outright ("does stress cause twitching?"); None for anything
+        else (a reply to the check's question in words, a "did you mean")."""
+        asks = "?" in text or normalized.split()[0] in QUESTION_OPENERS
+        if not asks:
+            return None
+        reply = self._matched_text_reply(text, normalized)
+        return reply if reply.kind == "answer" else None
+
+    def _matched_text_reply(self, text: str, normalized: str) -> Reply:
+        """Small talk, or the matcher's answer, "did you mean" or fallback."""
         reply = self._small_talk_reply(normalized, exact=True)
         if reply is None:
             analysis = self.matcher.analyse(text)
@@ -270,9 +291,6 @@ class Brain:
                 reply = replace(reply, sections=(note, *reply.sections))
             if reply.kind == "fallback":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
-        if len(text) > MAX_READ_CHARS:
-            note = Section(self.content.ui["too_long_note"])
-            reply = replace(reply, sections=(*reply.sections, note))
         return reply
 
     def _small_talk_reply(self, normalized: str, exact: bool) -> Reply | None:
@@ -607,6 +625,11 @@ class Brain:
                 try:
                     return self._check_button(state, action)
                 except (StaleButton, ValueError):
+                    # A button of an earlier question or check: its message shows
+                    # where the check is now.
+                    if self.in_check(state):
+                        stale = self.content.check_ui["stale"]
+                        return self._check_step_reply(state, note=stale, edit=True)
                     return self.expired()
         return self.expired()
 
@@ -704,8 +727,17 @@ class Brain:
         return fits[0] if len(fits) == 1 else None
 
     def _check_step_reply(
-        self, state: State, *, nudge: bool, edit: bool, intro: bool = False
+        self,
+        state: State,
+        *,
+        nudge: bool = False,
+        edit: bool = False,
+        intro: bool = False,
+        note: str | None = None,
+        before: Reply | None = None,
     ) -> Reply:
+        """The check's current question with its buttons; `before`: an answer shown
+        first (its disclaimer stays the message's footer)."""
         current = state[CHECK_KEY]
         step: Step = self.check.current(current)
         nonce, depth = current["nonce"], self.check.depth(current)
@@ -718,14 +750,19 @@ class Brain:
         nav = [Button.of(b["back"], CheckBack(nonce, depth))] if depth > 0 else []
         nav.append(Button.of(b["cancel"], CheckCancel(nonce)))
         rows.append(tuple(nav))
-        sections = []
+        sections = list(before.sections) if before is not None else []
+        if before is not None:
+            sections.append(Section(self.content.check_ui["still_in_check"]))
         if intro:
             sections.append(Section(self.content.check_ui["intro"]))
         if nudge:
             sections.append(Section(self.content.check_ui["nudge"]))
+        if note is not None:
+            sections.append(Section(note))
         progress = self.content.check_ui["progress"].format(n=depth + 1, total=total)
         sections.append(Section(step.question, progress))
-        return Reply(tuple(sections), "check", tuple(rows), edit=edit)
+        footer = before.footer if before is not None else None
+        return Reply(tuple(sections), "check", tuple(rows), footer, edit=edit)
 
     def _outcome_reply(self, outcome: Outcome) -> Reply:
         b = self.content.buttons

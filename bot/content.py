@@ -732,7 +732,16 @@ BUTTONS = (
     "restart",
     "menu",
 )
-CHECK_TEXTS = ("intro", "nudge", "cancelled", "outcome_footer", "progress", "sources")
+CHECK_TEXTS = (
+    "intro",
+    "nudge",
+    "still_in_check",
+    "stale",
+    "cancelled",
+    "outcome_footer",
+    "progress",
+    "sources",
+)
 
 
 def _ui(

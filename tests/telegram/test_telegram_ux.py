@@ -212,7 +212,7 @@ async def test_one_live_copy_of_the_check_and_leaving_it_closes_its_message(
         for leave in ("/start", "/topics", "/doctor", "/menu", "/forget"):
             check = await chat.say("/doctor")
             await settled()  # (after the /doctor leave: a new /doctor closes that one)
-            nudge = await chat.say("which foods have magnesium")
+            nudge = await chat.say("just the twitch really")
             assert content.check_ui["nudge"] in nudge.text
             await settled()
             # Typing made a new copy: only that one has buttons.

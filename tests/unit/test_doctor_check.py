@@ -168,8 +168,14 @@ def test_back_returns_to_the_previous_question(brain: Brain, content: Content) -
     back = press(brain, state, second, content.buttons["back"])
     assert content.doctor_check.steps["emergency-signs"].question in back.text
     assert back.edit
-    # The old "No" button of question 2 is stale now.
-    assert press(brain, state, second, "No").kind == "expired"
+    # The old "No" button of question 2 is stale now: it shows where the check is,
+    # and moves nothing.
+    stale = press(brain, state, second, "No")
+    assert stale.kind == "check"
+    assert stale.edit
+    assert content.check_ui["stale"] in stale.text
+    assert content.doctor_check.steps["emergency-signs"].question in stale.text
+    assert content.doctor_check.steps["heart"].question in press(brain, state, stale, "No").text
 
 
 def test_cancel_forgets_the_answers(brain: Brain, content: Content) -> None:
@@ -188,20 +194,49 @@ def test_restart_from_the_outcome_starts_a_fresh_run(brain: Brain, content: Cont
     restarted = press(brain, state, outcome, content.buttons["restart"])
     assert restarted.kind == "check"
     assert content.doctor_check.steps["emergency-signs"].question in restarted.text
-    # Buttons of the first run do not act on the second.
-    assert press(brain, state, first, "No").kind == "expired"
+    # Buttons of the first run do not act on the second; pressed, they show it.
+    stale = press(brain, state, first, "No")
+    assert content.check_ui["stale"] in stale.text
+    assert content.doctor_check.steps["emergency-signs"].question in stale.text
+    assert brain.check.depth(state[CHECK_KEY]) == 0
     assert brain.in_check(state)
 
 
+@pytest.mark.parametrize("text", ["just the twitch really", "hello", "what is the weather like"])
 def test_free_text_during_the_check_gets_a_nudge_with_the_buttons(
-    brain: Brain, content: Content
+    brain: Brain, content: Content, text: str
 ) -> None:
     state: dict[str, Any] = {}
     brain.start_check(state)
-    reply = brain.on_text(state, "which foods have magnesium")
+    reply = brain.on_text(state, text)
     assert reply.kind == "check"
     assert content.check_ui["nudge"] in reply.text
     assert content.buttons["cancel"] in reply.button_labels
+    assert content.disclaimer not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("which foods have magnesium", "foods"),
+        ("does stress make lip twitching worse?", "stress-caffeine"),
+    ],
+)
+def test_a_question_during_the_check_is_answered_and_the_check_goes_on(
+    brain: Brain, content: Content, text: str, entry: str
+) -> None:
+    state: dict[str, Any] = {}
+    press(brain, state, brain.start_check(state), "No")
+    reply = brain.on_text(state, text)
+    assert reply.kind == "check"
+    assert content.by_id[entry].answer in reply.text
+    assert reply.text.endswith(content.disclaimer)
+    # Below the answer: the question the check was at, with its buttons.
+    assert content.check_ui["still_in_check"] in reply.text
+    assert content.doctor_check.steps["heart"].question in reply.text
+    assert content.check_ui["nudge"] not in reply.text
+    assert content.buttons["back"] in reply.button_labels
+    assert brain.check.depth(state[CHECK_KEY]) == 1
 
 
 @pytest.mark.parametrize(
@@ -214,14 +249,18 @@ def test_state_from_an_older_faq_is_dropped_cleanly(brain: Brain, bad: Any) -> N
     assert CHECK_KEY not in state
 
 
-def test_option_index_out_of_range_is_stale(brain: Brain) -> None:
+def test_option_index_out_of_range_is_stale(brain: Brain, content: Content) -> None:
     state: dict[str, Any] = {}
     brain.start_check(state)
     nonce = state[CHECK_KEY]["nonce"]
-    assert brain.on_button(state, f"c:{nonce}:0:9").kind == "expired"
+    # An option the question does not have: the question again, nothing chosen.
+    shown = brain.on_button(state, f"c:{nonce}:0:9")
+    assert content.check_ui["stale"] in shown.text
+    # Data that is no check button at all.
     assert brain.on_button(state, f"c:{nonce}:0:-1").kind == "expired"
     assert brain.on_button(state, f"c:{nonce}:0:x").kind == "expired"
     assert brain.in_check(state)
+    assert brain.check.depth(state[CHECK_KEY]) == 0
 
 
 def test_a_check_left_unfinished_for_a_day_is_over(content: Content) -> None:
