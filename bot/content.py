@@ -118,7 +118,8 @@ class Situation:
     name: str
     message: str
     # Words in order, at most situations.GAP others between two of them; "a|b"
-    # either word, "word*" any word starting so.
+    # either word, "word*" any word starting so (faq.yaml's "@list" names are
+    # replaced by their words when it is read).
     phrases: tuple[str, ...]
     sources: tuple[str, ...]
 
@@ -642,14 +643,44 @@ PATTERN_WORD = re.compile(r"[a-z0-9]+\*?")
 PHRASE_WORD = re.compile(r"[a-z0-9]+\*?(\|[a-z0-9]+\*?)*")
 
 
+def _word_lists(ck: _Checker, item: Mapping[str, Any], where: str) -> dict[str, str]:
+    """A situation's named word lists ("meds: pill*|tablet*|paracetamol"), which
+    its phrases use as "@meds"."""
+    lists: dict[str, str] = {}
+    for name, value in ck.mapping(item.get("words", {}), f"{where}, field 'words'").items():
+        at = f"{where}, field 'words', list '{name}'"
+        if not isinstance(value, str) or not PHRASE_WORD.fullmatch(value.strip()):
+            ck.fail(at, "must be one word: lowercase letters and digits, '|' between them")
+        else:
+            lists[str(name)] = value.strip()
+    return lists
+
+
 def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
     out: list[Situation] = []
     for i, item in _items(ck, raw, "emergency.situations"):
         where = f"emergency.situations[{i}]"
-        ck.unknown_keys(item, {"name", "message", "phrases", "sources"}, where)
-        phrases = ck.text_list(item, "phrases", where)
-        for j, phrase in enumerate(phrases):
-            words = phrase.split()
+        ck.unknown_keys(item, {"name", "message", "words", "phrases", "sources"}, where)
+        lists = _word_lists(ck, item, where)
+        phrases: list[str] = []
+        for j, phrase in enumerate(ck.text_list(item, "phrases", where)):
+            alternatives = [a for w in phrase.split() for a in w.lstrip("!").split("|")]
+            unknown = [a for a in alternatives if a.startswith("@") and a[1:] not in lists]
+            if unknown:
+                ck.fail(
+                    f"{where}, field 'phrases'[{j}]",
+                    f"'{unknown[0]}' names no list of the field 'words' "
+                    f"(lists: {', '.join(sorted(lists)) or 'none'})",
+                )
+                continue
+            words = [
+                ("!" if w.startswith("!") else "")
+                + "|".join(
+                    lists[a[1:]] if a.startswith("@") else a for a in w.lstrip("!").split("|")
+                )
+                for w in phrase.split()
+            ]
+            phrases.append(" ".join(words))
             if len(words) > 1 and words[-1].startswith("!"):
                 words[-1] = words[-1][1:]  # the words that must not follow
             bad = [w for w in words if not PHRASE_WORD.fullmatch(w)]
@@ -658,13 +689,13 @@ def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
                     f"{where}, field 'phrases'[{j}]",
                     f"'{bad[0]}' is not a word: lowercase letters and digits, "
                     "'|' between alternatives, '*' after a stem, '!' before words that "
-                    "must not follow",
+                    "must not follow, '@' before the name of a list of the field 'words'",
                 )
         out.append(
             Situation(
                 name=ck.text(item, "name", where, max_len=80),
                 message=ck.text(item, "message", where, max_len=1000),
-                phrases=phrases,
+                phrases=tuple(phrases),
                 sources=ck.text_list(item, "sources", where),
             )
         )

@@ -93,6 +93,7 @@ from bot.safety_words import (
     FEARED,
     FEARED_AFTER,
     FIRST_PERSON,
+    FITTED_NEW,
     FOREIGN_WORDS,
     FRAMING_STEMS,
     FREQUENCY,
@@ -137,6 +138,9 @@ from bot.safety_words import (
     SUDDEN_STEMS,
     TALK_TO,
     TALK_WORDS,
+    THING_OPENERS,
+    THINGS_DONE_TO,
+    THINGS_REACH,
     THOUGHT_HAD,
     WHEN_DOING,
     WHEN_STATE,
@@ -396,6 +400,28 @@ class EmergencyDetector:
         return triggered(occurrence, before + sentence.tokens, sentence.tokens)
 
     @staticmethod
+    def _done_to_a_thing(sentence: Sentence, start: int, end: int) -> bool:
+        """ "He's fitting new tyres", "lad collapsed the tent": the sign's verb
+        with a thing it is done to in its clause (THINGS_DONE_TO)."""
+        tokens, clause_of = sentence.tokens, sentence.clause_of
+        for j in range(start, end + 1):
+            things = next((t for v, t in THINGS_DONE_TO.items() if tokens[j].startswith(v)), None)
+            if things is None:
+                continue
+            after = [
+                tokens[k]
+                for k in range(j + 1, min(len(tokens), j + 1 + THINGS_REACH))
+                if clause_of[k] == clause_of[j]
+            ]
+            if after and (
+                after[0] in FITTED_NEW
+                or after[0] in things
+                or (after[0] in THING_OPENERS and things.intersection(after[1:]))
+            ):
+                return True
+        return False
+
+    @staticmethod
     def _everyday(words: Sequence[str]) -> bool:
         """A message that names an everyday trigger beside what it triggers ("my
         foot goes numb when I sit on it"), and none of the spoilers: the learned
@@ -553,6 +579,8 @@ class EmergencyDetector:
             return None
         # A saying with the sign's word in it ("a stroke of luck") is not the sign.
         if any(has_phrase(tokens, i) and own & set(i.split()) for i in IDIOMS):
+            return None
+        if self._done_to_a_thing(sentence, start, end):
             return None
         # "My lip won't stop moving" is a twitch, not a lip that cannot move.
         if any(

@@ -44,7 +44,8 @@ NOT_WORDS = frozenset(
 # "shade" over an eye, "swallowed a tablet" is no "swelling").
 NOT_SLIPS = frozenset(
     "dropped dropping smell smells smelled smelling shell spell filling fillings sitting"
-    " shake shakes shaken shaky swallow swallows swallowed swallowing stroked stroking".split()
+    " shake shakes shaken shaky swallow swallows swallowed swallowing stroked stroking"
+    " hitting getting putting cutting setting letting".split()
 )
 # Words after which a negation is about the person, not the sign ("I don't know
 # what is happening, my face is drooping").
@@ -500,7 +501,21 @@ IDIOMS = (
     "couldnt see why",
     "fitting into",
     "fitting in",
-    "fitting for",
+    # "fitting for the occasion", not "fitting for 5 minutes"
+    "fitting for the",
+    "fitting for a",
+    "fitting for an",
+    "fitting for this",
+    "fitting for such",
+    "fitting for someone",
+    "fitting for him",
+    "fitting for her",
+    "fitting for them",
+    "fitting for my",
+    "fitting for his",
+    "fitting for our",
+    "fitting for their",
+    "fitting for your",
     "fitting room",
     "fitting service",
     "fitting shoes",
@@ -524,6 +539,22 @@ IDIOMS = (
     "choking up",
     "choked up",
     "choke up",
+    "fit about",
+    "fit because",
+    "threw a fit",
+    "throw a fit",
+    "throws a fit",
+    "throwing a fit",
+    "thrown a fit",
+    "pitched a fit",
+    "fit of coughing",
+    "fit of sneezing",
+    "fit of temper",
+    "fit of jealousy",
+    "collapsed with laughter",
+    "collapsed laughing",
+    "collapsing with laughter",
+    "collapse with laughter",
     "fit of laughter",
     "fit of laughing",
     "fit of giggles",
@@ -925,3 +956,27 @@ HARMLESS = (
         ("face", "speech", "slur", "side", "chest", "sudden"),
     ),
 )
+
+
+# "He's fitting new tyres", "she collapsed the tent": the verb with a thing as its
+# object is not the sign. Only things people fit or fold, so that a run-on
+# ("she's fitting the ambulance is coming") keeps the alarm.
+THINGS_DONE_TO = {
+    "fitting": frozenset(
+        "tyre tyres tire tires curtain curtains shower boiler kitchen seat carpet carpets "
+        "blind blinds door doors window windows lock locks tile tiles flooring cabinet "
+        "cabinets unit units bathroom shelf shelves light lights fence cooker oven sink "
+        "toilet radiator radiators dishwasher alarm socket sockets wardrobe wardrobes "
+        "glazing skirting cot gate gates gutter gutters panel panels pipe pipes tap taps "
+        "dress suit wedding".split()
+    ),
+    "collaps": frozenset(
+        "tent tents gazebo pram buggy stroller pushchair box boxes chair chairs deckchair "
+        "table umbrella brolly trolley ladder stand cot playpen".split()
+    ),
+}
+# "fitting new ...": new things are fitted.
+FITTED_NEW = frozenset({"new"})
+# Words that open the thing ("the tent", "his deckchair").
+THING_OPENERS = frozenset("a an the his her my our their some".split())
+THINGS_REACH = 4

@@ -234,6 +234,16 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "hes gone limp and grey",
         "she went limp",
         "baby fitting",
+        # A friend or partner named in slang; a seizure going on for minutes; a
+        # run-on sentence after "fitting" or "collapsed" (a user pass, round 13).
+        "my mates fitting on the floor help",
+        "my mate's been fitting for 5 mins now",
+        "bruv fitting again second one today",
+        "shes fitting the ambulance is coming",
+        "he collapsed the moment he stood up",
+        "she collapsed the paramedics are on the way",
+        # "hitting" is no slip of "fitting": the fall is the sign here.
+        "we saw an older gentleman collapse at his table",
         # A sign told without a subject, then a question: the sign is told now.
         "face drooping could it be stroke",
         "chest pain could it be a heart attack",
@@ -702,6 +712,18 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "lying on the floor not moving after leg day, is magnesium good for recovery?",
         "my cat just lies on the floor not moving all day, anyway magnesium for cramps?",
         "my baby fitting into newborn clothes already",
+        # Round 13: fitting or folding a thing, a fit of temper or laughter.
+        "my hubby is fitting new tyres",
+        "wifey is fitting the baby's car seat",
+        "gf is fitting new curtains",
+        "lad collapsed the tent after camping",
+        "nan collapsed the pram for the bus",
+        "teammate collapsed with laughter",
+        "wifey had a fit because i ate her chocolate",
+        "my bf is having a fit about the wifi",
+        "lad at work had a fit of coughing",
+        "he threw a fit when i forgot the milk",
+        "i keep hitting the floor with my foot when my lip twitches",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(

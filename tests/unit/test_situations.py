@@ -53,6 +53,19 @@ def _advice(content: Content, name: str) -> str:
         "i cant see the point anymore",
         "i cant see the point in going on",
         "i don't see the point in living like this",
+        # Round 13 (a user pass): being here, not existing, not waking, a burden.
+        "i dont see the point in me being here anymore",
+        "i just want to not exist",
+        "whats the point of anything tbh",
+        "what's the point in carrying on",
+        "honestly cant do this anymore, want it all to stop",
+        "everyone wud be better off if i was dead",
+        "no one would even notice if i was gone",
+        "sometimes i hope i just dont wake up",
+        "tired of being alive",
+        "wish i'd never been born",
+        "my bf keeps saying hes going to top himself",
+        "i keep thinking about jumping off the bridge near me",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -92,6 +105,20 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "i took all my pills together",
         "he took all his pills with vodka",
         "i took all my pills and now i feel sleepy",
+        # Round 13 (a user pass): medicines by name, strips, doses, insulin.
+        "my mum just took all her antidepressants please help",
+        "my son swallowed a bottle of calpol",
+        "my friend od'd on her fluoxetine just now",
+        "just downed a full box of co-codamol",
+        "gf took a whole strip of citalopram",
+        "took 20 of my bp tablets pls what now",
+        "my dad injected way too much insulin",
+        "ive taken all my zopiclone and drank wine",
+        "toddler got into the paracetamol",
+        "my little girl swallowed grandmas blood pressure tablets",
+        "grandad took double his warfarin by accident",
+        "teen daughter took loads of ibuprofen after a row",
+        "nan took her whole weeks pills in one go by mistake",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -163,6 +190,19 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "took a bottle of magnesium on holiday",
         "i was poisoned by bad fish years ago",
         "my son ate his magnesium gummy, the right dose",
+        # Round 13: near-misses of the new phrases.
+        "i dont want to wake up early tomorrow",
+        "i dont want to wake up with cramps again",
+        "'i dont want to live forever' whats that song",
+        "my nan always said better off dead than red lol",
+        "whats the point of trying magnesium if it doesnt work",
+        "i want it all to stop twitching",
+        "im tired of living with this twitch",
+        "giving up on caffeine, will it help",
+        "i took all my antidepressants this morning as usual",
+        "i took a double dose of magnesium by mistake",
+        "i took every pill on time this week",
+        "my daughter swallowed her thyroid tablet this morning",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
@@ -207,5 +247,21 @@ def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> No
     assert info.value.problems == [
         "emergency.situations[1], field 'phrases'[0]: 'over-dosed' is not a word: lowercase "
         "letters and digits, '|' between alternatives, '*' after a stem, '!' before words "
-        "that must not follow"
+        "that must not follow, '@' before the name of a list of the field 'words'"
     ]
+
+
+def test_a_phrase_may_name_a_list_of_words(tmp_path: Path) -> None:
+    faq = light_faq(tmp_path)
+    text = faq.read_text(encoding="utf-8")
+    faq.write_text(text.replace("odded on @meds", "odded on @medicines", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(faq)
+    (problem,) = info.value.problems
+    assert problem.startswith("emergency.situations[1], field 'phrases'[")
+    assert "'@medicines' names no list of the field 'words' (lists: kids, meds)" in problem
+    # Each name stands for its words: one list serves every phrase.
+    content = load_content(light_faq(tmp_path / "ok"))
+    poison = next(s for s in content.emergency.situations if s.name.startswith("tablets"))
+    assert not any("@" in p for p in poison.phrases)
+    assert sum("fluoxetine" in p for p in poison.phrases) > 5
