@@ -613,6 +613,12 @@ class Handlers:
                 await query.edit_message_text(text, reply_markup=markup)
                 if stale is not None:
                     await self._close_check_message(context, *stale)
+                    # An older copy now shows the check (a stale button pressed):
+                    # it is the live one.
+                    if reply.kind == "check":
+                        self._remember_check_message(
+                            update, context, message.chat.id, message.message_id
+                        )
                 return
             except BadRequest as error:
                 if _is_not_modified(error):
