@@ -569,7 +569,7 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
         data,
         {
             *("message", "if_now", "after_fainting", "other_language", "signs", "situations"),
-            *("passed_signs", "sources"),
+            *("situation_words", "passed_signs", "sources"),
         },
         "emergency",
     )
@@ -608,7 +608,11 @@ def _emergency(ck: _Checker, raw: Any) -> Emergency:
             else ""
         ),
         other_language=ck.text(data, "other_language", "emergency", max_len=600),
-        situations=_situations(ck, data.get("situations")) if "situations" in data else (),
+        situations=(
+            _situations(ck, data.get("situations"), _word_lists(ck, data))
+            if "situations" in data
+            else ()
+        ),
         passed_signs=(
             _passed_signs(ck, data["passed_signs"], {s.name for s in signs})
             if "passed_signs" in data
@@ -643,12 +647,13 @@ PATTERN_WORD = re.compile(r"[a-z0-9]+\*?")
 PHRASE_WORD = re.compile(r"[a-z0-9]+\*?(\|[a-z0-9]+\*?)*")
 
 
-def _word_lists(ck: _Checker, item: Mapping[str, Any], where: str) -> dict[str, str]:
-    """A situation's named word lists ("meds: pill*|tablet*|paracetamol"), which
-    its phrases use as "@meds"."""
+def _word_lists(ck: _Checker, data: Mapping[str, Any]) -> dict[str, str]:
+    """emergency.situation_words: named word lists ("meds: pill*|tablet*|paracetamol")
+    that the situations' phrases use as "@meds"."""
     lists: dict[str, str] = {}
-    for name, value in ck.mapping(item.get("words", {}), f"{where}, field 'words'").items():
-        at = f"{where}, field 'words', list '{name}'"
+    where = "emergency.situation_words"
+    for name, value in ck.mapping(data.get("situation_words", {}), where).items():
+        at = f"{where}, list '{name}'"
         if not isinstance(value, str) or not PHRASE_WORD.fullmatch(value.strip()):
             ck.fail(at, "must be one word: lowercase letters and digits, '|' between them")
         else:
@@ -656,12 +661,11 @@ def _word_lists(ck: _Checker, item: Mapping[str, Any], where: str) -> dict[str, 
     return lists
 
 
-def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
+def _situations(ck: _Checker, raw: Any, lists: Mapping[str, str]) -> tuple[Situation, ...]:
     out: list[Situation] = []
     for i, item in _items(ck, raw, "emergency.situations"):
         where = f"emergency.situations[{i}]"
-        ck.unknown_keys(item, {"name", "message", "words", "phrases", "sources"}, where)
-        lists = _word_lists(ck, item, where)
+        ck.unknown_keys(item, {"name", "message", "phrases", "sources"}, where)
         phrases: list[str] = []
         for j, phrase in enumerate(ck.text_list(item, "phrases", where)):
             alternatives = [a for w in phrase.split() for a in w.lstrip("!").split("|")]
@@ -669,7 +673,7 @@ def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
             if unknown:
                 ck.fail(
                     f"{where}, field 'phrases'[{j}]",
-                    f"'{unknown[0]}' names no list of the field 'words' "
+                    f"'{unknown[0]}' names no list of emergency.situation_words "
                     f"(lists: {', '.join(sorted(lists)) or 'none'})",
                 )
                 continue
@@ -689,7 +693,7 @@ def _situations(ck: _Checker, raw: Any) -> tuple[Situation, ...]:
                     f"{where}, field 'phrases'[{j}]",
                     f"'{bad[0]}' is not a word: lowercase letters and digits, "
                     "'|' between alternatives, '*' after a stem, '!' before words that "
-                    "must not follow, '@' before the name of a list of the field 'words'",
+                    "must not follow, '@' before the name of a list of emergency.situation_words",
                 )
         out.append(
             Situation(

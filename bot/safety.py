@@ -138,6 +138,7 @@ from bot.safety_words import (
     SUDDEN_STEMS,
     TALK_TO,
     TALK_WORDS,
+    THING_NOT_WITH,
     THING_OPENERS,
     THINGS_DONE_TO,
     THINGS_REACH,
@@ -404,6 +405,8 @@ class EmergencyDetector:
         """ "He's fitting new tyres", "lad collapsed the tent": the sign's verb
         with a thing it is done to in its clause (THINGS_DONE_TO)."""
         tokens, clause_of = sentence.tokens, sentence.clause_of
+        if THING_NOT_WITH.intersection(tokens):
+            return False
         for j in range(start, end + 1):
             things = next((t for v, t in THINGS_DONE_TO.items() if tokens[j].startswith(v)), None)
             if things is None:

@@ -500,11 +500,19 @@ IDIOMS = (
     "cannot see why",
     "couldnt see why",
     "fitting into",
-    "fitting in",
+    # "fitting in with friends", not "fitting in the bath"
+    "fitting in with",
+    "fitting in at",
+    "fitting in well",
+    "fitting in fine",
+    "fitting in ok",
+    "fitting in okay",
+    "fitting in socially",
+    "fitting in there",
+    "fitting in here",
+    "fitting in time",
     # "fitting for the occasion", not "fitting for 5 minutes"
     "fitting for the",
-    "fitting for a",
-    "fitting for an",
     "fitting for this",
     "fitting for such",
     "fitting for someone",
@@ -539,8 +547,19 @@ IDIOMS = (
     "choking up",
     "choked up",
     "choke up",
-    "fit about",
-    "fit because",
+    # "a fit about the wifi", not "a fit about ten minutes ago"
+    "fit about the",
+    "fit about it",
+    "fit about that",
+    "fit about this",
+    "fit about his",
+    "fit about her",
+    "fit about my",
+    "fit about their",
+    "fit about being",
+    "fit about nothing",
+    "fit about everything",
+    "fit about something",
     "threw a fit",
     "throw a fit",
     "throws a fit",
@@ -963,7 +982,8 @@ HARMLESS = (
 # ("she's fitting the ambulance is coming") keeps the alarm.
 THINGS_DONE_TO = {
     "fitting": frozenset(
-        "tyre tyres tire tires curtain curtains shower boiler kitchen seat carpet carpets "
+        "tyre tyres tire tires curtain curtains shower boiler kitchen kitchens seat carpet carpets "
+        "laminate solar meter dashcam stereo rack "
         "blind blinds door doors window windows lock locks tile tiles flooring cabinet "
         "cabinets unit units bathroom shelf shelves light lights fence cooker oven sink "
         "toilet radiator radiators dishwasher alarm socket sockets wardrobe wardrobes "
@@ -977,6 +997,13 @@ THINGS_DONE_TO = {
 }
 # "fitting new ...": new things are fitted.
 FITTED_NEW = frozenset({"new"})
-# Words that open the thing ("the tent", "his deckchair").
+# Words that open the thing ("the tent", "his deckchair"): a thing named without
+# one may start a run-on sentence ("hes fitting kitchen floor help").
 THING_OPENERS = frozenset("a an the his her my our their some".split())
+# A sentence with one of these is read as an emergency whatever follows the
+# verb ("nan collapsed her trolley fell over").
+THING_NOT_WITH = frozenset(
+    "help now floor ground ambulance paramedics 999 911 112 fell flying flew hit "
+    "bleeding breathing unconscious responding".split()
+)
 THINGS_REACH = 4

@@ -17,6 +17,7 @@ want to die" is fear, not a wish).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from bot.safety_reading import normalize_all
 from bot.safety_words import NEGATIONS
 
 GAP = 2
+# "OD'd" (overdosed) would read as the word "odd" once its apostrophe goes.
+OD_D = re.compile(r"\bod['’]d\b", re.IGNORECASE)
 # A negation this many words or fewer before a phrase denies it.
 NEGATED_REACH = 3
 # Words (and stems) this long fit a token one letter away.
@@ -127,7 +130,7 @@ class SituationFinder:
         message holds."""
         if not self._situations:
             return None
-        tokens = normalize_all(text).split()
+        tokens = normalize_all(OD_D.sub("oded", text)).split()
         hits = [self._hits(t) for t in tokens]
         present = frozenset().union(*hits)
         if not present:

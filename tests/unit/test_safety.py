@@ -242,6 +242,15 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "shes fitting the ambulance is coming",
         "he collapsed the moment he stood up",
         "she collapsed the paramedics are on the way",
+        "my baby had a fit because of her temperature",
+        "she had a fit about ten minutes ago",
+        "me nans fitting help",
+        "hes fitting kitchen floor help",
+        "nan collapsed her trolley fell over in tesco",
+        "mum collapsed table went flying help",
+        "shes been fitting for a few minutes now",
+        "my dads fitting in the garden",
+        "she's fitting in the bath",
         # "hitting" is no slip of "fitting": the fall is the sign here.
         "we saw an older gentleman collapse at his table",
         # A sign told without a subject, then a question: the sign is told now.
@@ -719,11 +728,12 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "lad collapsed the tent after camping",
         "nan collapsed the pram for the bus",
         "teammate collapsed with laughter",
-        "wifey had a fit because i ate her chocolate",
         "my bf is having a fit about the wifi",
         "lad at work had a fit of coughing",
         "he threw a fit when i forgot the milk",
         "i keep hitting the floor with my foot when my lip twitches",
+        "I've been fitting laminate all day and my thumb won't stop twitching",
+        "Mate fitting carpet all day and his hands cramp at night",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(

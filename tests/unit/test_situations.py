@@ -66,6 +66,18 @@ def _advice(content: Content, name: str) -> str:
         "wish i'd never been born",
         "my bf keeps saying hes going to top himself",
         "i keep thinking about jumping off the bridge near me",
+        # A second pass on the round's phrases.
+        "i just wanna stop existing",
+        "no point in me being alive is there",
+        "nobody would even notice if i died tbh",
+        "im so tired of existing",
+        "ive given up on life",
+        "ima kms",
+        "been stockpiling my meds for weeks for when i do it",
+        "i hope i dont wake up in the morning",
+        "i just want everything to stop",
+        "im going to jump in front of a train",
+        "theyd all be happier without me honestly",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -119,6 +131,17 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "grandad took double his warfarin by accident",
         "teen daughter took loads of ibuprofen after a row",
         "nan took her whole weeks pills in one go by mistake",
+        # A second pass on the round's phrases.
+        "took all my meds at the same time what happens now",
+        "took all of mums pills",
+        "swallowed 14 of my mums diazepam",
+        "took 16 paracetamol an hour ago",
+        "took loads of my nans pills",
+        "i did my insulin twice by mistake",
+        "gave him double his insulin by mistake",
+        "swallowed a whole weeks worth of pills",
+        "my little one just chewed through a blister pack of my sertraline",
+        "i think i od'd on oxy pls help",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -203,6 +226,25 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "i took a double dose of magnesium by mistake",
         "i took every pill on time this week",
         "my daughter swallowed her thyroid tablet this morning",
+        # Over-reach a second pass found in the round's first phrases.
+        "I feel a bit odd on sertraline, could that be why my lip twitches?",
+        "Necked a full bottle of water with my magnesium",
+        "I've taken 30 of the 60 tablets so far, when should I reorder?",
+        "I've taken 2 boxes of paracetamol over the past month",
+        "My boy got into Iron Man triathlons",
+        "I pick up a week's pills in one go from the chemist",
+        "took my whole days pills at once this morning, i always do",
+        "I injected all my insulin for today, basal and bolus",
+        "The pharmacist gave me double the tablets this month",
+        "What's the point of me taking magnesium if I eat spinach every day?",
+        "Nobody would notice if I was gone for an hour, so I'll nip to the pharmacy",
+        "My cat would notice if I was gone, she sits on me when my lip twitches haha",
+        "Should I top myself back up with magnesium after a long run?",
+        "Just ran 12 kms tbh",
+        "I've got tablets saved for the holiday",
+        "Hope I don't wake up twitching again tonight",
+        "I wish Mondays did not exist, my eyelid twitches all day at work",
+        "I just want this lip twitch to disappear forever!",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
@@ -247,7 +289,7 @@ def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> No
     assert info.value.problems == [
         "emergency.situations[1], field 'phrases'[0]: 'over-dosed' is not a word: lowercase "
         "letters and digits, '|' between alternatives, '*' after a stem, '!' before words "
-        "that must not follow, '@' before the name of a list of the field 'words'"
+        "that must not follow, '@' before the name of a list of emergency.situation_words"
     ]
 
 
@@ -259,7 +301,7 @@ def test_a_phrase_may_name_a_list_of_words(tmp_path: Path) -> None:
         load_content(faq)
     (problem,) = info.value.problems
     assert problem.startswith("emergency.situations[1], field 'phrases'[")
-    assert "'@medicines' names no list of the field 'words' (lists: kids, meds)" in problem
+    assert "'@medicines' names no list of emergency.situation_words (lists: kids, " in problem
     # Each name stands for its words: one list serves every phrase.
     content = load_content(light_faq(tmp_path / "ok"))
     poison = next(s for s in content.emergency.situations if s.name.startswith("tablets"))
