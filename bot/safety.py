@@ -102,6 +102,7 @@ from bot.safety_words import (
     GENERIC_SUBJECTS,
     GENERIC_VERBS,
     GIVING_ME,
+    GUESSED_AFTER,
     HAVING_NOT_NOW,
     HYPOTHETICAL,
     HYPOTHETICAL_REACH,
@@ -663,6 +664,7 @@ class EmergencyDetector:
             or (
                 POTENTIAL_AFTER.intersection(tokens[end + 1 : end + 2])
                 and not PERSONAL.intersection(tokens)
+                and GUESSED_AFTER.match(" ".join(tokens[end + 1 : end + 7])) is None
             )
         ):
             return "unclear"

@@ -476,6 +476,12 @@ FEARED_AFTER = re.compile(r"^(?:is|are) (?:my|his|her|their|our) (?:\w+ )?(?:fea
 # A sign followed by one of these, with no one in particular in the sentence, is
 # a statement about it ("Chest pain can be scary").
 POTENTIAL_AFTER = frozenset("can may might could".split())
+# ...but "chest pain might be a heart attack" is a guess at what is happening.
+GUESSED_AFTER = re.compile(
+    r"^(?:might|could) be (?:a |an |having a |having an )?(?:mini )?"
+    r"(?:heart attack|stroke|tia|seizure|fit|bleed|brain bleed|clot|blood clot|aneurysm"
+    r"|cardiac|anaphyla)"
+)
 # Sayings with a sign's word in them: never the sign.
 IDIOMS = (
     "stroke of luck",

@@ -242,6 +242,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "shes fitting the ambulance is coming",
         "he collapsed the moment he stood up",
         "she collapsed the paramedics are on the way",
+        # A guess at what the sign is, not a statement about signs in general.
+        "chest pain might be a heart attack",
+        "face drooping could be a stroke",
         "my baby had a fit because of her temperature",
         "she had a fit about ten minutes ago",
         "me nans fitting help",
