@@ -86,6 +86,7 @@ from bot.safety_words import (
     BEFORE_A,
     BEFORE_IT,
     CALL_WORDS,
+    CALLS_FOR_HELP,
     CHRONIC,
     CONDITION_STEMS,
     DATE,
@@ -93,6 +94,7 @@ from bot.safety_words import (
     FEARED,
     FEARED_AFTER,
     FIRST_PERSON,
+    FITS_IN_WORDS,
     FITTED_NEW,
     FOREIGN_WORDS,
     FRAMING_STEMS,
@@ -406,6 +408,11 @@ class EmergencyDetector:
         """ "He's fitting new tyres", "lad collapsed the tent": the sign's verb
         with a thing it is done to in its clause (THINGS_DONE_TO)."""
         tokens, clause_of = sentence.tokens, sentence.clause_of
+        for j in range(start, end + 1):
+            if tokens[j : j + 2] == ("fitting", "in"):
+                rest = {t for k, t in enumerate(tokens) if k > j and clause_of[k] == clause_of[j]}
+                if FITS_IN_WORDS & rest and not CALLS_FOR_HELP & rest:
+                    return True
         if THING_NOT_WITH.intersection(tokens):
             return False
         for j in range(start, end + 1):

@@ -1003,6 +1003,11 @@ THINGS_DONE_TO = {
 }
 # "fitting new ...": new things are fitted.
 FITTED_NEW = frozenset({"new"})
+# "baby fitting in the moses basket still", "fitting in my lap": the size, not a fit.
+FITS_IN_WORDS = frozenset(
+    "still fine comfortably snugly perfectly nicely easily barely lap anymore yet size".split()
+)
+CALLS_FOR_HELP = frozenset("help ambulance paramedics 999 911 112 hospital".split())
 # Words that open the thing ("the tent", "his deckchair"): a thing named without
 # one may start a run-on sentence ("hes fitting kitchen floor help").
 THING_OPENERS = frozenset("a an the his her my our their some".split())

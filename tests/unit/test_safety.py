@@ -254,6 +254,7 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "shes been fitting for a few minutes now",
         "my dads fitting in the garden",
         "she's fitting in the bath",
+        "toddler fitting in his cot",
         # "hitting" is no slip of "fitting": the fall is the sign here.
         "we saw an older gentleman collapse at his table",
         # A sign told without a subject, then a question: the sign is told now.
@@ -737,6 +738,8 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "i keep hitting the floor with my foot when my lip twitches",
         "I've been fitting laminate all day and my thumb won't stop twitching",
         "Mate fitting carpet all day and his hands cramp at night",
+        "baby fitting in the moses basket still at 5 months",
+        "the baby fitting in my lap while i type lol",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
