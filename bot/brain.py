@@ -82,6 +82,9 @@ SMALL_TALK_FILLER = (
 QUESTION_OPENERS = frozenset(
     "is are am can could does do did how what whats why when where which who should will would".split()
 )
+# Words of someone telling of their own twitching ("is my lip twitching from low
+# magnesium?"): the cause answers get a note that the bot cannot tell them why.
+OWN = frozenset("i im ive me my myself mine".split())
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
@@ -281,14 +284,20 @@ class Brain:
         if reply is None:
             analysis = self.matcher.analyse(text)
             reply = self._matched_reply(analysis, text)
-            if reply.kind == "answer" and self._about_other_twitch(text):
+            other_twitch = reply.kind == "answer" and self._about_other_twitch(text)
+            if other_twitch:
                 note = Section(self.content.ui["other_twitch_note"])
                 reply = replace(reply, sections=(note, *reply.sections))
-            if reply.entry in self.content.thresholds.illness_entries and self._unnamed_cause(
-                normalized
-            ):
-                note = Section(self.content.ui["unnamed_cause_note"])
-                reply = replace(reply, sections=(note, *reply.sections))
+            if reply.entry in self.content.thresholds.illness_entries:
+                # These answers begin "Yes, ...": about causes in general, never a
+                # verdict on a cause named or on the writer's own twitching (the
+                # note on other twitching says "in general" already).
+                if self._unnamed_cause(normalized):
+                    note = Section(self.content.ui["unnamed_cause_note"])
+                    reply = replace(reply, sections=(note, *reply.sections))
+                elif OWN.intersection(normalized.split()) and not other_twitch:
+                    note = Section(self.content.ui["own_cause_note"])
+                    reply = replace(reply, sections=(note, *reply.sections))
             if reply.kind == "fallback":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         return reply

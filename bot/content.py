@@ -715,6 +715,7 @@ UI_TEXTS = (
     "fallback",
     "other_twitch_note",
     "unnamed_cause_note",
+    "own_cause_note",
     "none_of_these",
     "expired",
     "unsupported",

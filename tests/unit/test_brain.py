@@ -842,6 +842,28 @@ def test_a_cause_the_answers_name_gets_no_such_note(
     assert content.ui["unnamed_cause_note"] not in ask(brain, message).text
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hi my lip keeps twitching is it low magnesium",
+        "am i dying?? my lip has been twitching for 2 days",
+        "is my lip twitching because of low magnesium",
+    ],
+)
+def test_a_cause_answer_to_someones_own_twitching_says_it_is_no_diagnosis(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # "Yes, low magnesium ... can cause lip twitching" read as a verdict on theirs
+    # (a user pass, round 13).
+    reply = ask(brain, message)
+    assert reply.entry in content.thresholds.illness_entries
+    assert reply.sections[0].text == content.ui["own_cause_note"]
+    assert reply.text.index(content.ui["own_cause_note"]) < reply.text.index("Yes,")
+    # Asked in general, the answer stands alone.
+    general = ask(brain, "can low magnesium cause lip twitching")
+    assert content.ui["own_cause_note"] not in general.text
+
+
 def test_an_entrys_own_question_or_alternate_typed_as_written_is_answered(
     brain: Brain, content: Content
 ) -> None:
