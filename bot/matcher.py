@@ -126,7 +126,7 @@ MAX_TRAINED_GROUPS = 100
 
 # A part of a multi-question message must carry at least this much known,
 # distinctive vocabulary (IDF weight) to count as a question of its own.
-MIN_PART_WEIGHT = 1.0
+MIN_PART_WEIGHT = 0.7
 
 # "Hello doctor, ..." or "Doctor, ...": the person addresses the bot, and the
 # word says nothing about seeing a doctor (it drew "my eyelids have been

@@ -356,10 +356,25 @@ def test_a_clear_question_gets_the_answer_not_a_menu(
     assert reply.entry in entries
 
 
-def test_a_question_and_another_joined_by_and_get_two_answers(brain: Brain) -> None:
-    reply = ask(brain, "does low magnesium make your lip twitch, and which foods fix it")
+@pytest.mark.parametrize(
+    ("message", "entries"),
+    [
+        ("does low magnesium make your lip twitch, and which foods fix it", ("cause", "foods")),
+        # Short second questions (a user pass, round 13).
+        ("What foods have magnesium and how much do I need a day?", ("foods", "daily-amount")),
+        (
+            "can coffee cause lip twitching? also should i take supplements",
+            ("stress-caffeine", "supplements"),
+        ),
+    ],
+)
+def test_a_question_and_another_joined_by_and_get_two_answers(
+    brain: Brain, content: Content, message: str, entries: tuple[str, str]
+) -> None:
+    reply = ask(brain, message)
     assert reply.kind == "answer"
-    assert reply.candidates == ("cause", "foods")
+    assert reply.candidates == entries
+    assert content.ui["also_asked"] in reply.text
 
 
 @pytest.mark.parametrize("message", ["is 500mg ok", "how much is too much?", "too much?"])
