@@ -48,6 +48,18 @@ CHECK_KEY = "check"
 TYPED_ANSWERS = {
     **dict.fromkeys(("y", "yeah", "yep", "yup", "yes please"), "yes"),
     **dict.fromkeys(("n", "nope", "nah", "not really", "dont think so"), "no"),
+    # None of what the question lists ("nope none of those"); not "no chest pain",
+    # which denies one item of a list.
+    **dict.fromkeys(
+        (
+            *("none", "none of those", "none of them", "none of these", "none of that"),
+            *("no none", "no none of those", "no none of them", "no none of these"),
+            *("nope none", "nope none of those", "nope none of them", "nope none of these"),
+            *("nah none of those", "no to all", "no to all of them", "nothing like that"),
+            *("no nothing like that", "not any of them", "not any of those", "neither"),
+        ),
+        "no",
+    ),
     **dict.fromkeys(
         (
             *("unsure", "dont know", "idk", "im not sure", "no idea", "dunno", "maybe", "perhaps"),

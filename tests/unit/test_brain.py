@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.brain import Brain
+from bot.brain import CHECK_KEY, Brain
 from bot.content import Content
 from bot.doctor_check import DoctorCheckFlow
 from bot.matcher import OUT_OF_SCOPE, Candidate
@@ -958,6 +958,9 @@ def test_cancel_and_back_typed_during_the_check_do_what_the_buttons_do(
         ("not really", "no"),
         ("i think so", "not sure"),
         ("probably", "not sure"),
+        # None of what the question lists (a user pass, round 13).
+        ("nope none of those", "no"),
+        ("none", "no"),
     ],
 )
 def test_everyday_answers_typed_during_the_check_count(
@@ -974,6 +977,18 @@ def test_everyday_answers_typed_during_the_check_count(
         assert flow.steps[option.next].question in reply.text
     else:
         assert reply.kind == "check-outcome"
+
+
+@pytest.mark.parametrize("typed", ["no chest pain", "never fainted", "no but my face felt odd"])
+def test_a_denial_of_one_item_of_the_list_is_no_answer_to_the_question(
+    brain: Brain, content: Content, typed: str
+) -> None:
+    # "no chest pain" says nothing of the other signs the question lists.
+    state: dict[str, Any] = {}
+    brain.start_check(state)
+    reply = brain.on_text(state, typed)
+    assert content.check_ui["nudge"] in reply.text
+    assert brain.check.depth(state[CHECK_KEY]) == 0
 
 
 def test_a_buttons_label_typed_as_a_message_does_what_the_button_does(
