@@ -75,8 +75,8 @@ TYPED_CANCEL = frozenset({"cancel", "stop", "quit", "exit", "end", "cancel check
 TYPED_BACK = frozenset({"back", "go back"})
 # Typed anywhere: buttons in words (their labels in faq.yaml count too).
 TYPED_BUTTONS: dict[str, Topics | Menu | StartCheck] = {
-    **dict.fromkeys(("topics", "all topics", "browse topics", "topic list"), Topics()),
-    **dict.fromkeys(("menu", "main menu"), Menu()),
+    **dict.fromkeys(("topics", "all topics", "browse topics", "topic list", "more"), Topics()),
+    **dict.fromkeys(("menu", "main menu", "restart", "start over", "start again"), Menu()),
     **dict.fromkeys(
         ("doctor check", "start check", "the doctor check", "start the check"), StartCheck()
     ),
@@ -97,6 +97,9 @@ QUESTION_OPENERS = frozenset(
 # Words of someone telling of their own twitching ("is my lip twitching from low
 # magnesium?"): the cause answers get a note that the bot cannot tell them why.
 OWN = frozenset("i im ive me my myself mine".split())
+# Small talk replies with the menu below them: a greeting, or a reply that says
+# "tap a topic" or points to the check.
+MENU_AFTER = frozenset({"greeting", "about-bot", "unhappy"})
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
@@ -193,9 +196,12 @@ class Brain:
         for phrase, item in self._small_talk.items():
             for word in phrase.split():
                 owners.setdefault(word, set()).add(item.id)
+        # A question's words ("are you a doctor", "is this the magnesium doctor")
+        # belong to none: they are words of the FAQ's questions too.
         self._small_talk_words: dict[str, SmallTalk] = {
             word: item
             for phrase, item in self._small_talk.items()
+            if phrase.split()[0] not in QUESTION_OPENERS
             for word in phrase.split()
             if word not in SMALL_TALK_FILLER and len(owners[word]) == 1
         }
@@ -342,11 +348,13 @@ class Brain:
             best = max(self._small_talk, key=lambda p: (fuzz.ratio(normalized, p), p))
             if fuzz.ratio(normalized, best) >= SMALL_TALK_MIN_RATIO:
                 item = self._small_talk[best]
-        if item is None or (asks and item.id != "help"):
+        # A question is small talk only as one of its phrases ("are you a doctor"),
+        # or as help; never thanks for "is that ok".
+        if item is None or (asks and item.id != "help" and normalized not in self._small_talk):
             return None
         if item.id == "help":  # typed "help" gets what /help gets
             return replace(self.help(), kind="smalltalk")
-        buttons = self._menu_buttons() if item.id == "greeting" else ()
+        buttons = self._menu_buttons() if item.id in MENU_AFTER else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 
     def _unnamed_cause(self, normalized: str) -> bool:

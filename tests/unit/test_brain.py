@@ -475,6 +475,16 @@ def test_small_talk_and_empty(brain: Brain, message: str, kind: str) -> None:
         ("good morning doctor", "greeting"),
         ("bye doc", "bye"),
         ("cheers mate", "thanks"),
+        # About the bot itself, its sources, privacy; a complaint (a user pass,
+        # round 13: these got the doctor, foods or supplement answers).
+        ("are you a real doctor", "about-bot"),
+        ("HELLO IS THIS THE MAGNESIUM DOCTOR", "about-bot"),
+        ("can you diagnose me", "about-bot"),
+        ("source?", "source"),
+        ("where does this info come from", "source"),
+        ("delete my data", "privacy"),
+        ("this bot is mid", "unhappy"),
+        ("how are you", "greeting"),
     ],
 )
 def test_small_talk_as_people_type_it(
@@ -514,6 +524,28 @@ def test_addressing_the_bot_as_doctor_does_not_ask_about_seeing_one(
     assert ask(brain, "hello doctor, when should I see a doctor about my lip?").entry == (
         "see-doctor"
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("see doctor", "see-doctor"),
+        ("can you diagnose my lip twitching, when should i see a doctor", "see-doctor"),
+        ("which article foods have magnesium", "foods"),
+    ],
+)
+def test_words_of_questions_about_the_bot_are_no_small_talk_in_a_question(
+    brain: Brain, message: str, entry: str
+) -> None:
+    # "doctor", "magnesium", "article": words of the FAQ's questions too.
+    assert ask(brain, message).entry == entry
+
+
+@pytest.mark.parametrize(("typed", "kind"), [("restart", "menu"), ("more", "topics")])
+def test_restart_and_more_typed_do_what_their_buttons_do(
+    brain: Brain, typed: str, kind: str
+) -> None:
+    assert ask(brain, typed).kind == kind
 
 
 def test_thanks_and_ok_in_longer_small_talk_are_still_thanks(
