@@ -95,8 +95,13 @@ def test_signs_that_came_and_went_days_ago_unchecked_are_urgent_not_self_care(
     assert brain.check.flow.outcomes["urgent-tia"].disposition == "urgent"
     assert "today" in reply.text
     assert "comes back" in reply.text
-    # Picked for a sign within the day after all, it still says 999 for that.
-    assert "in the last 24 hours, even if it has gone, call 999" in reply.text
+    # Picked for a sign within the day after all, it still says 999 for that,
+    # after the advice for what was picked (it opened with the 999 line, which
+    # read as the opposite of the button just pressed).
+    assert "999 (UK), 112 (EU) or 911 (US) now if you also had one in the last 24 hours" in (
+        reply.text
+    )
+    assert reply.text.index("Speak to a doctor today") < reply.text.index("999")
 
 
 def test_not_sure_on_the_first_question_still_says_999_for_a_sign_in_the_last_day(
