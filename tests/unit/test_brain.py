@@ -182,6 +182,9 @@ def test_entries_close_behind_the_out_of_scope_questions_are_offered_unless_one_
         "ckd how much magnesium",
         "im on nexium how much magnesium",
         "on birth control how much magnesium a day",
+        # Given to someone else; blood pressure tablets (a user pass, round 13).
+        "how much magnesium can I give him",
+        "i am 78 and take blood pressure pills and water pills, how much magnesium a day",
     ],
 )
 def test_adult_amounts_are_never_given_or_offered_for_a_child_a_pregnancy_kidneys_or_medicines(
