@@ -316,9 +316,19 @@ class Brain:
                 elif OWN.intersection(normalized.split()) and not other_twitch:
                     note = Section(self.content.ui["own_cause_note"])
                     reply = replace(reply, sections=(note, *reply.sections))
+            if reply.entry in self.content.thresholds.forms_entries and self._names_a_form(
+                normalized
+            ):
+                note = Section(self.content.ui["forms_note"])
+                reply = replace(reply, sections=(note, *reply.sections))
             if reply.kind == "fallback":
                 reply = self._small_talk_reply(normalized, exact=False) or reply
         return reply
+
+    def _names_a_form(self, normalized: str) -> bool:
+        """Whether the message names a supplement form ("glycinate")."""
+        said = f" {normalized} "
+        return any(f" {form} " in said for form in self.content.thresholds.forms)
 
     def _small_talk_reply(self, normalized: str, exact: bool) -> Reply | None:
         """Greeting, thanks, help or bye, only when the message is small talk.

@@ -92,6 +92,11 @@ class Thresholds:
     # "What causes lip twitching?", naming no cause, answered by one of these
     # entries: the other one is answered too, below it ("why_both" in faq.yaml).
     why_both: tuple[str, ...] = ()
+    # A message naming a supplement form ("glycinate or citrate?") answered by
+    # one of these entries: ui.forms_note first (the article does not compare
+    # forms; a pharmacist can say which).
+    forms_entries: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -454,6 +459,7 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
             "named_illness",
             "amount_asked",
             "why_both",
+            "supplement_forms",
         },
         where,
     )
@@ -472,6 +478,10 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
     amount_instead = ck.text_list(amount, "instead_of", amount_where, required=False)
     amount_asks = ck.text_list(amount, "asks", amount_where, required=False)
     amount_not_when = ck.text_list(amount, "not_when", amount_where, required=False)
+    forms = ck.mapping(data.get("supplement_forms", {}), f"{where}, field 'supplement_forms'")
+    ck.unknown_keys(forms, {"entries", "words"}, f"{where}, field 'supplement_forms'")
+    forms_entries = ck.text_list(forms, "entries", f"{where}, supplement_forms", required=False)
+    forms_words = ck.text_list(forms, "words", f"{where}, supplement_forms", required=False)
     illness = ck.mapping(data.get("named_illness", {}), f"{where}, field 'named_illness'")
     ck.unknown_keys(illness, {"entries", "not_for"}, f"{where}, field 'named_illness'")
     illness_where = f"{where}, named_illness"
@@ -511,6 +521,8 @@ def _thresholds(ck: _Checker, raw: Any) -> Thresholds:
         illness_entries=frozenset(illness_entries),
         illnesses=frozenset(" ".join(w.lower().split()) for w in illness_words),
         why_both=tuple(why_both),
+        forms_entries=frozenset(forms_entries),
+        forms=frozenset(" ".join(w.lower().split()) for w in forms_words),
         amount_entry=amount_entry,
         amount_then=amount_then,
         amount_instead_of=frozenset(amount_instead),
@@ -716,6 +728,7 @@ UI_TEXTS = (
     "other_twitch_note",
     "unnamed_cause_note",
     "own_cause_note",
+    "forms_note",
     "none_of_these",
     "expired",
     "unsupported",
@@ -996,6 +1009,8 @@ def parse_content(
             ck.fail(f"matching, amount_asked, field '{key}'", f"unknown entry id '{unknown}'")
     for unknown in sorted(set(thresholds.why_both) - ids):
         ck.fail("matching, field 'why_both'", f"unknown entry id '{unknown}'")
+    for unknown in sorted(thresholds.forms_entries - ids):
+        ck.fail("matching, supplement_forms, field 'entries'", f"unknown entry id '{unknown}'")
     small_talk = _small_talk(ck, top.get("small_talk"))
     emergency = _emergency(ck, top.get("emergency"))
     ui, buttons, check_ui, commands = _ui(ck, top.get("ui"))

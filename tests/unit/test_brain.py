@@ -1044,3 +1044,18 @@ def test_a_buttons_label_typed_as_a_message_does_what_the_button_does(
     assert brain.on_text({}, b["restart"]).kind == "check"
     # A question about the check is still a question.
     assert ask(brain, "should I see a doctor about my lip twitch").kind != "check"
+
+
+@pytest.mark.parametrize(
+    "message", ["magnesium glycinate vs citrate which is better", "is magnesium oxide good"]
+)
+def test_a_supplement_form_gets_the_partial_answer_and_who_can_say_which(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # The article says only that absorption varies by form (docs/quality.md,
+    # conventions): the supplement answer, with that said first, and a pharmacist.
+    reply = ask(brain, message)
+    assert reply.entry in content.thresholds.forms_entries
+    assert reply.sections[0].text == content.ui["forms_note"]
+    assert "pharmacist" in reply.sections[0].text
+    assert content.ui["forms_note"] not in ask(brain, "should i take magnesium").text

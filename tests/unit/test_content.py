@@ -370,3 +370,11 @@ def test_why_both_must_name_two_entries() -> None:
     for wrong in (["cause"], ["cause", "cause"]):
         data["matching"]["why_both"] = wrong
         assert _problems(data) == ["matching, field 'why_both': must name two different entry ids"]
+
+
+def test_supplement_forms_name_known_entries() -> None:
+    data = _raw()
+    data["matching"]["supplement_forms"]["entries"] = ["supplements", "supplement"]
+    assert _problems(data) == [
+        "matching, supplement_forms, field 'entries': unknown entry id 'supplement'"
+    ]
