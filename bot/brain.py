@@ -76,7 +76,9 @@ TYPED_BACK = frozenset({"back", "go back"})
 # Typed anywhere: buttons in words (their labels in faq.yaml count too).
 TYPED_BUTTONS: dict[str, Topics | Menu | StartCheck] = {
     **dict.fromkeys(("topics", "all topics", "browse topics", "topic list", "more"), Topics()),
-    **dict.fromkeys(("menu", "main menu", "restart", "start over", "start again"), Menu()),
+    **dict.fromkeys(
+        ("menu", "main menu", "restart", "start over", "start again", "back", "go back"), Menu()
+    ),
     **dict.fromkeys(
         ("doctor check", "start check", "the doctor check", "start the check"), StartCheck()
     ),

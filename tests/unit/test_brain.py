@@ -544,7 +544,9 @@ def test_words_of_questions_about_the_bot_are_no_small_talk_in_a_question(
     assert ask(brain, message).entry == entry
 
 
-@pytest.mark.parametrize(("typed", "kind"), [("restart", "menu"), ("more", "topics")])
+@pytest.mark.parametrize(
+    ("typed", "kind"), [("restart", "menu"), ("more", "topics"), ("back", "menu")]
+)
 def test_restart_and_more_typed_do_what_their_buttons_do(
     brain: Brain, typed: str, kind: str
 ) -> None:
