@@ -12,7 +12,10 @@ follow it ("killing myself !at": "killing myself at the gym" is a figure of
 speech). A whole word of SLIP_MIN letters or more also fits with a letter
 changed or two swapped ("killign"); a stem does not, so its misspellings are
 listed ("sucid*"). A negation just before a phrase denies it ("I don't
-want to die" is fear, not a wish).
+want to die" is fear, not a wish). faq.yaml's `emergency.situation_words` name
+lists of words ("meds": the medicines) that a phrase uses as "@meds"; they are
+replaced by their words when faq.yaml is read (bot/content.py), so this module
+sees plain phrases.
 """
 
 from __future__ import annotations
