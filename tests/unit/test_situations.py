@@ -78,6 +78,12 @@ def _advice(content: Content, name: str) -> str:
         "i just want everything to stop",
         "im going to jump in front of a train",
         "theyd all be happier without me honestly",
+        # An independent pass at the end of round 13 (its misses, then fixed).
+        "theres no point being here anymore",
+        "kms honestly",
+        "i've got the rope ready",
+        "i've had enough of life, tonight's the night",
+        "honestly cba with life anymore, got the tablets lined up",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -142,6 +148,10 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "swallowed a whole weeks worth of pills",
         "my little one just chewed through a blister pack of my sertraline",
         "i think i od'd on oxy pls help",
+        # An independent pass at the end of round 13 (its misses, then fixed).
+        "took a load of co-codamol and vodka",
+        "found my sister with empty pill packets around her",
+        "tookl too many magnesium and paracetmol tablets on purpose feel really sleepy",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -245,6 +255,9 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "Hope I don't wake up twitching again tonight",
         "I wish Mondays did not exist, my eyelid twitches all day at work",
         "I just want this lip twitch to disappear forever!",
+        "theres no point being here if the chemist is closed",
+        "got my pills lined up for the week in the organiser",
+        "ive had enough of life admin this week, anyway magnesium",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
