@@ -90,8 +90,9 @@ async def test_only_requests_with_the_secret_reach_the_bot(
     server: FakeBotAPI, content: Content, tmp_path: Path
 ) -> None:
     async with webhook_bot(server, content, tmp_path / "data") as (app, settings, client):
-        # Registered with Telegram: the public URL, the secret, every update type.
-        [registered] = server.calls("setWebhook")
+        # Registered with Telegram: the public URL, the secret, every update type
+        # (the health check may answer before the registration has gone out).
+        [registered] = await asyncio.to_thread(server.wait_for_requests, "setWebhook", 1, WAIT)
         assert registered["url"] == PUBLIC_URL
         assert registered["secret_token"] == SECRET
         assert "my_chat_member" in registered["allowed_updates"]
