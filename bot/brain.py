@@ -99,9 +99,6 @@ QUESTION_OPENERS = frozenset(
 # Words of someone telling of their own twitching ("is my lip twitching from low
 # magnesium?"): the cause answers get a note that the bot cannot tell them why.
 OWN = frozenset("i im ive me my myself mine".split())
-# Small talk replies with the menu below them: a greeting, or a reply that says
-# "tap a topic" or points to the check.
-MENU_AFTER = frozenset({"greeting", "about-bot", "unhappy"})
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
@@ -366,7 +363,7 @@ class Brain:
             return None
         if item.id == "help":  # typed "help" gets what /help gets
             return replace(self.help(), kind="smalltalk")
-        buttons = self._menu_buttons() if item.id in MENU_AFTER else ()
+        buttons = self._menu_buttons() if item.menu else ()
         return Reply((Section(item.reply),), "smalltalk", buttons)
 
     def _unnamed_cause(self, normalized: str) -> bool:

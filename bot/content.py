@@ -104,6 +104,9 @@ class SmallTalk:
     id: str
     phrases: tuple[str, ...]
     reply: str
+    # The main menu's buttons below the reply (a greeting; a reply that says "tap
+    # a topic").
+    menu: bool = False
 
 
 @dataclass(frozen=True)
@@ -564,12 +567,16 @@ def _small_talk(ck: _Checker, raw: Any) -> tuple[SmallTalk, ...]:
     out: list[SmallTalk] = []
     for i, item in _items(ck, raw, "small_talk"):
         where = _label("small_talk", i, item)
-        ck.unknown_keys(item, {"id", "phrases", "reply"}, where)
+        ck.unknown_keys(item, {"id", "phrases", "reply", "menu"}, where)
+        menu = item.get("menu", False)
+        if not isinstance(menu, bool):
+            ck.fail(f"{where}, field 'menu'", f"must be true or false, got {_kind(menu)}")
         out.append(
             SmallTalk(
                 id=ck.text(item, "id", where, max_len=31),
                 phrases=ck.text_list(item, "phrases", where),
                 reply=ck.text(item, "reply", where),
+                menu=menu is True,
             )
         )
     return tuple(out)

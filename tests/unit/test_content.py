@@ -378,3 +378,11 @@ def test_supplement_forms_name_known_entries() -> None:
     assert _problems(data) == [
         "matching, supplement_forms, field 'entries': unknown entry id 'supplement'"
     ]
+
+
+def test_a_small_talk_menu_flag_is_true_or_false() -> None:
+    data = _raw()
+    data["small_talk"][0]["menu"] = "yes"
+    (problem,) = _problems(data)
+    assert problem.endswith("field 'menu': must be true or false, got str")
+    assert "small_talk" in problem
