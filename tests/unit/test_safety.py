@@ -255,6 +255,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my dads fitting in the garden",
         "she's fitting in the bath",
         "toddler fitting in his cot",
+        # Lay words for a collapse and for anaphylaxis (an independent pass, round 13).
+        "husband has gone grey and floppy and isnt talking",
+        "hives all over and my tongue is getting thick and breathing is hard",
         # "hitting" is no slip of "fitting": the fall is the sign here.
         "we saw an older gentleman collapse at his table",
         # A sign told without a subject, then a question: the sign is told now.
@@ -740,6 +743,7 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "Mate fitting carpet all day and his hands cramp at night",
         "baby fitting in the moses basket still at 5 months",
         "the baby fitting in my lap while i type lol",
+        "my tongue feels thick and my breathing is fine",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
