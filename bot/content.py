@@ -664,6 +664,8 @@ PATTERN_WORD = re.compile(r"[a-z0-9]+\*?")
 # A phrase of a situation: words of letters and digits, "|" between alternatives,
 # "*" after a stem.
 PHRASE_WORD = re.compile(r"[a-z0-9]+\*?(\|[a-z0-9]+\*?)*")
+# "@meds" in a phrase: the words of emergency.situation_words' list "meds".
+LIST_NAME = re.compile(r"@(\w+)")
 
 
 def _word_lists(ck: _Checker, data: Mapping[str, Any]) -> dict[str, str]:
@@ -687,23 +689,17 @@ def _situations(ck: _Checker, raw: Any, lists: Mapping[str, str]) -> tuple[Situa
         ck.unknown_keys(item, {"name", "message", "phrases", "sources"}, where)
         phrases: list[str] = []
         for j, phrase in enumerate(ck.text_list(item, "phrases", where)):
-            alternatives = [a for w in phrase.split() for a in w.lstrip("!").split("|")]
-            unknown = [a for a in alternatives if a.startswith("@") and a[1:] not in lists]
+            unknown = [n for n in LIST_NAME.findall(phrase) if n not in lists]
             if unknown:
                 ck.fail(
                     f"{where}, field 'phrases'[{j}]",
-                    f"'{unknown[0]}' names no list of emergency.situation_words "
+                    f"'@{unknown[0]}' names no list of emergency.situation_words "
                     f"(lists: {', '.join(sorted(lists)) or 'none'})",
                 )
                 continue
-            words = [
-                ("!" if w.startswith("!") else "")
-                + "|".join(
-                    lists[a[1:]] if a.startswith("@") else a for a in w.lstrip("!").split("|")
-                )
-                for w in phrase.split()
-            ]
-            phrases.append(" ".join(words))
+            phrase = LIST_NAME.sub(lambda m: lists[m.group(1)], phrase)
+            phrases.append(phrase)
+            words = phrase.split()
             if len(words) > 1 and words[-1].startswith("!"):
                 words[-1] = words[-1][1:]  # the words that must not follow
             bad = [w for w in words if not PHRASE_WORD.fullmatch(w)]
