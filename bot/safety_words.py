@@ -1013,8 +1013,10 @@ CALLS_FOR_HELP = frozenset("help ambulance paramedics 999 911 112 hospital".spli
 THING_OPENERS = frozenset("a an the his her my our their some".split())
 # A sentence with one of these is read as an emergency whatever follows the
 # verb ("nan collapsed her trolley fell over").
+# ("help" and "now" are not among them: "fitting new tyres now, can magnesium
+# help his cramps" is calm.)
 THING_NOT_WITH = frozenset(
-    "help now floor ground ambulance paramedics 999 911 112 fell flying flew hit "
+    "floor ground ambulance paramedics 999 911 112 fell flying flew hit pls please "
     "bleeding breathing unconscious responding".split()
 )
 THINGS_REACH = 4

@@ -730,6 +730,7 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "my baby fitting into newborn clothes already",
         # Round 13: fitting or folding a thing, a fit of temper or laughter.
         "my hubby is fitting new tyres",
+        "my hubby is fitting new tyres, can magnesium help his cramps",
         "wifey is fitting the baby's car seat",
         "gf is fitting new curtains",
         "lad collapsed the tent after camping",
