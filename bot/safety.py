@@ -105,6 +105,7 @@ from bot.safety_words import (
     GENERIC_VERBS,
     GIVING_ME,
     GUESSED_AFTER,
+    HAD_A_CONDITION,
     HAVING_NOT_NOW,
     HYPOTHETICAL,
     HYPOTHETICAL_REACH,
@@ -139,6 +140,7 @@ from bot.safety_words import (
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
     SUDDEN_STEMS,
+    SUSPECTED,
     TALK_TO,
     TALK_WORDS,
     THING_NOT_WITH,
@@ -559,6 +561,25 @@ class EmergencyDetector:
             if sentence.clause_of[j] == clause
         )
 
+    def _summarised(self, sentence: Sentence, start: int, end: int) -> bool:
+        """A stroke or heart attack someone had, named in the past simple
+        (HAD_A_CONDITION: "my husband had a stroke"), with nothing in the present
+        in its own part, no one suspecting it and no call for help in the
+        sentence ("I think my dad had a stroke", "... hes on the floor")."""
+        tokens = sentence.tokens
+        text = " ".join(tokens)
+        for found in HAD_A_CONDITION.finditer(text):
+            first = text[: found.start()].count(" ")
+            if first <= start and end <= first + found.group().count(" "):
+                break
+        else:
+            return False
+        return (
+            tokens[first - 1 : first] != ("just",)
+            and not PRESENT_VERBS.intersection(self._own_part(sentence, start, end))
+            and not SUSPECTED.intersection(tokens)
+        )
+
     def _own_present(self, sentence: Sentence, start: int, end: int) -> bool:
         """The sign's own part of the sentence is in the present tense and tells
         no past of its own: "he had a stroke years ago and his face is drooping".
@@ -582,6 +603,7 @@ class EmergencyDetector:
         now: bool,
         past: bool = False,
         warned: bool = True,
+        asking: bool = False,
     ) -> Reading | None:
         tokens = sentence.tokens
         span = tokens[start : end + 1]
@@ -622,6 +644,8 @@ class EmergencyDetector:
             return "fainted"
         if now:
             return "emergency"
+        if not asking and self._summarised(sentence, start, end):
+            return "unclear"
         if pattern.sudden_only and not self._sudden(sentence):
             return "unclear"
         clause = sentence.clause_of[start]
@@ -758,9 +782,8 @@ class EmergencyDetector:
         sentences = split_sentences(text)
         # A question asks now ("... last checked a year ago. Chest pain. Should I go
         # to the ER?"): the account is not all over.
-        asks = any(
-            s.question or ASKING_NOW.search(" ".join(s.tokens)) is not None for _, s in sentences
-        )
+        asking = any(ASKING_NOW.search(" ".join(s.tokens)) is not None for _, s in sentences)
+        asks = asking or any(s.question for _, s in sentences)
         dated = [dated_long_ago(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         dated_count = sum(dated)
         # A warning feature anywhere keeps the alarm for fainting told after it.
@@ -806,7 +829,7 @@ class EmergencyDetector:
                 for pattern, start, end in occurrences:
                     seen = True
                     urgency = self._urgency(
-                        reading, context, pattern, start, end, now, past, warned
+                        reading, context, pattern, start, end, now, past, warned, asking
                     )
                     if urgency == "emergency":
                         return Assessment(pattern.sign, "emergency"), True

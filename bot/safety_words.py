@@ -185,6 +185,22 @@ AFTERMATH = re.compile(
     r"\b(?:has|had|have|which|that|it|stroke) left (?:him|her|me|them|my \w+)"
     r" (?:paraly|unable|with|blind|deaf|weak|without)"
 )
+# A stroke or heart attack named as one event someone had, in the past simple
+# ("my husband had a stroke", "I am 71 and had a stroke"): a summary, like "has
+# had a", read as unclear (the one line, then the answer) unless the rest says
+# now (EmergencyDetector._summarised). Not a seizure: "my lil bro had a fit,
+# like full body convulsing" is told as it happened.
+HAD_A_CONDITION = re.compile(
+    r"\b(?:had|suffered) (?:a|an) (?:(?:mild|slight|small|minor|massive|major|big|bad"
+    r"|severe|little|full|first|second|third|silent|serious) )*"
+    r"(?:stroke|mini stroke|heart attack|tia|cardiac arrest)\b"
+)
+# ...unless someone suspects it ("I think my dad had a stroke") or calls for
+# help beside it.
+SUSPECTED = frozenset(
+    "think thinking sure maybe might probably guess believe suspect reckon possibly"
+    " ambulance paramedics 999 911 112 help".split()
+)
 YEAR = re.compile(r"^(19|20)\d\d$")
 # A date ("on the 8th of April", "October 5"; "8th" reads "8 th"; "in March",
 # "last summer", "last Friday", "on Christmas Day"): a day gone by. Not "May"

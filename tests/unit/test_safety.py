@@ -555,6 +555,50 @@ def test_a_history_told_beside_a_sign_now_keeps_the_alarm(brain: Brain, message:
     assert ask(brain, message).kind == "emergency", message
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "May 6th. My husband had a stroke. I lost him that day.",
+        "I am 71 and had a stroke at the airport upon arriving home from a long trip.",
+        "my dad had a stroke",
+        "my mum had a stroke, can she take magnesium?",
+        "i nearly had a heart attack when i saw the price of magnesium",
+    ],
+)
+def test_a_stroke_someone_had_told_as_a_summary_gets_the_line(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind != "emergency", message
+    assert reply.sections[0].text == content.emergency.if_now
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Suspected, with a call for help, with a sign now or a time of today.
+        "i think my dad had a stroke",
+        "pretty sure my nan had a stroke",
+        "my dad had a stroke what do i do",
+        "grandad had a stroke, hes on the floor",
+        "my husband had a stroke hes slurring",
+        "dad had a massive heart attack at work, ambulance on way",
+        "My dad had a stroke. What do I do?",
+        "My dad had a stroke. He cant talk.",
+        "my husband just had a stroke",
+        "my wife had a stroke 20 mins ago",
+        "my husband had a stroke this morning",
+        "i think my mum had a stroke her face is drooping",
+        # Not for seizures: an account as it happened.
+        "my lil bro had a fit, like full body convulsing, after his lip was twitching all day",
+    ],
+)
+def test_a_stroke_someone_had_with_anything_of_now_keeps_the_alarm(
+    brain: Brain, message: str
+) -> None:
+    assert ask(brain, message).kind == "emergency", message
+
+
 def test_happening_now_wins_over_a_past_event_in_the_same_message(brain: Brain) -> None:
     assert ask(brain, "I had a stroke years ago and right now my face is drooping again").kind == (
         "emergency"
