@@ -699,16 +699,20 @@ def _situations(ck: _Checker, raw: Any, lists: Mapping[str, str]) -> tuple[Situa
                 continue
             phrase = LIST_NAME.sub(lambda m: lists[m.group(1)], phrase)
             phrases.append(phrase)
-            words = phrase.split()
-            if len(words) > 1 and words[-1].startswith("!"):
-                words[-1] = words[-1][1:]  # the words that must not follow
+            words = []
+            for part in phrase.split(" & "):  # parts found anywhere, in any order
+                part_words = part.split()
+                if len(part_words) > 1 and part_words[-1].startswith("!"):
+                    part_words[-1] = part_words[-1][1:]  # the words that must not follow
+                words.extend(part_words or ["&"])
             bad = [w for w in words if not PHRASE_WORD.fullmatch(w)]
             if bad:
                 ck.fail(
                     f"{where}, field 'phrases'[{j}]",
                     f"'{bad[0]}' is not a word: lowercase letters and digits, "
                     "'|' between alternatives, '*' after a stem, '!' before words that "
-                    "must not follow, '@' before the name of a list of emergency.situation_words",
+                    "must not follow, '@' before the name of a list of emergency.situation_words, "
+                    "' & ' between parts found anywhere",
                 )
         out.append(
             Situation(

@@ -9,7 +9,9 @@ A phrase is words in order, with at most GAP other words between two of them
 ("took a whole bottle" is "took whole bottle"); "a|b" is either word and
 "word*" any word starting so; a last word "!a|b" names words that must not
 follow it ("killing myself !at": "killing myself at the gym" is a figure of
-speech). A whole word of SLIP_MIN letters or more also fits with a letter
+speech); "a b & c d" holds when both "a b" and "c d" are in the message,
+anywhere and in any order ("saving @meds & take all once": a plan told in
+words of its own). A whole word of SLIP_MIN letters or more also fits with a letter
 changed or two swapped ("killign"); a stem does not, so its misspellings are
 listed ("sucid*"). A negation just before a phrase denies it ("I don't
 want to die" is fear, not a wish). faq.yaml's `emergency.situation_words` name
@@ -100,10 +102,15 @@ class _Phrase:
 KNOWN_TOKENS_MAX = 16384
 
 
+def _parts(raw: str) -> tuple[_Phrase, ...]:
+    """A phrase's parts ("a b & c d"), each to be found in the message."""
+    return tuple(_Phrase.of(part) for part in raw.split(" & "))
+
+
 class SituationFinder:
     def __init__(self, situations: Iterable[Situation]) -> None:
-        self._situations = [(s, [_Phrase.of(p) for p in s.phrases]) for s in situations]
-        words = {w for _, ps in self._situations for p in ps for w in p.words}
+        self._situations = [(s, [_parts(p) for p in s.phrases]) for s in situations]
+        words = {w for _, ps in self._situations for parts in ps for p in parts for w in p.words}
         # Each word by what a token is compared with: whole words exactly (and, by
         # length, with a slip), stems by the token's beginning.
         self._exact: dict[str, set[_Word]] = {}
@@ -140,6 +147,9 @@ class SituationFinder:
             return None
         for situation, phrases in self._situations:
             # Only phrases all of whose words fit some token can occur.
-            if any(present.issuperset(p.words) and p.occurs(tokens, hits) for p in phrases):
+            if any(
+                all(present.issuperset(p.words) and p.occurs(tokens, hits) for p in parts)
+                for parts in phrases
+            ):
                 return situation
         return None

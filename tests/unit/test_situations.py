@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.brain import CHECK_KEY, Brain
-from bot.content import Content, ContentError, load_content
+from bot.content import Content, ContentError, Situation, load_content
 from bot.situations import SituationFinder
 from tests.support import light_faq
 
@@ -84,6 +84,13 @@ def _advice(content: Content, name: str) -> str:
         "i've got the rope ready",
         "i've had enough of life, tonight's the night",
         "honestly cba with life anymore, got the tablets lined up",
+        # Round 14: a plan told as pills kept for one go.
+        "i have pills saved to take all at once",
+        "got tablets saved up to take all together tonight",
+        "ive been keeping back my antidepressants instead of taking them and ive got enough now to end it",
+        "secretly saving my tramadol, planning to swallow them all at once this weekend",
+        "been collecting sleeping tablets for ages. tonight im taking the lot",
+        "been putting aside a tablet every day, nearly got enough to not wake up",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -152,6 +159,14 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "took a load of co-codamol and vodka",
         "found my sister with empty pill packets around her",
         "tookl too many magnesium and paracetmol tablets on purpose feel really sleepy",
+        # Round 14: a child into the cupboard, a bottle of a child's medicine.
+        "my toddler got into the cupboard and ate my iron tablets",
+        "kid got into the medicine cabinet and swallowed some pills",
+        "my 3 year old just drank calpol, most of the bottle",
+        "she drank the rest of the bottle of calpol",
+        "my 4 yr old ate a heap of chewable vitamins the whole tub is gone",
+        "twins got into nans bag and ate her blood pressure tablets maybe 4 or 5 gone",
+        "my 2 year old drank the rest of the piriton bottle",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -258,6 +273,16 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "theres no point being here if the chemist is closed",
         "got my pills lined up for the week in the organiser",
         "ive had enough of life admin this week, anyway magnesium",
+        # Round 14: bottles, cupboards and tablets taken together, everyday.
+        "i swallowed my pills with the rest of the bottle of juice",
+        "i drank my tablets with the rest of the bottle of water",
+        "my son got into the cupboard and ate all the biscuits",
+        "i keep my pills saved to take together with breakfast",
+        "stockpiled some migraine meds because the pharmacy keeps running out",
+        "i save my painkillers for bad period days only, is that the best way to use them",
+        "i put all my morning pills in one little cup so i dont forget any",
+        "my son had his piriton and the rest of his dinner",
+        "my mum hoards old medicine in the kitchen drawer, how do i get rid of the expired ones",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
@@ -293,6 +318,14 @@ def test_phrases_keep_their_order_and_gaps(content: Content) -> None:
     assert finder.find("I want to truly die") is not None
 
 
+def test_a_phrase_of_parts_needs_every_part_in_any_order() -> None:
+    finder = SituationFinder([Situation("plan", "advice", ("saving|saved pills & all once",), ())])
+    assert finder.find("saving my pills to take them all at once") is not None
+    assert finder.find("all at once is how i'll take them, i saved pills for it") is not None
+    assert finder.find("saving my pills for the holiday") is None
+    assert finder.find("take them all at once") is None
+
+
 def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> None:
     faq = light_faq(tmp_path)
     text = faq.read_text(encoding="utf-8")
@@ -302,7 +335,8 @@ def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> No
     assert info.value.problems == [
         "emergency.situations[1], field 'phrases'[0]: 'over-dosed' is not a word: lowercase "
         "letters and digits, '|' between alternatives, '*' after a stem, '!' before words "
-        "that must not follow, '@' before the name of a list of emergency.situation_words"
+        "that must not follow, '@' before the name of a list of emergency.situation_words, "
+        "' & ' between parts found anywhere"
     ]
 
 
