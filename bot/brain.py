@@ -103,6 +103,10 @@ OWN = frozenset("i im ive me my myself mine".split())
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
 
+# Where a message divides into parts: the answer button under the emergency
+# advice may be for the part after the sign (Brain._answer_for).
+PARTS = re.compile(r"[,;.!?\n]+")
+POINTING_BACK = frozenset("it its this that these those they them".split())
 # Words that open a question ("wat", "shud": people type on phones).
 QUESTION_WORDS = frozenset(
     "what wat wot whats how when why where which who can could cud does do did is are "
@@ -619,7 +623,25 @@ class Brain:
             log.error("matching failed under an emergency reply (%s)", type(exc).__name__)
             return None
         answered = match.outcome == "answer" and match.entry_id in self.content.by_id
-        return match.entry_id if answered else None
+        if answered:
+            return match.entry_id
+        # "my arm went numb, what foods have magnesium?": the question beside the
+        # sign may be answered on its own (a later part with no sign in it, asking),
+        # unless it points back at the sign ("i had a seizure, is it low magnesium?"
+        # must not read as a diagnosis).
+        for part in PARTS.split(text)[1:]:
+            words = normalize(part).split()
+            if (
+                not words
+                or words[0] not in QUESTION_WORDS
+                or POINTING_BACK.intersection(words)
+                or self.emergency.assess(part)
+            ):
+                continue
+            match = self.matcher.analyse(part).match
+            if match.outcome == "answer" and match.entry_id in self.content.by_id:
+                return match.entry_id
+        return None
 
     def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
         b = self.content.buttons

@@ -177,6 +177,25 @@ def test_tablets_swallowed_in_excess_get_poison_advice_first(
     assert all(n in reply.sections[0].text for n in ("1-800-222-1222", "111"))
 
 
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("my arm went numb, what foods have magnesium", "foods"),
+        ("my arm went numb. how much magnesium a day?", "daily-amount"),
+    ],
+)
+def test_the_question_beside_a_sign_is_one_tap_below_the_emergency_advice(
+    brain: Brain, message: str, entry: str
+) -> None:
+    reply = brain.on_text({}, message)
+    assert reply.kind == "emergency"
+    first = reply.buttons[0][0]
+    assert "answer" in first.label.lower()
+    shown = brain.on_button({}, first.data)
+    assert shown.kind == "answer"
+    assert shown.entry == entry
+
+
 def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
     # "I took too much magnesium, what happens": the too-much answer is a button.
     reply = brain.on_text({}, "i took too much magnesium what happens")
