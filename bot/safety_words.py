@@ -746,7 +746,8 @@ FOREIGN_WORDS = frozenset(
     puedo ayuda respirar dolor pecho brazo hablar labio labios cabeza socorro
     peux respirer douleur poitrine visage parler kann atmen hilfe schmerzen brust
     gesicht sprechen posso respirare aiuto dolore petto viso braccio parlare ajuda
-    peito rosto falar
+    peito rosto falar lippe lippen zuckt zucken zuckungen augenlid seit tagen warum habe
+    labbro trema tiembla parpado paupiere
     """.split()
 )
 

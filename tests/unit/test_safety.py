@@ -1002,6 +1002,9 @@ def test_a_red_flag_during_the_check_ends_it_and_a_calm_mention_does_not(brain: 
         "唇がピクピクする",
         "moja warga drga, czy to brak magnezu?",
         "bibir saya berkedut, apakah ini kekurangan magnesium?",
+        "Lippe zuckt was tun",
+        "meine Lippe zuckt seit Tagen",
+        "mi labbro trema",
         # An emergency in another language, with few of its common words.
         "no puedo respirar",
         "je ne peux pas respirer",
