@@ -93,6 +93,7 @@ from bot.safety_words import (
     EVENT_WORDS,
     FEARED,
     FEARED_AFTER,
+    FICTION,
     FIRST_PERSON,
     FITS_IN_WORDS,
     FITTED_NEW,
@@ -126,6 +127,7 @@ from bot.safety_words import (
     NOT_WORDS,
     NOW_PHRASES,
     NOW_REACH,
+    ON_EFFORT,
     PAST_VERBS,
     PERSONAL,
     POTENTIAL,
@@ -137,6 +139,7 @@ from bot.safety_words import (
     SPEECH_WORDS,
     STARTED,
     STILL_NOW,
+    STORY_TELLERS,
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
     SUDDEN_STEMS,
@@ -666,6 +669,11 @@ class EmergencyDetector:
             or tokens[max(0, start - 2) : start] in BEFORE_A
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
+            or (
+                FICTION.intersection(tokens)
+                and not STORY_TELLERS.intersection(self._own_part(sentence, start, end))
+            )
+            or ON_EFFORT.search(" ".join(tokens)) is not None
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None

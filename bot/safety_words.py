@@ -257,6 +257,23 @@ WHEN_STATE = re.compile(
     r" (?:(?:very|really|so|super|extremely|a bit) )*"
     r"(?:tired|exhausted|overtired|sleepy|sleeping|asleep|stressed|anxious|nervous|hungry)\b"
 )
+# Breathlessness that comes with effort ("my husband has copd and gets
+# breathless on walks"): how things are, not an event now.
+ON_EFFORT = re.compile(
+    r"\b(?:get|gets|getting) (?:\w+ )?(?:breathless|out of breath|short of breath|winded"
+    r"|puffed out) (?:on|when|after|walking|climbing|going up|doing|with)\b"
+)
+# A sign in a story on a screen or a page ("watching greys anatomy and someone
+# had a seizure", "writing a screenplay where someone has a heart attack"): not
+# one happening to the writer. Not "movie", "tv" or "news" ("we were watching a
+# movie and my dad collapsed"), nor "episode" or "character" ("she's having an
+# episode", "acting out of character").
+FICTION = frozenset(
+    "novel novels screenplay documentary eastenders storyline fictional fiction anatomy".split()
+)
+# ...unless the sign's own part of the sentence names someone real ("watching a
+# documentary and my dad collapsed").
+STORY_TELLERS = frozenset("i im ive my he hes his she shes her we our".split())
 # ...and a sign that comes with something the person does ("my chest feels tight
 # when I take magnesium", "my lips swell whenever I eat nuts"): a pattern too.
 WHEN_DOING = re.compile(
@@ -414,7 +431,7 @@ NOW_PHRASES = (
 )
 # Words that say a sign came on suddenly or is growing now ("lips swelling up",
 # "getting bigger by the minute"): what an `if_sudden` pattern needs.
-SUDDEN_STEMS = ("sudden", "rapid", "quick", "fast")
+SUDDEN_STEMS = ("sudden", "rapid", "quick", "fast", "instant")
 SUDDEN_PHRASES = (
     "out of nowhere",
     "all at once",
@@ -445,6 +462,12 @@ SUDDEN_PHRASES = (
     "bee sting",
     "wasp sting",
     "stung",
+    # Round 14's independent pass: "came on in seconds", "struck me like lightning".
+    "in seconds",
+    "in a flash",
+    "like lightning",
+    "in an instant",
+    "from nowhere",
 )
 # A sentence starting with one of these points back to the one before it.
 BACK_REFERENCES = frozenset("he she it they one both".split())
@@ -514,6 +537,12 @@ IDIOMS = (
     "seize the day",
     "seizing the day",
     "seize the moment",
+    # Round 14: laughter and a medical term, not a fit or choking.
+    "in fits",
+    "choked laughing",
+    "choking laughing",
+    "choked with laughter",
+    "seizure threshold",
     # Figures of speech with a sign's words: no sight lost, no choking, no fit.
     "cant see why",
     "cant see how",
@@ -864,6 +893,12 @@ HARMLESS = (
         ),
         ("chest", "pain", "heart"),
     ),
+    # A heart fast and a head dizzy in a workout.
+    Harmless(
+        ("heart", "pulse"),
+        ("spin class", "gym", "workout", "exercis", "running", "treadmill", "training", "hiit"),
+        ("chest", "pain", "faint", "pass", "black", "breath", "collaps", "sweat", "stop"),
+    ),
     # Paralysed with fear, a figure of speech.
     Harmless(
         ("paraly",), ("fear", "scared", "terrified", "fright"), ("side", "face", "arm", "leg")
@@ -896,8 +931,11 @@ HARMLESS = (
     ),
     # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(
-        ("blue", "grey", "gray"),
-        ("pool", "swim", "shiver", "cold", "lolly", "sweets", "candy", "slush", "popsicle", "dye"),
+        ("blue", "grey", "gray", "bluish", "dusk"),
+        (
+            *("pool", "swim", "shiver", "cold", "lolly", "sweets", "candy", "slush", "popsicle"),
+            *("dye", "filter", "selfie", "lights", "lipstick", "makeup", "wine", "plunge"),
+        ),
         ("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
     ),
     Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),

@@ -395,6 +395,20 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # A whole side, told beside the twitch.
         "my whole side feels numb",
         "my lip twitching is getting worse and now my whole side feels numb",
+        # Round 14's independent pass (its misses, then fixed).
+        "splitting headache came on in seconds, neck is stiff and the light is hurting my eyes",
+        "sudden severe head pain at the gym mid lift feels like my skull is going to burst",
+        "blinding headache just struck me like lightning and i cant bend my neck",
+        "felt something pop in my head and now the pain is beyond anything ive had",
+        "pulse is crazy fast and irregular and the room is spinning",
+        "toddler is wheezing badly and her lips are going a bluish colour",
+        "mum is breathing really fast and shallow and her lips look dusky",
+        "tongue has gone massive and i can barely swallow",
+        "lips blown up like balloons and im wheezing",
+        "husband fell over and is just lying there not answering me",
+        # A story on a screen is no story when someone real is in the sign's part.
+        "watching a documentary and my dad collapsed",
+        "reading my novel when i suddenly couldnt see out of one eye",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -553,6 +567,24 @@ def test_fainting_with_a_warning_or_not_the_writers_own_keeps_the_alarm(
 )
 def test_a_history_told_beside_a_sign_now_keeps_the_alarm(brain: Brain, message: str) -> None:
     assert ask(brain, message).kind == "emergency", message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A story on a screen or a page, and breathlessness that comes with effort.
+        "watching greys anatomy and someone had a seizure, made me wonder about magnesium",
+        "writing a screenplay where someone has a heart attack, what does it actually look like",
+        "my husband has copd and gets breathless on walks, would magnesium help his lungs",
+        "epileptic here, does magnesium raise the seizure threshold",
+    ],
+)
+def test_stories_effort_and_medical_terms_get_the_line_not_the_alarm(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.kind != "emergency", message
+    assert reply.sections[0].text == content.emergency.if_now
 
 
 @pytest.mark.parametrize(
@@ -789,6 +821,10 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "baby fitting in the moses basket still at 5 months",
         "the baby fitting in my lap while i type lol",
         "my tongue feels thick and my breathing is fine",
+        # Round 14: laughter, a medical term, and a tongue numb from the dentist.
+        "almost choked laughing at a meme about magnesium",
+        "that comedy had me in fits, anyway does dark chocolate have magnesium",
+        "my tongue feels huge after the dentist",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(

@@ -91,6 +91,9 @@ def _advice(content: Content, name: str) -> str:
         "secretly saving my tramadol, planning to swallow them all at once this weekend",
         "been collecting sleeping tablets for ages. tonight im taking the lot",
         "been putting aside a tablet every day, nearly got enough to not wake up",
+        # Round 14's independent pass (its misses, then fixed).
+        "planning to end it tonight",
+        "keep thinking about how to die and ive bought what i need",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -167,6 +170,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "my 4 yr old ate a heap of chewable vitamins the whole tub is gone",
         "twins got into nans bag and ate her blood pressure tablets maybe 4 or 5 gone",
         "my 2 year old drank the rest of the piriton bottle",
+        "daughter bit into a dishwasher tablet and swallowed some",
+        "accidentally injected double my insulin and im shaky and sweaty",
+        "child had a sip of antifreeze in the garage",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -301,6 +307,8 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "i save my painkillers for bad period days only, is that the best way to use them",
         "i put all my morning pills in one little cup so i dont forget any",
         "my son had his piriton and the rest of his dinner",
+        "planning to end it with my boyfriend, will my eye twitch stop when im less stressed",
+        "how to dye my hair without irritating my lips",
         "my mum hoards old medicine in the kitchen drawer, how do i get rid of the expired ones",
     ],
 )
