@@ -526,6 +526,16 @@ def test_the_writers_own_fainting_told_after_it_gets_the_nhs_line(
     assert len(reply.sections) > 1  # and then the answer
 
 
+def test_fainting_at_a_parkrun_is_not_told_to_wait_for_the_gp(
+    brain: Brain, content: Content
+) -> None:
+    # Fainting while exercising is a warning feature (NHS; the doctor check's Q3):
+    # not "see a GP soon" (a user pass, round 14).
+    reply = ask(brain, "oh also i fainted at parkrun on saturday lol prob just didnt eat enough")
+    assert content.emergency.after_fainting not in reply.text
+    assert reply.urgent
+
+
 @pytest.mark.parametrize(
     "message",
     [

@@ -202,6 +202,45 @@ def test_the_question_beside_a_sign_is_one_tap_below_the_emergency_advice(
     assert shown.entry == entry
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "28 weeks pregnant, bad headache, blurry vision and swollen feet",
+        "pregnant with a terrible headache and seeing flashing lights",
+        "im pregnant and my hands and face are really swollen",
+        "pregnant with pain under my ribs",
+    ],
+)
+def test_warning_signs_in_pregnancy_get_the_midwife_and_111_first(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = brain.on_text({}, message)
+    assert reply.sections[0].text == _advice(content, "warning signs in pregnancy")
+    assert all(n in reply.sections[0].text for n in ("midwife", "111", "999"))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "im 12 weeks pregnant, can i take magnesium for leg cramps",
+        "pregnant and my feet are swollen, is that low magnesium",
+        "is magnesium safe in pregnancy",
+    ],
+)
+def test_pregnancy_without_its_warning_signs_gets_the_usual_reply(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = brain.on_text({}, message)
+    assert _advice(content, "warning signs in pregnancy") not in reply.text
+
+
+def test_a_stroke_sign_in_pregnancy_still_gets_the_emergency_advice(
+    brain: Brain, content: Content
+) -> None:
+    reply = brain.on_text({}, "pregnant, my face is drooping on one side")
+    assert reply.sections[0].text == content.emergency.message
+
+
 def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
     # "I took too much magnesium, what happens": the too-much answer is a button.
     reply = brain.on_text({}, "i took too much magnesium what happens")
