@@ -80,9 +80,18 @@ TYPED_BUTTONS: dict[str, Topics | Menu | StartCheck] = {
         ("menu", "main menu", "restart", "start over", "start again", "back", "go back"), Menu()
     ),
     **dict.fromkeys(
-        ("doctor check", "start check", "the doctor check", "start the check"), StartCheck()
+        (
+            *("doctor check", "start check", "the doctor check", "start the check"),
+            # A user pass, round 14.
+            *("do the check", "do the doctor check", "do the check again", "check again"),
+            *("can i do the doctor check", "can i do that doctor check thing", "take the check"),
+            *("do that doctor check", "do it again", "lets do it again", "redo the check"),
+        ),
+        StartCheck(),
     ),
 }
+# Polite words around small talk ("can you diagnose me pls").
+POLITE = frozenset("pls plz please mate".split())
 # A message no longer than this many words may be small talk ("thanks a lot").
 SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
@@ -311,12 +320,12 @@ class Brain:
                 reply = replace(reply, sections=(note, *reply.sections))
             if reply.entry in self.content.thresholds.illness_entries:
                 # These answers begin "Yes, ...": about causes in general, never a
-                # verdict on a cause named or on the writer's own twitching (the
-                # note on other twitching says "in general" already).
+                # verdict on a cause named or on the twitching of the writer or of
+                # someone they tell of ("my 6yo's eyelid keeps flickering").
                 if self._unnamed_cause(normalized):
                     note = Section(self.content.ui["unnamed_cause_note"])
                     reply = replace(reply, sections=(note, *reply.sections))
-                elif OWN.intersection(normalized.split()) and not other_twitch:
+                elif OWN.intersection(normalized.split()):
                     note = Section(self.content.ui["own_cause_note"])
                     reply = replace(reply, sections=(note, *reply.sections))
             if reply.entry in self.content.thresholds.forms_entries and self._names_a_form(
@@ -341,6 +350,9 @@ class Brain:
         Otherwise (the matcher could not answer it) such a message, or a short
         one close in spelling to a phrase ("thnks"). A question ("is that ok",
         "how does it work") is never taken for thanks or goodbye, only for help."""
+        bare = " ".join(t for t in normalized.split() if t not in POLITE)
+        if bare != normalized and bare in self._small_talk:
+            normalized = bare
         tokens = normalized.split()
         item = self._small_talk_run(tokens)
         asks = bool(tokens) and tokens[0] in QUESTION_OPENERS

@@ -434,8 +434,10 @@ def test_eyelid_or_cheek_twitching_asked_about_magnesium_or_causes_is_answered(
 ) -> None:
     reply = ask(brain, message)
     assert (reply.kind, reply.entry) == ("answer", entry)
-    # The article's focus is the lip, and the answer says so.
-    assert reply.sections[0].text == content.ui["other_twitch_note"]
+    # The article's focus is the lip, and the answer says so (after the note that
+    # the bot cannot tell why someone's own twitches).
+    notes = [s.text for s in reply.sections[:2]]
+    assert content.ui["other_twitch_note"] in notes
 
 
 @pytest.mark.parametrize(
@@ -900,6 +902,8 @@ def test_a_cause_the_answers_name_gets_no_such_note(
         "hi my lip keeps twitching is it low magnesium",
         "am i dying?? my lip has been twitching for 2 days",
         "is my lip twitching because of low magnesium",
+        # Someone they tell of, and twitching other than the lip (round 14).
+        "my 6yo's eyelid keeps flickering on and off, could she be low in magnesium?",
     ],
 )
 def test_a_cause_answer_to_someones_own_twitching_says_it_is_no_diagnosis(
@@ -914,6 +918,37 @@ def test_a_cause_answer_to_someones_own_twitching_says_it_is_no_diagnosis(
     # Asked in general, the answer stands alone.
     general = ask(brain, "can low magnesium cause lip twitching")
     assert content.ui["own_cause_note"] not in general.text
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("can you diagnose me pls", "smalltalk"),
+        ("can i do that doctor check thing", "check"),
+        ("do the check again", "check"),
+    ],
+)
+def test_polite_small_talk_and_the_check_asked_for_in_words(
+    brain: Brain, message: str, kind: str
+) -> None:
+    # A user pass, round 14: "pls" made "can you diagnose me" a medical question.
+    assert ask(brain, message).kind == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "im on furosemide, how much magnesium should i take",
+        "i take digoxin how much magnesium per day",
+        "i take water tablets, how much magnesium a day",
+    ],
+)
+def test_no_adult_amounts_for_someone_on_water_tablets_or_digoxin(
+    brain: Brain, content: Content, message: str
+) -> None:
+    reply = ask(brain, message)
+    assert reply.entry not in {"daily-amount", "too-much"}
+    assert "310" not in reply.text
 
 
 def test_an_entrys_own_question_or_alternate_typed_as_written_is_answered(
