@@ -938,6 +938,22 @@ def test_polite_small_talk_and_the_check_asked_for_in_words(
 @pytest.mark.parametrize(
     "message",
     [
+        "should i take her to the gp",
+        "should i take him to a&e",
+        "should i take my son to the doctor",
+    ],
+)
+def test_taking_someone_to_a_doctor_is_not_a_supplement_question(
+    brain: Brain, message: str
+) -> None:
+    # "should i take" is a supplement word; taking a child to the GP is not (a user
+    # pass, round 14: the parent got the supplement answer).
+    assert ask(brain, message).entry == "see-doctor"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "im on furosemide, how much magnesium should i take",
         "i take digoxin how much magnesium per day",
         "i take water tablets, how much magnesium a day",
