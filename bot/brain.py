@@ -100,6 +100,9 @@ TOPICS_PER_PAGE = 20
 SMALL_TALK_FILLER = (
     *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
     *("pls", "plz", "please", "doctor", "doc", "mate"),
+    # Terms of address and hedges (a user pass, round 14: "Thank you dear" got a
+    # "did you mean").
+    *("dear", "love", "hun", "hon", "i", "guess", "x", "xx", "xxx"),
 )
 # A message beginning with one of these asks something: never thanks or goodbye.
 QUESTION_OPENERS = frozenset(

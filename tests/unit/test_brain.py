@@ -490,6 +490,10 @@ def test_small_talk_and_empty(brain: Brain, message: str, kind: str) -> None:
         ("delete my data", "privacy"),
         ("this bot is mid", "unhappy"),
         ("how are you", "greeting"),
+        # Terms of address and hedges (a user pass, round 14).
+        ("Thank you dear", "thanks"),
+        ("thanks i guess", "thanks"),
+        ("can you diagnose me pls", "about-bot"),
     ],
 )
 def test_small_talk_as_people_type_it(
@@ -923,7 +927,6 @@ def test_a_cause_answer_to_someones_own_twitching_says_it_is_no_diagnosis(
 @pytest.mark.parametrize(
     ("message", "kind"),
     [
-        ("can you diagnose me pls", "smalltalk"),
         ("can i do that doctor check thing", "check"),
         ("do the check again", "check"),
     ],
