@@ -780,7 +780,7 @@ FOREIGN_WORDS = frozenset(
     peux respirer douleur poitrine visage parler kann atmen hilfe schmerzen brust
     gesicht sprechen posso respirare aiuto dolore petto viso braccio parlare ajuda
     peito rosto falar lippe lippen zuckt zucken zuckungen augenlid seit tagen warum habe
-    labbro trema tiembla parpado paupiere
+    labbro trema tiembla parpado paupiere hablo ingles bien entiendo
     """.split()
 )
 
