@@ -1103,7 +1103,13 @@ def test_a_buttons_label_typed_as_a_message_does_what_the_button_does(
 
 
 @pytest.mark.parametrize(
-    "message", ["magnesium glycinate vs citrate which is better", "is magnesium oxide good"]
+    "message",
+    [
+        "magnesium glycinate vs citrate which is better",
+        "is magnesium oxide good",
+        "which form of magnesium is best",
+        "what type of magnesium should i take",
+    ],
 )
 def test_a_supplement_form_gets_the_partial_answer_and_who_can_say_which(
     brain: Brain, content: Content, message: str
