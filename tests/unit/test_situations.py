@@ -234,6 +234,27 @@ def test_pregnancy_without_its_warning_signs_gets_the_usual_reply(
     assert _advice(content, "warning signs in pregnancy") not in reply.text
 
 
+@pytest.mark.parametrize("message", ["ok calling 111 now", "ringing 111 now"])
+def test_calling_111_is_told_that_999_is_for_stroke_and_chest_signs(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # After the emergency advice, "ok calling 111 now" got "did you mean" (a user
+    # pass, round 14): 111 is not the number for a stroke.
+    reply = brain.on_text({}, message)
+    assert reply.sections[0].text == _advice(content, "calling NHS 111")
+    assert "999" in reply.sections[0].text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["i called 111 yesterday and they said its fine", "should i call 111 about my lip twitching"],
+)
+def test_111_told_of_in_the_past_or_asked_about_gets_the_usual_reply(
+    brain: Brain, content: Content, message: str
+) -> None:
+    assert _advice(content, "calling NHS 111") not in brain.on_text({}, message).text
+
+
 def test_a_stroke_sign_in_pregnancy_still_gets_the_emergency_advice(
     brain: Brain, content: Content
 ) -> None:
