@@ -1,8 +1,9 @@
 """Messages that need advice of their own before anything else: thoughts of
-suicide or self-harm, and tablets swallowed in excess (an overdose, a child who
-got into them). Neither is one of the emergency signs of bot/safety.py (which
-are read first and win: a sign happening now gets the emergency advice), and
-neither is answered well by "call 999 now" alone or by a topic answer.
+suicide or self-harm, tablets swallowed in excess (an overdose, a child who
+got into them), warning signs in pregnancy, and "calling 111" (when 999 may be
+the number). None is one of the emergency signs of bot/safety.py (which are
+read first and win: a sign happening now gets the emergency advice), and none
+is answered well by "call 999 now" alone or by a topic answer.
 
 Each situation's phrases and advice are in faq.yaml (`emergency.situations`).
 A phrase is words in order, with at most GAP other words between two of them
