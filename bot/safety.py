@@ -77,6 +77,7 @@ from bot.safety_words import (
     ABILITIES,
     ABSENCE_AFTER,
     AGAIN_REACH,
+    ALMOST,
     ASKING_NOW,
     ASKS_EXPERIENCE,
     AWAKE_AGAIN,
@@ -114,6 +115,7 @@ from bot.safety_words import (
     IMPROVING,
     KNOWN_WHAT,
     LASTING,
+    LAUGHS,
     LIFELONG,
     LONG_EARLIER,
     LONG_TERM_STEMS,
@@ -138,6 +140,7 @@ from bot.safety_words import (
     SIGN_OF,
     SPEECH_WORDS,
     STARTED,
+    STILL_GOING,
     STILL_NOW,
     STORY_TELLERS,
     SUBJECT_LEADS,
@@ -645,6 +648,18 @@ class EmergencyDetector:
             return "unclear"
         if not warned and self._awake_again(sentence, start, end):
             return "fainted"
+        # A story on a screen or a page, or in the news, with no one real in the
+        # sentence ("there was a documentary on anaphylaxis last night").
+        if FICTION.intersection(tokens) and not STORY_TELLERS.intersection(tokens):
+            return "unclear"
+        # "she nearly fainted haha": a figure of speech, laughed at; not with
+        # anything of now beside it ("lol almost collapsed and now im coughing blood").
+        if (
+            LAUGHS.intersection(tokens)
+            and ALMOST.intersection(tokens[max(0, start - 3) : end + 1])
+            and not STILL_GOING.intersection(tokens)
+        ):
+            return "unclear"
         if now:
             return "emergency"
         if not asking and self._summarised(sentence, start, end):
@@ -669,10 +684,6 @@ class EmergencyDetector:
             or tokens[max(0, start - 2) : start] in BEFORE_A
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
-            or (
-                FICTION.intersection(tokens)
-                and not STORY_TELLERS.intersection(self._own_part(sentence, start, end))
-            )
             or ON_EFFORT.search(" ".join(tokens)) is not None
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None

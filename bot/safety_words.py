@@ -271,9 +271,13 @@ ON_EFFORT = re.compile(
 FICTION = frozenset(
     "novel novels screenplay documentary eastenders storyline fictional fiction anatomy".split()
 )
-# ...unless the sign's own part of the sentence names someone real ("watching a
-# documentary and my dad collapsed").
+# ...unless the sentence names someone real ("watching a documentary and my dad
+# collapsed", "i was watching a documentary and suddenly couldnt breathe").
 STORY_TELLERS = frozenset("i im ive my he hes his she shes her we our".split())
+# Laughter beside "nearly" or "almost" a sign: a figure of speech.
+LAUGHS = frozenset("haha hahaha lol lmao lmfao rofl".split())
+ALMOST = frozenset("nearly almost".split())
+STILL_GOING = frozenset("now still help cant cannot wont".split())
 # ...and a sign that comes with something the person does ("my chest feels tight
 # when I take magnesium", "my lips swell whenever I eat nuts"): a pattern too.
 WHEN_DOING = re.compile(
@@ -330,6 +334,8 @@ NOT_PRESENT_AFTER = frozenset("to would could couldnt did didnt".split())
 CHRONIC = re.compile(
     r"\b(?:has|have|get|gets|experience|experiences|suffer from|suffers from)"
     r" (?:\w+ )?(?:seizures|fits|convulsions)\b"
+    # "my daughter has a severe nut allergy": a condition, not a reaction now.
+    r"|\b(?:has|have|with) (?:a )?(?:severe|serious|bad) (?:\w+ )?allerg(?:y|ies)\b"
 )
 # A sign told with how often it comes is a pattern, not one event now ("my
 # seizures are controlled, having a few a month", "I get chest pain twice a week").

@@ -409,6 +409,14 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # A story on a screen is no story when someone real is in the sign's part.
         "watching a documentary and my dad collapsed",
         "reading my novel when i suddenly couldnt see out of one eye",
+        "i was watching the news and suddenly couldnt breathe",
+        "there was a documentary on anaphylaxis last night and now my throat is closing",
+        # Laughter, "not" a few words before, a severe allergy: with a sign now.
+        "lol my chest is crushing and i nearly passed out",
+        "lmao my brother almost choked on a sweet earlier, now hes wheezing and turning grey",
+        "he just dropped to the floor and im not sure hes breathing",
+        "my friend fell over in the kitchen and now shes not answering and breathing weird",
+        "daughter has a severe nut allergy and her throat is closing",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -587,6 +595,11 @@ def test_a_history_told_beside_a_sign_now_keeps_the_alarm(brain: Brain, message:
         "writing a screenplay where someone has a heart attack, what does it actually look like",
         "my husband has copd and gets breathless on walks, would magnesium help his lungs",
         "epileptic here, does magnesium raise the seizure threshold",
+        "there was a documentary on anaphylaxis last night, scared me a bit",
+        "told my mum im going vegan and she nearly fainted haha, which foods have magnesium",
+        "daughter has a severe nut allergy, what non nut foods have magnesium",
+        "my son has a severe allergy to peanuts, how many epipens should his school keep",
+        "lol nearly passed out laughing at that video, anyway how much water should i drink",
     ],
 )
 def test_stories_effort_and_medical_terms_get_the_line_not_the_alarm(
