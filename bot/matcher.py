@@ -70,6 +70,12 @@ NOT_REACH = 3
 AMOUNT_ALONE_MAX_WORDS = 8
 # An amount in milligrams or grams, as typed ("400mg", "1,200 mg", "2g", "0.4 g").
 AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?) ?(mg|milligrams?|g|grams?)\b")
+# An amount said of magnesium itself ("magnesium oxide 400mg", "400 mg of
+# magnesium glycinate"): magnesium's amount however long the message.
+OF_MAGNESIUM = re.compile(
+    r"\b(?:magnesium|mag)(?: \w+)? \d+ ?(?:mg|milligrams?)\b"
+    r"|\b\d+ ?(?:mg|milligrams?) (?:of )?(?:\w+ )?(?:magnesium|mag)\b"
+)
 # ... and an age in words below 18 ("a ten year old").
 YOUNG_IN_WORDS = re.compile(
     r" (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
@@ -592,10 +598,15 @@ class Matcher:
         # magnesium's amount; a long one, or one with a word no entry has, may be
         # about another medicine's ("is 400mg of ibuprofen ok", "levothyroxine 125
         # mg ... is it safe").
-        if decided is None and (
-            len(said.split()) > AMOUNT_ALONE_MAX_WORDS
-            or any(
-                not w.isdigit() and w not in self._bag_postings for w in self.spelled_words(text)
+        if (
+            decided is None
+            and not OF_MAGNESIUM.search(said)
+            and (
+                len(said.split()) > AMOUNT_ALONE_MAX_WORDS
+                or any(
+                    not w.isdigit() and w not in self._bag_postings
+                    for w in self.spelled_words(text)
+                )
             )
         ):
             return analysis

@@ -819,6 +819,11 @@ def test_a_named_illness_never_gets_a_yes_about_other_causes(
         "is 2000mg ok",
         "is 400mg magnesium glycinate ok to take every day",
         "im taking 3 magnesium pills a day 250mg each is that ok",
+        # A long message with the amount said of magnesium (a user pass, round 14).
+        "also another thing, i bought some magnesium tablets from the supermarket they say"
+        " magnesium oxide 400mg on the packet and i've been taking one in the morning and one"
+        " at night for the last four days, is that too much? because i've had a bit of an"
+        " upset stomach, and also does the wine affect it",
     ],
 )
 def test_an_amount_asked_about_gets_the_upper_limit_first(
