@@ -83,15 +83,15 @@ TYPED_BUTTONS: dict[str, Topics | Menu | StartCheck] = {
         (
             *("doctor check", "start check", "the doctor check", "start the check"),
             # A user pass, round 14.
-            *("do the check", "do the doctor check", "do the check again", "check again"),
-            *("can i do the doctor check", "can i do that doctor check thing", "take the check"),
-            *("do that doctor check", "do it again", "lets do it again", "redo the check"),
+            *("do the check", "do the doctor check", "do the check again", "take the check"),
+            *("can i do the doctor check", "can i do that doctor check thing"),
+            *("do that doctor check", "redo the check"),
         ),
         StartCheck(),
     ),
 }
-# Polite words around small talk ("can you diagnose me pls").
-POLITE = frozenset("pls plz please mate".split())
+# Polite words around small talk ("can you diagnose me pls"; SMALL_TALK_FILLER).
+POLITE = frozenset({"pls", "plz", "please", "mate"})
 # A message no longer than this many words may be small talk ("thanks a lot").
 SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
@@ -110,7 +110,7 @@ QUESTION_OPENERS = frozenset(
 )
 # Words of someone telling of their own twitching ("is my lip twitching from low
 # magnesium?"): the cause answers get a note that the bot cannot tell them why.
-OWN = frozenset("i im ive me my myself mine".split())
+OWN = frozenset("i im ive me my myself mine he hes his him she shes her they their".split())
 # Deep-link payloads that open the doctor check.
 CHECK_PAYLOADS = frozenset({"check", "doctor", "doctor-check", "doctor_check"})
 
@@ -317,8 +317,7 @@ class Brain:
         if reply is None:
             analysis = self.matcher.analyse(text)
             reply = self._matched_reply(analysis, text)
-            other_twitch = reply.kind == "answer" and self._about_other_twitch(text)
-            if other_twitch:
+            if reply.kind == "answer" and self._about_other_twitch(text):
                 note = Section(self.content.ui["other_twitch_note"])
                 reply = replace(reply, sections=(note, *reply.sections))
             if reply.entry in self.content.thresholds.illness_entries:
@@ -632,21 +631,20 @@ class Brain:
         back or fall back, or fails: nothing may keep the emergency advice from
         going out."""
         try:
-            match = self.matcher.analyse(text).match
+            return self._answered_entry(text)
         except Exception as exc:  # the advice goes out whatever matching does
             # The error's type only: a traceback or message could quote the user.
             log.error("matching failed under an emergency reply (%s)", type(exc).__name__)
             return None
-        answered = match.outcome == "answer" and match.entry_id in self.content.by_id
-        if answered:
-            return match.entry_id
-        # "my arm went numb, what foods have magnesium?": the question beside the
-        # sign may be answered on its own (a later part with no sign in it, asking),
-        # unless it points back at the sign ("i had a seizure, is it low magnesium?"
-        # must not read as a diagnosis).
-        for part in PARTS.split(text)[1:]:
+
+    def _answered_entry(self, text: str) -> str | None:
+        """The entry the matcher answers the message with, or else a later part
+        of it: "my arm went numb, what foods have magnesium?" asks beside the sign
+        (a part with no sign in it, asking), unless it points back at the sign ("i
+        had a seizure, is it low magnesium?" must not read as a diagnosis)."""
+        for part in (text, *PARTS.split(text)[1:]):
             words = normalize(part).split()
-            if (
+            if part is not text and (
                 not words
                 or words[0] not in QUESTION_WORDS
                 or POINTING_BACK.intersection(words)

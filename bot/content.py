@@ -702,9 +702,11 @@ def _situations(ck: _Checker, raw: Any, lists: Mapping[str, str]) -> tuple[Situa
             words = []
             for part in phrase.split(" & "):  # parts found anywhere, in any order
                 part_words = part.split()
+                if part_words and part_words[0].startswith("!"):
+                    part_words[0] = part_words[0][1:]  # a part that must not be there
                 if len(part_words) > 1 and part_words[-1].startswith("!"):
                     part_words[-1] = part_words[-1][1:]  # the words that must not follow
-                words.extend(part_words or ["&"])
+                words.extend(part_words or ["(an empty part)"])
             bad = [w for w in words if not PHRASE_WORD.fullmatch(w)]
             if bad:
                 ck.fail(
@@ -712,7 +714,7 @@ def _situations(ck: _Checker, raw: Any, lists: Mapping[str, str]) -> tuple[Situa
                     f"'{bad[0]}' is not a word: lowercase letters and digits, "
                     "'|' between alternatives, '*' after a stem, '!' before words that "
                     "must not follow, '@' before the name of a list of emergency.situation_words, "
-                    "' & ' between parts found anywhere",
+                    "' & ' between parts found anywhere, '!' before a part that must not be",
                 )
         out.append(
             Situation(

@@ -77,6 +77,8 @@ from bot.safety_words import (
     ABILITIES,
     ABSENCE_AFTER,
     AGAIN_REACH,
+    ALLERGY_HELD,
+    ALLERGY_REACTING,
     ALMOST,
     ASKING_NOW,
     ASKS_EXPERIENCE,
@@ -142,6 +144,7 @@ from bot.safety_words import (
     STARTED,
     STILL_GOING,
     STILL_NOW,
+    STORY_PEOPLE,
     STORY_TELLERS,
     SUBJECT_LEADS,
     SUDDEN_PHRASES,
@@ -580,9 +583,11 @@ class EmergencyDetector:
                 break
         else:
             return False
+        last = first + found.group().count(" ")
         return (
             tokens[first - 1 : first] != ("just",)
             and not PRESENT_VERBS.intersection(self._own_part(sentence, start, end))
+            and not PRESENT_VERBS.intersection(tokens[last + 1 :])
             and not SUSPECTED.intersection(tokens)
         )
 
@@ -609,7 +614,7 @@ class EmergencyDetector:
         now: bool,
         past: bool = False,
         warned: bool = True,
-        asking: bool = False,
+        urged: bool = False,
     ) -> Reading | None:
         tokens = sentence.tokens
         span = tokens[start : end + 1]
@@ -648,21 +653,28 @@ class EmergencyDetector:
             return "unclear"
         if not warned and self._awake_again(sentence, start, end):
             return "fainted"
-        # A story on a screen or a page, or in the news, with no one real in the
-        # sentence ("there was a documentary on anaphylaxis last night").
-        if FICTION.intersection(tokens) and not STORY_TELLERS.intersection(tokens):
-            return "unclear"
-        # "she nearly fainted haha": a figure of speech, laughed at; not with
-        # anything of now beside it ("lol almost collapsed and now im coughing blood").
+        # "she nearly fainted haha": a figure of speech, laughed at, with nothing
+        # of now in the sentence ("lol he almost passed out and he's blue").
         if (
             LAUGHS.intersection(tokens)
-            and ALMOST.intersection(tokens[max(0, start - 3) : end + 1])
+            and any(
+                tokens[j] in ALMOST and sentence.clause_of[j] == sentence.clause_of[start]
+                for j in range(max(0, start - 2), start + 1)
+            )
             and not STILL_GOING.intersection(tokens)
         ):
             return "unclear"
         if now:
             return "emergency"
-        if not asking and self._summarised(sentence, start, end):
+        if not urged and self._summarised(sentence, start, end):
+            return "unclear"
+        # A sign that befalls someone in a story on a screen or a page ("watching
+        # greys anatomy and someone had a seizure"), with no one real in the sentence.
+        if (
+            FICTION.intersection(tokens)
+            and STORY_PEOPLE.intersection(tokens)
+            and not STORY_TELLERS.intersection(tokens)
+        ):
             return "unclear"
         if pattern.sudden_only and not self._sudden(sentence):
             return "unclear"
@@ -684,7 +696,14 @@ class EmergencyDetector:
             or tokens[max(0, start - 2) : start] in BEFORE_A
             or ABSENCE_AFTER.intersection(tokens[start + 1 : end + 2])
             or (GENERAL_WORDS.intersection(tokens) and not PERSONAL.intersection(tokens))
-            or ON_EFFORT.search(" ".join(tokens)) is not None
+            or (
+                any(t.startswith(("breath", "wind", "puff")) for t in own)
+                and ON_EFFORT.search(self._own_clause(sentence, start, end)) is not None
+            )
+            or (
+                ALLERGY_HELD.search(self._own_clause(sentence, start, end)) is not None
+                and not ALLERGY_REACTING.intersection(tokens)
+            )
             or (sentence.question and causes_in_you(lead) and not PERSONAL.intersection(tokens))
             or POTENTIAL.search(" ".join(self._own_lead(sentence, start, end))) is not None
             or MADE_FEEL.search(" ".join(self._own_lead(sentence, start, end))) is not None
@@ -803,6 +822,17 @@ class EmergencyDetector:
         # to the ER?"): the account is not all over.
         asking = any(ASKING_NOW.search(" ".join(s.tokens)) is not None for _, s in sentences)
         asks = asking or any(s.question for _, s in sentences)
+        # What keeps a stroke someone "had" from being a summary (_summarised): a
+        # call for help anywhere ("mum had a stroke!!!") or the present in a later
+        # sentence ("my dad had a heart attack. hes on the floor"), not a recovery.
+        present_after = [
+            any(
+                PRESENT_VERBS.intersection(t.tokens) and not recovered(t.tokens)
+                for _, t in sentences[i + 1 :]
+            )
+            for i in range(len(sentences))
+        ]
+        urged = asking or "!!" in text
         dated = [dated_long_ago(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         dated_count = sum(dated)
         # A warning feature anywhere keeps the alarm for fainting told after it.
@@ -848,7 +878,15 @@ class EmergencyDetector:
                 for pattern, start, end in occurrences:
                     seen = True
                     urgency = self._urgency(
-                        reading, context, pattern, start, end, now, past, warned, asking
+                        reading,
+                        context,
+                        pattern,
+                        start,
+                        end,
+                        now,
+                        past,
+                        warned,
+                        urged or present_after[i],
                     )
                     if urgency == "emergency":
                         return Assessment(pattern.sign, "emergency"), True

@@ -193,13 +193,14 @@ AFTERMATH = re.compile(
 HAD_A_CONDITION = re.compile(
     r"\b(?:had|suffered) (?:a|an) (?:(?:mild|slight|small|minor|massive|major|big|bad"
     r"|severe|little|full|first|second|third|silent|serious) )*"
-    r"(?:stroke|mini stroke|heart attack|tia|cardiac arrest)\b"
+    r"(?:stroke|mini stroke|heart attack|tia)\b"
 )
-# ...unless someone suspects it ("I think my dad had a stroke") or calls for
-# help beside it.
+# ...unless someone suspects it ("I think my dad had a stroke"), calls for help
+# or tells where they are ("... on the floor") beside it.
 SUSPECTED = frozenset(
     "think thinking sure maybe might probably guess believe suspect reckon possibly"
-    " ambulance paramedics 999 911 112 help".split()
+    " ambulance paramedics 999 911 112 help cpr hurry please pls omg quick urgent floor"
+    " front now".split()
 )
 YEAR = re.compile(r"^(19|20)\d\d$")
 # A date ("on the 8th of April", "October 5"; "8th" reads "8 th"; "in March",
@@ -271,13 +272,19 @@ ON_EFFORT = re.compile(
 FICTION = frozenset(
     "novel novels screenplay documentary eastenders storyline fictional fiction anatomy".split()
 )
-# ...unless the sentence names someone real ("watching a documentary and my dad
-# collapsed", "i was watching a documentary and suddenly couldnt breathe").
-STORY_TELLERS = frozenset("i im ive my he hes his she shes her we our".split())
+# Read only when the sign befalls someone in the story ("someone had a seizure",
+# "a character has a heart attack") and the sentence names no one real
+# ("watching a documentary and my dad collapsed", "mum collapsed while watching
+# eastenders").
+STORY_PEOPLE = frozenset("someone somebody character characters man woman guy girl bloke".split())
+STORY_TELLERS = frozenset(
+    "i im ive my he hes his him she shes her we our mum mom dad nan gran grandma grandad"
+    " grandpa husband wife partner son daughter baby brother sister friend".split()
+)
 # Laughter beside "nearly" or "almost" a sign: a figure of speech.
 LAUGHS = frozenset("haha hahaha lol lmao lmfao rofl".split())
 ALMOST = frozenset("nearly almost".split())
-STILL_GOING = frozenset("now still help cant cannot wont".split())
+STILL_GOING = PRESENT_VERBS | frozenset("still help cant cannot wont its theyre".split())
 # ...and a sign that comes with something the person does ("my chest feels tight
 # when I take magnesium", "my lips swell whenever I eat nuts"): a pattern too.
 WHEN_DOING = re.compile(
@@ -334,8 +341,15 @@ NOT_PRESENT_AFTER = frozenset("to would could couldnt did didnt".split())
 CHRONIC = re.compile(
     r"\b(?:has|have|get|gets|experience|experiences|suffer from|suffers from)"
     r" (?:\w+ )?(?:seizures|fits|convulsions)\b"
-    # "my daughter has a severe nut allergy": a condition, not a reaction now.
-    r"|\b(?:has|have|with) (?:a )?(?:severe|serious|bad) (?:\w+ )?allerg(?:y|ies)\b"
+)
+# "my daughter has a severe nut allergy": a condition, not a reaction now, unless
+# the sentence tells one (ALLERGY_REACTING: "... and ate a satay, lips swelling").
+ALLERGY_HELD = re.compile(
+    r"\b(?:has|have|with) (?:a )?(?:severe|serious|bad) (?:\w+ )?allerg(?:y|ies)\b"
+)
+ALLERGY_REACTING = frozenset(
+    "reaction reacting attack ate eaten eating swell swelling swollen breathe breathing throat"
+    " epipen epi wheezing hives now".split()
 )
 # A sign told with how often it comes is a pattern, not one event now ("my
 # seizures are controlled, having a few a month", "I get chest pain twice a week").
@@ -441,7 +455,7 @@ NOW_PHRASES = (
 )
 # Words that say a sign came on suddenly or is growing now ("lips swelling up",
 # "getting bigger by the minute"): what an `if_sudden` pattern needs.
-SUDDEN_STEMS = ("sudden", "rapid", "quick", "fast", "instant")
+SUDDEN_STEMS = ("sudden", "rapid", "quick", "fast")
 SUDDEN_PHRASES = (
     "out of nowhere",
     "all at once",
@@ -477,6 +491,7 @@ SUDDEN_PHRASES = (
     "in a flash",
     "like lightning",
     "in an instant",
+    "instantly",
     "from nowhere",
 )
 # A sentence starting with one of these points back to the one before it.
@@ -903,11 +918,38 @@ HARMLESS = (
         ),
         ("chest", "pain", "heart"),
     ),
-    # A heart fast and a head dizzy in a workout.
+    # A heart fast and a head dizzy in a workout (not a heart attack there).
     Harmless(
-        ("heart", "pulse"),
+        ("fast", "racing", "pound", "flutter", "skip"),
         ("spin class", "gym", "workout", "exercis", "running", "treadmill", "training", "hiit"),
-        ("chest", "pain", "faint", "pass", "black", "breath", "collaps", "sweat", "stop"),
+        (
+            *("chest", "pain", "faint", "pass", "black", "breath", "collaps", "sweat", "stop"),
+            *("attack", "arrest", "floor"),
+        ),
+    ),
+    # Not answering texts or the phone; irregular periods or sleep.
+    Harmless(
+        ("answer",),
+        ("text", "phone", "call", "messag", "football", "tv", "email"),
+        (
+            "floor",
+            "breath",
+            "pill",
+            "tablet",
+            "blue",
+            "grey",
+            "collaps",
+            "fell",
+            "wake",
+            "bye",
+            "goodbye",
+        ),
+        missing=True,  # "not answering my texts": the "not" is the answering's
+    ),
+    Harmless(
+        ("irregular",),
+        ("period", "sleep", "shift", "meal", "bowel", "cycle", "hours"),
+        ("heart", "pulse", "beat", "chest", "faint", "collaps"),
     ),
     # Paralysed with fear, a figure of speech.
     Harmless(
@@ -915,7 +957,10 @@ HARMLESS = (
     ),
     # Numb from the dentist's injection: the face is expected there.
     Harmless(
-        ("numb", "tingl", "droop", "dead", "froz", "face", "smile", "lopsid", "side", "work"),
+        (
+            *("numb", "tingl", "droop", "dead", "froz", "face", "smile", "lopsid", "side", "work"),
+            "tongue",
+        ),
         ("dentist", "dental", "anaesthe", "anesthe", "injection", "filling", "novocain"),
         ("arm", "leg", "speech", "slur"),
     ),
@@ -941,12 +986,15 @@ HARMLESS = (
     ),
     # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(
-        ("blue", "grey", "gray", "bluish", "dusk"),
+        ("blue", "grey", "gray", "bluish", "dusky"),
         (
             *("pool", "swim", "shiver", "cold", "lolly", "sweets", "candy", "slush", "popsicle"),
-            *("dye", "filter", "selfie", "lights", "lipstick", "makeup", "wine", "plunge"),
+            *("dye", "filter", "selfie", "lipstick", "makeup", "plunge"),
         ),
-        ("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
+        (
+            *("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),
+            *("floppy", "faint", "dizz", "now"),
+        ),
     ),
     Harmless(("see",), ("dark", "glasses", "contacts", "lenses"), missing=True),
     # A big tablet that is hard to swallow.

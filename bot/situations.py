@@ -11,8 +11,9 @@ A phrase is words in order, with at most GAP other words between two of them
 "word*" any word starting so; a last word "!a|b" names words that must not
 follow it ("killing myself !at": "killing myself at the gym" is a figure of
 speech); "a b & c d" holds when both "a b" and "c d" are in the message,
-anywhere and in any order ("saving @meds & take all once": a plan told in
-words of its own). A whole word of SLIP_MIN letters or more also fits with a letter
+anywhere and in any order ("@saving & @meds & all once": a plan told in words
+of its own), and a part that begins with "!" must not be in it ("& !can i": a
+question about dosing is no plan). A whole word of SLIP_MIN letters or more also fits with a letter
 changed or two swapped ("killign"); a stem does not, so its misspellings are
 listed ("sucid*"). A negation just before a phrase denies it ("I don't
 want to die" is fear, not a wish). faq.yaml's `emergency.situation_words` name
@@ -73,13 +74,18 @@ class _Word:
 class _Phrase:
     words: tuple[_Word, ...]
     not_next: frozenset[str] = frozenset()  # words that must not follow its last word
+    absent: bool = False  # a part that must NOT be in the message ("& !can i")
 
     @classmethod
     def of(cls, raw: str) -> _Phrase:
         parts = raw.split()
-        if parts[-1].startswith("!"):
-            return cls(tuple(map(_Word.of, parts[:-1])), frozenset(parts[-1][1:].split("|")))
-        return cls(tuple(map(_Word.of, parts)))
+        absent = parts[0].startswith("!")
+        if absent:
+            parts[0] = parts[0][1:]
+        if len(parts) > 1 and parts[-1].startswith("!"):
+            words, not_next = parts[:-1], frozenset(parts[-1][1:].split("|"))
+            return cls(tuple(map(_Word.of, words)), not_next, absent)
+        return cls(tuple(map(_Word.of, parts)), absent=absent)
 
     def occurs(self, tokens: Sequence[str], hits: Sequence[frozenset[_Word]]) -> bool:
         """Whether the phrase is in the message; `hits[i]`: the words token i fits."""
@@ -104,7 +110,8 @@ KNOWN_TOKENS_MAX = 16384
 
 
 def _parts(raw: str) -> tuple[_Phrase, ...]:
-    """A phrase's parts ("a b & c d"), each to be found in the message."""
+    """A phrase's parts ("a b & c d"), each to be found in the message, or not
+    found for a part that begins with "!" ("& !can i")."""
     return tuple(_Phrase.of(part) for part in raw.split(" & "))
 
 
@@ -149,7 +156,12 @@ class SituationFinder:
         for situation, phrases in self._situations:
             # Only phrases all of whose words fit some token can occur.
             if any(
-                all(present.issuperset(p.words) and p.occurs(tokens, hits) for p in parts)
+                all(
+                    not (present.issuperset(p.words) and p.occurs(tokens, hits))
+                    if p.absent
+                    else present.issuperset(p.words) and p.occurs(tokens, hits)
+                    for p in parts
+                )
                 for parts in phrases
             ):
                 return situation

@@ -209,6 +209,9 @@ def test_the_question_beside_a_sign_is_one_tap_below_the_emergency_advice(
         "pregnant with a terrible headache and seeing flashing lights",
         "im pregnant and my hands and face are really swollen",
         "pregnant with pain under my ribs",
+        "pregnant and seeing flashing lights",
+        "pregnant and flashing lights in front of my eyes",
+        "im pregnant and my headache is awful",
     ],
 )
 def test_warning_signs_in_pregnancy_get_the_midwife_and_111_first(
@@ -369,6 +372,18 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "my son had his piriton and the rest of his dinner",
         "planning to end it with my boyfriend, will my eye twitch stop when im less stressed",
         "how to dye my hair without irritating my lips",
+        # A review of round 14's first phrases: everyday words they caught.
+        "im 60 years old, ate a healthy diet, take vitamin d, is a few mg of magnesium enough?",
+        "my son ate breakfast and had his vitamin, the bottle is nearly empty, which brand next",
+        "my toddler bit into a battery operated toy and is fine",
+        "kid chewed on a pod of peas",
+        "this coffee tastes like a sip of poison lol",
+        "i've been saving my magnesium tablets for bedtime, is it ok to take them all at once?",
+        "i put my pills aside for the holiday, can i take them all together with food",
+        "how to die my hair without twitching",
+        "should i call 111 or see my gp about my twitching eye",
+        "my gp said to phone 111 out of hours",
+        "when i was pregnant i had terrible headaches, can magnesium help with migraines?",
         "my mum hoards old medicine in the kitchen drawer, how do i get rid of the expired ones",
     ],
 )
@@ -411,6 +426,11 @@ def test_a_phrase_of_parts_needs_every_part_in_any_order() -> None:
     assert finder.find("all at once is how i'll take them, i saved pills for it") is not None
     assert finder.find("saving my pills for the holiday") is None
     assert finder.find("take them all at once") is None
+    asked = SituationFinder(
+        [Situation("plan", "advice", ("saving|saved pills & all once & !can i",), ())]
+    )
+    assert asked.find("saved my pills, can i take them all at once?") is None
+    assert asked.find("saved my pills to take them all at once") is not None
 
 
 def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> None:
@@ -423,7 +443,7 @@ def test_a_malformed_phrase_names_the_situation_and_phrase(tmp_path: Path) -> No
         "emergency.situations[1], field 'phrases'[0]: 'over-dosed' is not a word: lowercase "
         "letters and digits, '|' between alternatives, '*' after a stem, '!' before words "
         "that must not follow, '@' before the name of a list of emergency.situation_words, "
-        "' & ' between parts found anywhere"
+        "' & ' between parts found anywhere, '!' before a part that must not be"
     ]
 
 
