@@ -551,7 +551,15 @@ def test_words_of_questions_about_the_bot_are_no_small_talk_in_a_question(
 
 
 @pytest.mark.parametrize(
-    ("typed", "kind"), [("restart", "menu"), ("more", "topics"), ("back", "menu")]
+    ("typed", "kind"),
+    [
+        ("restart", "menu"),
+        ("more", "topics"),
+        ("back", "menu"),
+        # The check asked for in words (a user pass, round 14).
+        ("can i do that doctor check thing", "check"),
+        ("do the check again", "check"),
+    ],
 )
 def test_restart_and_more_typed_do_what_their_buttons_do(
     brain: Brain, typed: str, kind: str
@@ -927,20 +935,6 @@ def test_a_cause_answer_to_someones_own_twitching_says_it_is_no_diagnosis(
     # Asked in general, the answer stands alone.
     general = ask(brain, "can low magnesium cause lip twitching")
     assert content.ui["own_cause_note"] not in general.text
-
-
-@pytest.mark.parametrize(
-    ("message", "kind"),
-    [
-        ("can i do that doctor check thing", "check"),
-        ("do the check again", "check"),
-    ],
-)
-def test_polite_small_talk_and_the_check_asked_for_in_words(
-    brain: Brain, message: str, kind: str
-) -> None:
-    # A user pass, round 14: "pls" made "can you diagnose me" a medical question.
-    assert ask(brain, message).kind == kind
 
 
 @pytest.mark.parametrize(

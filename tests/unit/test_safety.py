@@ -615,19 +615,7 @@ def test_a_history_told_beside_a_sign_now_keeps_the_alarm(brain: Brain, message:
         "daughter has a severe nut allergy, what non nut foods have magnesium",
         "my son has a severe allergy to peanuts, how many epipens should his school keep",
         "lol nearly passed out laughing at that video, anyway how much water should i drink",
-    ],
-)
-def test_stories_effort_and_medical_terms_get_the_line_not_the_alarm(
-    brain: Brain, content: Content, message: str
-) -> None:
-    reply = ask(brain, message)
-    assert reply.kind != "emergency", message
-    assert reply.sections[0].text == content.emergency.if_now
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
+        # A stroke or heart attack someone had, told as a summary.
         "May 6th. My husband had a stroke. I lost him that day.",
         "I am 71 and had a stroke at the airport upon arriving home from a long trip.",
         "my dad had a stroke",
@@ -635,7 +623,7 @@ def test_stories_effort_and_medical_terms_get_the_line_not_the_alarm(
         "i nearly had a heart attack when i saw the price of magnesium",
     ],
 )
-def test_a_stroke_someone_had_told_as_a_summary_gets_the_line(
+def test_stories_effort_summaries_and_medical_terms_get_the_line_not_the_alarm(
     brain: Brain, content: Content, message: str
 ) -> None:
     reply = ask(brain, message)
