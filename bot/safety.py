@@ -825,13 +825,14 @@ class EmergencyDetector:
         # What keeps a stroke someone "had" from being a summary (_summarised): a
         # call for help anywhere ("mum had a stroke!!!") or the present in a later
         # sentence ("my dad had a heart attack. hes on the floor"), not a recovery.
-        present_after = [
-            any(
-                PRESENT_VERBS.intersection(t.tokens) and not recovered(t.tokens)
-                for _, t in sentences[i + 1 :]
+        present_after: list[bool] = []
+        later = False
+        for _, told in reversed(sentences):
+            present_after.append(later)
+            later = later or (
+                bool(PRESENT_VERBS.intersection(told.tokens)) and not recovered(told.tokens)
             )
-            for i in range(len(sentences))
-        ]
+        present_after.reverse()
         urged = asking or "!!" in text
         dated = [dated_long_ago(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         dated_count = sum(dated)
