@@ -90,16 +90,17 @@ TYPED_BUTTONS: dict[str, Topics | Menu | StartCheck] = {
         StartCheck(),
     ),
 }
-# Polite words around small talk ("can you diagnose me pls"; SMALL_TALK_FILLER).
-POLITE = frozenset({"pls", "plz", "please", "mate"})
 # A message no longer than this many words may be small talk ("thanks a lot").
 SMALL_TALK_MAX_WORDS = 5
 SMALL_TALK_MIN_RATIO = 88.0
 # Entries listed per page of the topics menu.
 TOPICS_PER_PAGE = 20
+# Polite words around small talk ("can you diagnose me pls").
+POLITE = frozenset({"pls", "plz", "please", "mate"})
 SMALL_TALK_FILLER = (
     *("so", "much", "very", "a", "lot", "you", "bot", "again", "and", "all", "for"),
-    *("pls", "plz", "please", "doctor", "doc", "mate"),
+    *sorted(POLITE),
+    *("doctor", "doc"),
     # Terms of address and hedges (a user pass, round 14: "Thank you dear" got a
     # "did you mean").
     *("dear", "love", "hun", "hon", "i", "guess", "x", "xx", "xxx"),

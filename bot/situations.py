@@ -13,10 +13,10 @@ follow it ("killing myself !at": "killing myself at the gym" is a figure of
 speech); "a b & c d" holds when both "a b" and "c d" are in the message,
 anywhere and in any order ("@saving & @meds & all once": a plan told in words
 of its own), and a part that begins with "!" must not be in it ("& !can i": a
-question about dosing is no plan). A whole word of SLIP_MIN letters or more also fits with a letter
-changed or two swapped ("killign"); a stem does not, so its misspellings are
-listed ("sucid*"). A negation just before a phrase denies it ("I don't
-want to die" is fear, not a wish). faq.yaml's `emergency.situation_words` name
+question about dosing is no plan). A whole word of SLIP_MIN letters or more
+also fits with a letter changed or two swapped ("killign"); a stem does not,
+so its misspellings are listed ("sucid*"). A negation just before a phrase
+denies it ("I don't want to die" is fear, not a wish). faq.yaml's `emergency.situation_words` name
 lists of words ("meds": the medicines) that a phrase uses as "@meds"; they are
 replaced by their words when faq.yaml is read (bot/content.py), so this module
 sees plain phrases.
@@ -157,9 +157,7 @@ class SituationFinder:
             # Only phrases all of whose words fit some token can occur.
             if any(
                 all(
-                    not (present.issuperset(p.words) and p.occurs(tokens, hits))
-                    if p.absent
-                    else present.issuperset(p.words) and p.occurs(tokens, hits)
+                    (present.issuperset(p.words) and p.occurs(tokens, hits)) != p.absent
                     for p in parts
                 )
                 for parts in phrases
