@@ -492,6 +492,8 @@ SUDDEN_PHRASES = (
     "like lightning",
     "in an instant",
     "instantly",
+    "in one second",
+    "in a second",
     "from nowhere",
 )
 # A sentence starting with one of these points back to the one before it.
@@ -1074,7 +1076,12 @@ HARMLESS = (
             "blocked",
             "congest",
         ),
-        ("chest", "pain", "faint", "sudden", "heart", "lips", "blue"),
+        (
+            *("chest", "pain", "faint", "sudden", "heart", "lips", "blue"),
+            # Not breathing at all ("my mate just dropped at the gym, i dont think
+            # hes breathing"; round 14's last pass).
+            *("dropped", "collaps", "floor", "respon", "conscious", "wake", "stopped"),
+        ),
     ),
     Harmless(
         ("droop", "heavy", "sag"),

@@ -434,6 +434,16 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "had a lot of wine and now his lips are blue and hes floppy",
         "he has a severe nut allergy and ate a satay, lips swelling",
         "found my flatmate lying there not answering, theres pills next to her",
+        # Round 14's last independent pass (its misses, then fixed).
+        "my mate just dropped at the gym, i dont think hes breathing",
+        "my mums lips are bluish and shes fighting for every breath",
+        "breathing is really shallow and fast and my lips look greyish in the mirror",
+        "got stung by a bee and now my lips are huge and breathing is getting hard",
+        "lips swollen and tingling and my throat feels like its shutting",
+        "tongue feels massive and i can barely swallow my own spit",
+        "toddler has a high temperature and just went stiff and shook, now hes all floppy",
+        "friend overdosed on heroin, breathing is really slow",
+        "woke up with the most horrendous headache of my life, went from 0 to 100 instantly",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(

@@ -94,6 +94,12 @@ def _advice(content: Content, name: str) -> str:
         # Round 14's independent pass (its misses, then fixed).
         "planning to end it tonight",
         "keep thinking about how to die and ive bought what i need",
+        # Round 14's last independent pass (its misses, then fixed).
+        "theres no point anymore, ive got a rope in the garage and im going to do it",
+        "sitting on the edge of the roof right now and im going to jump",
+        "my lip twitch doesnt even matter anymore, im planning to take all my meds tonight",
+        "im done, going to crash my car on purpose on the way home",
+        "been hoarding my magnesium and sleeping pills so i can overdose this weekend",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -173,6 +179,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "daughter bit into a dishwasher tablet and swallowed some",
         "accidentally injected double my insulin and im shaky and sweaty",
         "child had a sip of antifreeze in the garage",
+        # Round 14's last independent pass (its misses, then fixed).
+        "my daughter ate some of nanas heart tablets and i dont know how many",
+        "my kid just drank some of the washing up liquid",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -212,6 +221,7 @@ def test_the_question_beside_a_sign_is_one_tap_below_the_emergency_advice(
         "pregnant and seeing flashing lights",
         "pregnant and flashing lights in front of my eyes",
         "im pregnant and my headache is awful",
+        "heavily pregnant and my vision keeps going fuzzy with sparkles, feel awful",
     ],
 )
 def test_warning_signs_in_pregnancy_get_the_midwife_and_111_first(
