@@ -825,14 +825,13 @@ class EmergencyDetector:
         # What keeps a stroke someone "had" from being a summary (_summarised): a
         # call for help anywhere ("mum had a stroke!!!") or the present in a later
         # sentence ("my dad had a heart attack. hes on the floor"), not a recovery.
-        present_after: list[bool] = []
-        later = False
-        for _, told in reversed(sentences):
-            present_after.append(later)
-            later = later or (
-                bool(PRESENT_VERBS.intersection(told.tokens)) and not recovered(told.tokens)
-            )
-        present_after.reverse()
+        present_after = [False] * len(sentences)
+        if HAD_A_CONDITION.search(" ".join(words)) is not None:  # else never asked
+            later = False
+            for i in range(len(sentences) - 1, -1, -1):
+                present_after[i] = later
+                told = sentences[i][1].tokens
+                later = later or (bool(PRESENT_VERBS.intersection(told)) and not recovered(told))
         urged = asking or "!!" in text
         dated = [dated_long_ago(s.tokens) and not self._now(s) and not asks for _, s in sentences]
         dated_count = sum(dated)
