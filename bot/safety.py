@@ -486,7 +486,7 @@ class EmergencyDetector:
         before = range(max(0, start - NOW_REACH), start)
         after = range(end + 1, min(len(tokens), end + 1 + AGAIN_REACH))
         return any(
-            (tokens[j] == "now" or (j > end and tokens[j] == "again"))
+            (tokens[j] in ("now", "rn") or (j > end and tokens[j] == "again"))
             and sentence.clause_of[j] in (clause, sentence.clause_of[end])
             and not any(has_phrase(tokens[max(0, j - 1) : j + 3], p) for p in NOT_NOW)
             for j in (*before, *after)

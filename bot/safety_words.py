@@ -419,11 +419,22 @@ LIFELONG = re.compile(
 # Words that put a sentence in the present, whatever else it says.
 NOW_PHRASES = (
     "right now",
+    # Texting for "right now" and "at the moment".
+    "rn",
+    "atm",
     "its back",
     "happening again",
     "just now",
     "just had",
     "just started",
+    "just lost",
+    # A fit that has gone on too long (NHS: 999 when one lasts over 5 minutes).
+    "gone on longer",
+    "gone on way longer",
+    "going on longer",
+    "going on way longer",
+    "just went",
+    "just gone",
     "just happened",
     "at the moment",
     "seconds ago",
@@ -947,6 +958,24 @@ HARMLESS = (
             "goodbye",
         ),
         missing=True,  # "not answering my texts": the "not" is the answering's
+    ),
+    # A phone, an app or a computer that is not responding.
+    Harmless(
+        ("respon",),
+        (
+            *("phone", "app", "laptop", "computer", "screen", "pc", "website", "site", "server"),
+            *("browser", "mouse", "keyboard", "touchscreen", "program", "wifi", "internet"),
+            *("device", "remote", "printer", "bot", "telegram", "game", "console", "ipad"),
+        ),
+        (
+            *("floor", "breath", "blue", "grey", "collaps", "fit", "seiz", "confus", "shak"),
+            *("jerk", "wake", "fell", "limp", "floppy", "conscious", "drool", "slur", "droop"),
+            # Someone not responding, with a phone beside it ("mum is barely
+            # responding, im on the phone to 111").
+            *("he", "she", "hes", "shes", "him", "they", "mum", "mom", "mam", "dad", "nan"),
+            *("nana", "gran", "granny", "grandma", "grandad", "grandpa", "husband", "wife"),
+            *("partner", "son", "daughter", "baby", "brother", "sister", "friend", "mate"),
+        ),
     ),
     Harmless(
         ("irregular",),

@@ -444,6 +444,14 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "toddler has a high temperature and just went stiff and shook, now hes all floppy",
         "friend overdosed on heroin, breathing is really slow",
         "woke up with the most horrendous headache of my life, went from 0 to 100 instantly",
+        # Round 15's independent pass (its misses, then fixed).
+        "lol probs being dramatic but i just got a headache so bad i literally dropped to my knees",
+        "my inhaler isnt doing anything, had like 10 puffs and i can barely talk",
+        "my tongue is getting really big and i can barely talk, started a new tablet this morning",
+        "my aunt is diabetic and shes gone really confused and sweaty and is barely responding",
+        "i take magnesium for my lip but rn i have the most horrific sudden headache ive ever had",
+        "just lost the vision in one eye completely out of nowhere, everything else feels normal??",
+        "my mum is epileptic but this fit has gone on way longer than normal, 7 mins now",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -867,6 +875,11 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "almost choked laughing at a meme about magnesium",
         "that comedy had me in fits, anyway does dark chocolate have magnesium",
         "my tongue feels huge after the dentist",
+        # Round 15: a phone or an app not responding; a tongue big in a photo.
+        "my phone is barely responding",
+        "the app is barely responding again",
+        "my phone isnt responding to touch, is magnesium ok",
+        "my tongue is really big in photos lol",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(

@@ -100,6 +100,11 @@ def _advice(content: Content, name: str) -> str:
         "my lip twitch doesnt even matter anymore, im planning to take all my meds tonight",
         "im done, going to crash my car on purpose on the way home",
         "been hoarding my magnesium and sleeping pills so i can overdose this weekend",
+        # Round 15's independent pass (its misses, then fixed).
+        "im standing on the bridge right now",
+        "honestly whats the point, ive got a rope and im thinking about using it tonight",
+        "planning to take everything in the medicine cupboard once everyones asleep",
+        "im so done, i keep thinking about stepping in front of a train, im at the station now",
     ],
 )
 def test_thoughts_of_suicide_get_the_crisis_lines_first(
@@ -182,6 +187,11 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         # Round 14's last independent pass (its misses, then fixed).
         "my daughter ate some of nanas heart tablets and i dont know how many",
         "my kid just drank some of the washing up liquid",
+        # Round 15's independent pass (its misses, then fixed).
+        "accidentally drank from a bottle that had weed killer in it, it was in the shed",
+        "toddler chewed a laundry pod and now hes coughing and being sick",
+        "i have swallowed my whole month of meds 20 min ago",
+        "mixed a load of vodka and diazepam and now i cant keep my eyes open",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -395,6 +405,12 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "my gp said to phone 111 out of hours",
         "when i was pregnant i had terrible headaches, can magnesium help with migraines?",
         "my mum hoards old medicine in the kitchen drawer, how do i get rid of the expired ones",
+        # Round 15: everyday words beside the round's phrases.
+        "ive got a rope swing in the garden and im thinking about using it tonight",
+        "standing on the bridge right now taking photos, lovely view",
+        "took my whole month of meds on holiday with me",
+        "can i mix alcohol with diazepam",
+        "my dog chewed a dishwasher tablet",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
