@@ -62,6 +62,7 @@ from bot.safety_reading import (
     fainting_warned,
     has_phrase,
     normalize_all,
+    past_verbs_in,
     plural_condition,
     read_sentence,
     recovered,
@@ -93,6 +94,7 @@ from bot.safety_words import (
     CHRONIC,
     CONDITION_STEMS,
     DATE,
+    DIED_OF,
     EVENT_WORDS,
     FEARED,
     FEARED_AFTER,
@@ -712,6 +714,7 @@ class EmergencyDetector:
                 and "like" in tokens
             )
             or FEARED.search(" ".join(self._own_lead(sentence, start, end))) is not None
+            or DIED_OF.search(" ".join(self._own_lead(sentence, start, end))) is not None
             # "I don't think it's a stroke": a doubt about the condition named, not
             # a denial ("I don't think he's breathing" names none).
             or (
@@ -749,7 +752,7 @@ class EmergencyDetector:
         recent_over = told_recently(tokens) and not (STILL_NOW | STARTED).intersection(tokens)
         # "She had a seizure on Saturday, but she's doing just fine now": the
         # present tells the recovery, not the sign.
-        over_now = bool(PAST_VERBS.intersection(self._own_part(sentence, start, end))) and (
+        over_now = bool(past_verbs_in(self._own_part(sentence, start, end))) and (
             recovered(tokens[end + 1 :])
         )
         told_over = over_now or (

@@ -25,6 +25,8 @@ from bot.safety_words import (
     GENERIC_YOU,
     HARMLESS,
     NEGATIONS,
+    NOT_PAST_AFTER,
+    NOT_PAST_BEFORE,
     NOT_PAST_DAY_AFTER,
     NOT_PRESENT_AFTER,
     NOT_TRIGGERS,
@@ -205,6 +207,18 @@ def plural_condition(words: Sequence[str], sentence: Sequence[str]) -> bool:
         and "a" not in sentence
         and bool(POSSIBLY.intersection(sentence))
     )
+
+
+def past_verbs_in(tokens: Sequence[str]) -> set[str]:
+    """The verbs in the past of PAST_VERBS among the tokens, not "a bit" nor "left
+    arm" (NOT_PAST_BEFORE, NOT_PAST_AFTER)."""
+    return {
+        t
+        for j, t in enumerate(tokens)
+        if t in PAST_VERBS
+        and not (j > 0 and tokens[j - 1] in NOT_PAST_BEFORE.get(t, ()))
+        and not (j + 1 < len(tokens) and tokens[j + 1] in NOT_PAST_AFTER.get(t, ()))
+    }
 
 
 def told_in_past(tokens: tuple[str, ...]) -> bool:

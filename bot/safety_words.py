@@ -331,6 +331,20 @@ PAST_VERBS = frozenset(
     "had was were went fell felt lost got began woke came became saw froze broke kept"
     " left stood sat took bit hit ran couldnt wouldnt didnt wasnt werent".split()
 )
+# "A bit" is an amount and "left arm" a side, not the verbs "bit" and "left"
+# ("her mouth is a bit droopy but she can talk ok now").
+# A death told ("my grandad died of a stroke"): the sign just after it is what
+# he died of, long over, not a sign now.
+DIED_OF = re.compile(
+    r"\b(?:died|dying|passed away|death) (?:of|from|after)(?: (?:a|an|his|her|their|the|my))?$"
+)
+NOT_PAST_BEFORE = {"bit": frozenset("a little".split())}
+NOT_PAST_AFTER = {
+    "left": frozenset(
+        "side arm arms leg legs hand hands foot feet eye eyes face cheek lip ear half corner"
+        " shoulder chest".split()
+    )
+}
 PRESENT_WORDS = STILL_NOW | frozenset(
     "can feel feels hurt hurts look looks seem seems go goes feeling experiencing".split()
 )

@@ -452,6 +452,8 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "i take magnesium for my lip but rn i have the most horrific sudden headache ive ever had",
         "just lost the vision in one eye completely out of nowhere, everything else feels normal??",
         "my mum is epileptic but this fit has gone on way longer than normal, 7 mins now",
+        # A user pass (round 15): "a bit" is no verb in the past ("bit").
+        "her mouth is still a bit droopy but she can talk ok now",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -1048,6 +1050,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # "Earlier this year" is no time of today.
         "Mum was taken to hospital earlier this year because she suddenly lost her bearings.",
         "There have been a number of times when I've been unable to speak.",
+        # What someone died of (a user pass, round 15: it got the full alarm).
+        "my grandad died of a stroke",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(
