@@ -105,6 +105,8 @@ SMALL_TALK_FILLER = (
     # "did you mean").
     *("dear", "love", "hun", "hon", "i", "guess", "x", "xx", "xxx"),
 )
+# Words as people text them ("r u a real doctor" is "are you a real doctor").
+TEXTED = {"r": "are", "u": "you"}
 # A message beginning with one of these asks something: never thanks or goodbye.
 QUESTION_OPENERS = frozenset(
     "is are am can could does do did how what whats why when where which who should will would".split()
@@ -213,13 +215,14 @@ class Brain:
             for word in phrase.split():
                 owners.setdefault(word, set()).add(item.id)
         # A question's words ("are you a doctor", "is this the magnesium doctor")
-        # belong to none: they are words of the FAQ's questions too.
+        # belong to none: they are words of the FAQ's questions too. Nor does a
+        # single letter ("u" of "thank u": "r u a real doctor" got "You're welcome").
         self._small_talk_words: dict[str, SmallTalk] = {
             word: item
             for phrase, item in self._small_talk.items()
             if phrase.split()[0] not in QUESTION_OPENERS
             for word in phrase.split()
-            if word not in SMALL_TALK_FILLER and len(owners[word]) == 1
+            if word not in SMALL_TALK_FILLER and len(owners[word]) == 1 and len(word) > 1
         }
         self._small_talk_words.update(
             {
@@ -353,6 +356,7 @@ class Brain:
         Otherwise (the matcher could not answer it) such a message, or a short
         one close in spelling to a phrase ("thnks"). A question ("is that ok",
         "how does it work") is never taken for thanks or goodbye, only for help."""
+        normalized = " ".join(TEXTED.get(t, t) for t in normalized.split())
         bare = " ".join(t for t in normalized.split() if t not in POLITE)
         if bare != normalized and bare in self._small_talk:
             normalized = bare

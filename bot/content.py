@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from bot.text import normalize
+
 MAX_FILE_BYTES = 2_000_000
 MAX_ALIASES = 50
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
@@ -571,10 +573,15 @@ def _small_talk(ck: _Checker, raw: Any) -> tuple[SmallTalk, ...]:
         menu = item.get("menu", False)
         if not isinstance(menu, bool):
             ck.fail(f"{where}, field 'menu'", f"must be true or false, got {_kind(menu)}")
+        phrases = ck.text_list(item, "phrases", where)
+        for j, phrase in enumerate(phrases):
+            # Read as the user's words are: a phrase of punctuation alone ("??") has none.
+            if not normalize(phrase):
+                ck.fail(f"{where}, field 'phrases'[{j}]", f"{phrase!r} has no words to match")
         out.append(
             SmallTalk(
                 id=ck.text(item, "id", where, max_len=31),
-                phrases=ck.text_list(item, "phrases", where),
+                phrases=phrases,
                 reply=ck.text(item, "reply", where),
                 menu=menu is True,
             )

@@ -494,6 +494,10 @@ def test_small_talk_and_empty(brain: Brain, message: str, kind: str) -> None:
         ("Thank you dear", "thanks"),
         ("thanks i guess", "thanks"),
         ("can you diagnose me pls", "about-bot"),
+        # Texted words (a user pass, round 15: "r u a real doctor" got thanks).
+        ("r u a real doctor", "about-bot"),
+        ("r u a bot", "about-bot"),
+        ("thank u so much", "thanks"),
     ],
 )
 def test_small_talk_as_people_type_it(
@@ -565,6 +569,14 @@ def test_restart_and_more_typed_do_what_their_buttons_do(
     brain: Brain, typed: str, kind: str
 ) -> None:
     assert ask(brain, typed).kind == kind
+
+
+@pytest.mark.parametrize("message", ["ok", "thanks", "k"])
+def test_thanks_mid_chat_leaves_a_way_on(brain: Brain, message: str) -> None:
+    # "ok" is often said mid-chat (a user pass, round 15): not a dead end.
+    reply = ask(brain, message)
+    assert reply.kind == "smalltalk"
+    assert reply.buttons
 
 
 def test_thanks_and_ok_in_longer_small_talk_are_still_thanks(

@@ -59,6 +59,17 @@ def test_disclaimer_and_source_come_from_the_article(content: Content) -> None:
     assert content.source.more_info in article
 
 
+def test_a_small_talk_phrase_of_punctuation_alone_is_named() -> None:
+    # Nothing a person types could be read as "??": the bot would never use it.
+    data = _raw()
+    phrases = data["small_talk"][1]["phrases"]
+    phrases.append("??")
+    (problem,) = _problems(data)
+    assert "small_talk" in problem
+    assert "'thanks'" in problem
+    assert problem.endswith(f"field 'phrases'[{len(phrases) - 1}]: '??' has no words to match")
+
+
 def test_required_entries_exist_with_distinct_phrasings(content: Content) -> None:
     required = {*FAQ_IDS, "daily-amount", "stress-caffeine", "food-vs-supplement"}
     assert required <= set(content.by_id)
