@@ -73,9 +73,13 @@ AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?) ?(mg|milligr
 # An amount said of magnesium itself ("magnesium oxide 400mg", "400 mg of
 # magnesium glycinate"): magnesium's amount however long the message.
 OF_MAGNESIUM = re.compile(
-    r"\b(?:magnesium|mag)(?: \w+)? \d+ ?(?:mg|milligrams?)\b"
+    r"\b(?:magnesium|mag|glycinate|bisglycinate|threonate|malate|taurate|orotate)(?: \w+)?"
+    r" \d+ ?(?:mg|milligrams?)\b"
     r"|\b\d+ ?(?:mg|milligrams?) (?:of )?(?:\w+ )?(?:magnesium|mag)\b"
 )
+# A daily amount typed without its unit, in a follow-up ("so 800 a day is fine
+# then?"): three or four digits just before "a day", read as milligrams.
+BARE_DAILY = re.compile(r"(?<![\w.,])(\d{3,4}) (?:a|per|each|every) day\b")
 # ... and an age in words below 18 ("a ten year old").
 YOUNG_IN_WORDS = re.compile(
     r" (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
@@ -584,6 +588,7 @@ class Matcher:
             float(number.replace(",", "")) * (1 if unit.startswith("m") else 1000)
             for number, unit in AMOUNT.findall(text.lower())
         ]
+        amounts += [float(number) for number in BARE_DAILY.findall(said)]
         asked = any(f" {w} " in said for w in th.amount_asks)
         if not amounts or not (asked or max(amounts) > th.amount_above_mg):
             return analysis

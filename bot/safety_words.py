@@ -973,6 +973,22 @@ HARMLESS = (
         ),
         missing=True,  # "not answering my texts": the "not" is the answering's
     ),
+    # Puzzled by something ("im more confused than usual about which magnesium to
+    # buy"), not someone confused: no one else, and nothing of a stroke, with it.
+    Harmless(
+        ("confus", "muddl"),
+        (
+            *("about", "article", "answer", "bot", "buy", "which", "info", "website"),
+            *("label", "advice", "instructions", "homework", "exam", "dose", "form"),
+        ),
+        (
+            *("he", "she", "hes", "shes", "him", "they", "mum", "mom", "mam", "dad", "nan"),
+            *("nana", "gran", "granny", "grandma", "grandad", "grandpa", "husband", "wife"),
+            *("partner", "son", "daughter", "baby", "brother", "sister", "friend", "mate"),
+            *("speech", "slur", "droop", "arm", "face", "wake", "sudden", "where", "who"),
+            *("day", "name", "time", "home", "how"),
+        ),
+    ),
     # A phone, an app or a computer that is not responding.
     Harmless(
         ("respon",),

@@ -844,6 +844,9 @@ def test_a_named_illness_never_gets_a_yes_about_other_causes(
         " magnesium oxide 400mg on the packet and i've been taking one in the morning and one"
         " at night for the last four days, is that too much? because i've had a bit of an"
         " upset stomach, and also does the wine affect it",
+        # A user pass (round 15): a form and a brand, and an amount without "mg".
+        "what about solgar glycinate 400mg x2 a day",
+        "so 800 a day is fine then?",
     ],
 )
 def test_an_amount_asked_about_gets_the_upper_limit_first(
@@ -881,6 +884,9 @@ def test_an_amount_asked_beside_another_question_keeps_both_answers(
 
 def test_an_amount_asked_about_as_enough_gets_the_daily_amounts(brain: Brain) -> None:
     assert ask(brain, "is 400mg a day enough").entry == "daily-amount"
+    assert ask(brain, "is 400 a day enough").entry == "daily-amount"
+    # A number a day of something else is no amount of magnesium.
+    assert ask(brain, "i walk 5000 steps a day").entry != "too-much"
     # Another medicine's dose in a long message is not magnesium's.
     long = "I am taking levothyroxine 125 mg for my thyroid, is it safe to take with it"
     assert ask(brain, long).entry != "too-much"

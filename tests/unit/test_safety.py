@@ -454,6 +454,9 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "my mum is epileptic but this fit has gone on way longer than normal, 7 mins now",
         # A user pass (round 15): "a bit" is no verb in the past ("bit").
         "her mouth is still a bit droopy but she can talk ok now",
+        # New confusion (NHS: call 999 if someone suddenly becomes confused).
+        "my mum is more confused than usual today",
+        "she also seems a bit more muddled than usual today",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -882,6 +885,9 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "the app is barely responding again",
         "my phone isnt responding to touch, is magnesium ok",
         "my tongue is really big in photos lol",
+        # Puzzled, not confused (round 15).
+        "im more confused than usual about which magnesium to buy lol",
+        "the article has me more confused than usual",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
