@@ -959,7 +959,6 @@ def test_a_cause_answer_to_someones_own_twitching_says_it_is_no_diagnosis(
     "message",
     [
         "should i take her to the gp",
-        "should i take him to a&e",
         "should i take my son to the doctor",
     ],
 )
@@ -967,7 +966,8 @@ def test_taking_someone_to_a_doctor_is_not_a_supplement_question(
     brain: Brain, message: str
 ) -> None:
     # "should i take" is a supplement word; taking a child to the GP is not (a user
-    # pass, round 14: the parent got the supplement answer).
+    # pass, round 14: the parent got the supplement answer). To A&E, the advice on
+    # driving there comes first (tests/unit/test_situations.py).
     assert ask(brain, message).entry == "see-doctor"
 
 

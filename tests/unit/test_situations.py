@@ -278,6 +278,38 @@ def test_111_told_of_in_the_past_or_asked_about_gets_the_usual_reply(
     assert _advice(content, "calling NHS 111") not in brain.on_text({}, message).text
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "should i just drive her to a&e myself",
+        "shall i drive my dad to the er",
+        "ill take her to hospital",
+    ],
+)
+def test_driving_to_a_and_e_is_told_that_an_ambulance_is_for_stroke_and_chest_signs(
+    brain: Brain, content: Content, message: str
+) -> None:
+    # After the emergency advice, "should i just drive her to a&e myself" got
+    # "I'm not sure the article answers that" (a user pass, round 15).
+    reply = brain.on_text({}, message)
+    assert reply.sections[0].text == _advice(content, "driving to A&E")
+    assert "999" in reply.sections[0].text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i drive my mum to the hospital for her appointment tomorrow",
+        "a helicopter arrived to take him to hospital",
+        "can i drive after taking magnesium",
+    ],
+)
+def test_driving_told_of_or_for_an_appointment_gets_the_usual_reply(
+    brain: Brain, content: Content, message: str
+) -> None:
+    assert _advice(content, "driving to A&E") not in brain.on_text({}, message).text
+
+
 def test_a_stroke_sign_in_pregnancy_still_gets_the_emergency_advice(
     brain: Brain, content: Content
 ) -> None:
