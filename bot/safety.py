@@ -66,6 +66,7 @@ from bot.safety_reading import (
     plural_condition,
     read_sentence,
     recovered,
+    said_well,
     split_sentences,
     starts_with,
     told_as_past,
@@ -133,6 +134,7 @@ from bot.safety_words import (
     NOT_WORDS,
     NOW_PHRASES,
     NOW_REACH,
+    NOW_UNLESS_WELL,
     ON_EFFORT,
     PAST_VERBS,
     PERSONAL,
@@ -141,6 +143,7 @@ from bot.safety_words import (
     POTENTIAL_REACH,
     PRESENT_VERBS,
     RESPOND_TO_THINGS,
+    RESPONDING_THINGS,
     SIGN_OF,
     SPEECH_WORDS,
     STARTED,
@@ -180,6 +183,13 @@ KNOWN_WORDS_MAX = 65536
 # lets a person send (4,096 characters), so every real message is read whole,
 # while a pasted book cannot hold the bot up.
 READ_CHARS = 16_384
+# Words between a subject and its sign ("my phone is just not responding").
+SUBJECT_FILLERS = frozenset(
+    "is isnt was wasnt not barely hardly keeps kept has have just now suddenly completely"
+    " totally still stopped wont doesnt didnt really".split()
+)
+# Framing words that compare after "than" ("longer than normal").
+COMPARED = frozenset({"normal", "usual"})
 # An everyday trigger told before a sign's sentence counts within this many words
 # ("I had a filling done. I was numb for hours. Now my lip still droops."); a
 # bound, so that a long message costs time in proportion to its length.
@@ -460,7 +470,11 @@ class EmergencyDetector:
         today = tuple(LONG_EARLIER.sub(" ", " ".join(tokens)).split())
         # "Just had a stroke March 4th": a date says when.
         dated = DATE.search(" ".join(tokens)) is not None
-        if any(has_phrase(today, p) for p in NOW_PHRASES if not (dated and p == "just had")):
+        if any(
+            has_phrase(today, p) and (p not in NOW_UNLESS_WELL or not said_well(today, p))
+            for p in NOW_PHRASES
+            if not (dated and p == "just had")
+        ):
             return True
         return (
             not FREQUENCY.search(" ".join(tokens))
@@ -628,6 +642,14 @@ class EmergencyDetector:
             return None
         if self._done_to_a_thing(sentence, start, end):
             return None
+        # "My phone is not responding", "my dog is barely responding": a thing or
+        # an animal the subject of it (the word just before, past SUBJECT_FILLERS).
+        if any(t.startswith("respon") for t in own):
+            subject = start - 1
+            while subject >= 0 and tokens[subject] in SUBJECT_FILLERS:
+                subject -= 1
+            if subject >= 0 and tokens[subject].removesuffix("s") in RESPONDING_THINGS:
+                return None
         # "My lip won't stop moving" is a twitch, not a lip that cannot move.
         if any(
             tokens[j] in NOT_WORDS and tokens[j + 1 : j + 2] and tokens[j + 1].startswith("stop")
@@ -743,7 +765,11 @@ class EmergencyDetector:
         condition = any(starts_with(t, CONDITION_STEMS) for t in own)
         # "This is giving me a heart attack": a figure of speech.
         figure = condition and any(" ".join(p) in GIVING_ME for p in pairwise(lead))
-        framed = any(starts_with(t, FRAMING_STEMS) for t in tokens)
+        # "Longer than normal" compares; "is it normal" asks.
+        framed = any(
+            starts_with(t, FRAMING_STEMS) and not (t in COMPARED and tokens[j - 1 : j] == ("than",))
+            for j, t in enumerate(tokens)
+        )
         long_term = any(starts_with(t, LONG_TERM_STEMS) for t in own)
         # An event over elsewhere in the sentence does not make the sign over when
         # "now" or "again" stands by it, or its own part is in the present tense.

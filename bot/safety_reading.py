@@ -45,6 +45,8 @@ from bot.safety_words import (
     STORY_TIME,
     TOPIC_QUERY_WORDS,
     TOPIC_STEMS,
+    WELL_REACH,
+    WELL_WORDS,
     YEAR,
     Harmless,
 )
@@ -207,6 +209,24 @@ def plural_condition(words: Sequence[str], sentence: Sequence[str]) -> bool:
         and "a" not in sentence
         and bool(POSSIBLY.intersection(sentence))
     )
+
+
+def said_well(tokens: tuple[str, ...], phrase: str) -> bool:
+    """Every time the phrase (a word of now) is said, someone is said to be well
+    next to it (WELL_WORDS within WELL_REACH words, not denied): "im fine rn",
+    "none atm", "rn hes doing great"."""
+    words = phrase.split()
+    n = len(words)
+    places = [i for i in range(len(tokens) - n + 1) if list(tokens[i : i + n]) == words]
+
+    def well(i: int) -> bool:
+        near = range(max(0, i - WELL_REACH), min(len(tokens), i + n + WELL_REACH))
+        return any(
+            tokens[j] in WELL_WORDS and not NEGATIONS.intersection(tokens[max(0, j - 2) : j])
+            for j in near
+        )
+
+    return bool(places) and all(well(i) for i in places)
 
 
 def past_verbs_in(tokens: Sequence[str]) -> set[str]:

@@ -457,6 +457,16 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         # New confusion (NHS: call 999 if someone suddenly becomes confused).
         "my mum is more confused than usual today",
         "she also seems a bit more muddled than usual today",
+        # Round 15's over-reach pass (its misses, then fixed).
+        "my toddler is barely responding, whats the number to phone",
+        "my teenager isnt responding after a party, the app says call someone",
+        "my dad was on the phone and suddenly stopped responding, the line is silent",
+        "my aunt has gone very confused this afternoon, keeps asking which year it is",
+        "my sons inhaler is doing nothing and hes struggling to talk",
+        "got a headache that dropped me to my knees 20 mins ago",
+        "help i feel like im dying from an allergic reaction",
+        "my son just gone limp in my arms",
+        "my mum just lost her speech mid sentence",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -888,6 +898,12 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         # Puzzled, not confused (round 15).
         "im more confused than usual about which magnesium to buy lol",
         "the article has me more confused than usual",
+        # Round 15's over-reach pass: everyday words its first rules caught.
+        "my eczema is barely responding to the steroid cream, could magnesium help",
+        "my dog is barely responding to his name, is he deaf lol",
+        "the counter on my inhaler is not working, how do i know when its empty",
+        "the headache dropped off after the magnesium but my knees are still sore from the gym",
+        "my lettuce has gone limp in the fridge does it still have magnesium",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -1058,6 +1074,9 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "There have been a number of times when I've been unable to speak.",
         # What someone died of (a user pass, round 15: it got the full alarm).
         "my grandad died of a stroke",
+        # Well now, in texting words (round 15's over-reach pass).
+        "had a seizure as a teenager but rn im totally fine, is magnesium safe for me",
+        "my dad had a stroke in 2019, rn hes doing great, can he take magnesium",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(

@@ -101,7 +101,9 @@ def _advice(content: Content, name: str) -> str:
         "im done, going to crash my car on purpose on the way home",
         "been hoarding my magnesium and sleeping pills so i can overdose this weekend",
         # Round 15's independent pass (its misses, then fixed).
-        "im standing on the bridge right now",
+        "sat on a rooftop rn, sent my last selfie to my ex, this is it",
+        "standing at the cliff edge now, just took a photo to send my mum as goodbye",
+        "im going to take everything in the medicine cupboard to end it",
         "honestly whats the point, ive got a rope and im thinking about using it tonight",
         "planning to take everything in the medicine cupboard once everyones asleep",
         "im so done, i keep thinking about stepping in front of a train, im at the station now",
@@ -192,6 +194,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "toddler chewed a laundry pod and now hes coughing and being sick",
         "i have swallowed my whole month of meds 20 min ago",
         "mixed a load of vodka and diazepam and now i cant keep my eyes open",
+        # Round 15's over-reach pass (its misses, then fixed).
+        "necked 4 tramadol with a bottle of wine, im so drowsy",
+        "had half a bottle of vodka and 6 diazepam, cant stay awake",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -443,6 +448,16 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "took my whole month of meds on holiday with me",
         "can i mix alcohol with diazepam",
         "my dog chewed a dishwasher tablet",
+        # Round 15's over-reach pass: everyday words its first phrases caught.
+        "sitting on the bridge rn fishing with my grandad, lip twitching like mad",
+        "got some rope for the tent, going to use it this weekend",
+        "i was walking in front of the bus stop when my lip started twitching",
+        "planning to take everything in the medicine box on holiday, can it go in hand luggage",
+        "want to take everything in the medicine cupboard out and clean it",
+        "ive taken the entire month of tablets as prescribed, can i stop now",
+        "had a glass of wine last night, now wondering if magnesium interacts with my sleeping tablets",
+        "this magnesium tastes a bit like a dishwasher tablet lol",
+        "my mate got drunk and sprayed weed killer all over his own lawn lol",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
