@@ -1,13 +1,15 @@
 """Messages that need advice of their own before anything else: thoughts of
 suicide or self-harm, tablets swallowed in excess (an overdose, a child who
-got into them), warning signs in pregnancy, and "calling 111" (when 999 may be
-the number). None is one of the emergency signs of bot/safety.py (which are
+got into them), warning signs in pregnancy, "calling 111" (when 999 may be
+the number) and driving someone to A&E (when an ambulance may be what they
+need). None is one of the emergency signs of bot/safety.py (which are
 read first and win: a sign happening now gets the emergency advice), and none
 is answered well by "call 999 now" alone or by a topic answer.
 
 Each situation's phrases and advice are in faq.yaml (`emergency.situations`).
 A phrase is words in order, with at most GAP other words between two of them
-("took a whole bottle" is "took whole bottle"); "a|b" is either word and
+("took a whole bottle" is "took whole bottle"); "a|b" is either word (one
+word each: "with me|away" is the two places "with" and "me|away") and
 "word*" any word starting so; a last word "!a|b" names words that must not
 follow it ("killing myself !at": "killing myself at the gym" is a figure of
 speech); "a b & c d" holds when both "a b" and "c d" are in the message,
