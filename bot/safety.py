@@ -64,6 +64,7 @@ from bot.safety_reading import (
     normalize_all,
     past_verbs_in,
     plural_condition,
+    prevented_again,
     read_sentence,
     recovered,
     said_well,
@@ -136,6 +137,7 @@ from bot.safety_words import (
     NOW_REACH,
     NOW_UNLESS_WELL,
     ON_EFFORT,
+    ONGOING,
     PAST_VERBS,
     PERSONAL,
     POTENTIAL,
@@ -474,7 +476,10 @@ class EmergencyDetector:
             has_phrase(today, p) and (p not in NOW_UNLESS_WELL or not said_well(today, p))
             for p in NOW_PHRASES
             if not (dated and p == "just had")
+            and not (p == "happening again" and prevented_again(today))
         ):
+            return True
+        if ONGOING.search(" ".join(tokens)) is not None:
             return True
         return (
             not FREQUENCY.search(" ".join(tokens))

@@ -25,6 +25,7 @@ from bot.safety_words import (
     GENERIC_YOU,
     HARMLESS,
     NEGATIONS,
+    NOT_AGAIN_AFTER,
     NOT_PAST_AFTER,
     NOT_PAST_BEFORE,
     NOT_PAST_DAY_AFTER,
@@ -208,6 +209,16 @@ def plural_condition(words: Sequence[str], sentence: Sequence[str]) -> bool:
         and all(w.endswith("s") for w in named)
         and "a" not in sentence
         and bool(POSSIBLY.intersection(sentence))
+    )
+
+
+def prevented_again(tokens: tuple[str, ...]) -> bool:
+    """ "happening again" asked of as a thing to prevent ("how do i stop it
+    happening again"), a few words after "stop" or "prevent" (NOT_AGAIN_AFTER)."""
+    return any(
+        tokens[i : i + 2] == ("happening", "again")
+        and NOT_AGAIN_AFTER.intersection(tokens[max(0, i - 3) : i])
+        for i in range(len(tokens))
     )
 
 

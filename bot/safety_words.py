@@ -315,6 +315,10 @@ STILL_NOW = PRESENT_VERBS | frozenset("its still getting hasnt havent".split())
 # a seizure, but she's doing just fine now"; safety_reading.recovered).
 RECOVERED = (
     "fine now",
+    "fine next morning",
+    "fine the next morning",
+    "fine next day",
+    "fine the next day",
     "ok now",
     "okay now",
     "better now",
@@ -335,6 +339,15 @@ PAST_VERBS = frozenset(
     "had was were went fell felt lost got began woke came became saw froze broke kept"
     " left stood sat took bit hit ran couldnt wouldnt didnt wasnt werent".split()
 )
+# A sign that has gone on for minutes or hours up to now ("ive had a pressure in
+# my chest for 20 mins"): not an event told as over ("have had a", PAST_PHRASES).
+ONGOING = re.compile(
+    r"\b(?:ive|i have|hes|shes|he has|she has|its|it has|weve|theyve) (?:had|been)\b.{0,60}?"
+    r"\bfor (?:\d+|a few|a couple of|the last|the past|about|over|nearly|almost|like)"
+    r" ?(?:\d+ )?(?:mins?|minutes?|hours?|hrs?)\b"
+)
+# "How do I stop it happening again": a fear for later, not now.
+NOT_AGAIN_AFTER = frozenset("stop stops prevent avoid from".split())
 # A word of now said with the writer well ("im fine rn", "none atm", "rn hes
 # doing great"): the now is the recovery's, not a sign's (round 15's over-reach
 # pass). Only these words of now; "just had a seizure but im fine" stays now.
@@ -1059,12 +1072,19 @@ HARMLESS = (
             " he hes she shes him his her they dad mum mom husband wife grandad nan".split()
         ),
     ),
+    # A garden, a road or a pipe choking.
+    Harmless(
+        ("chok",),
+        ("weed", "garden", "plant", "patch", "traffic", "road", "pipe", "drain", "engine"),
+        (*PEOPLE, "breath", "blue", "respon", "conscious", "food", "ate", "eating"),
+    ),
     # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(
         ("blue", "grey", "gray", "bluish", "dusky"),
         (
             *("pool", "swim", "shiver", "cold", "lolly", "sweets", "candy", "slush", "popsicle"),
-            *("dye", "filter", "selfie", "lipstick", "makeup", "plunge"),
+            *("dye", "filter", "selfie", "lipstick", "makeup", "plunge", "blueberr", "berries"),
+            *("ribena", "ink", "pen", "marker"),
         ),
         (
             *("breath", "respon", "conscious", "chok", "wake", "limp", "sweat", "grogg", "clammy"),

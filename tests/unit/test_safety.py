@@ -467,6 +467,15 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "help i feel like im dying from an allergic reaction",
         "my son just gone limp in my arms",
         "my mum just lost her speech mid sentence",
+        # Round 15's last independent pass (its misses, then fixed).
+        "dad just got really confused out of nowhere, he was totally fine an hour ago",
+        "sudden massive pain in the back of my head, came on in seconds",
+        "rn ive got a headache that came on all at once like being hit with a bat",
+        "tbh probs nothing but ive had a pressure in my chest for 20 mins and feel a bit clammy",
+        "pulse 180 and im dizzy af, sitting on the bathroom floor",
+        "asthma attack and my inhaler isnt doing anything, had like 10 puffs",
+        "gran's breathing is really laboured and her fingertips are going a bluish colour",
+        "having an asthma attack rn and the reliever isnt working, cant finish a sentence",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -904,6 +913,11 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "the counter on my inhaler is not working, how do i know when its empty",
         "the headache dropped off after the magnesium but my knees are still sore from the gym",
         "my lettuce has gone limp in the fridge does it still have magnesium",
+        # Round 15's last independent pass, and words beside its fixes.
+        "my lips were blue from eating blueberries haha kids thought it was hilarious",
+        "the veg patch is choking with weeds this year",
+        "i cant finish a sentence without my lip twitching lol",
+        "ive had a twitch in my lip for 20 mins",
     ],
 )
 def test_negations_and_everyday_triggers_are_no_alarm(
@@ -1077,6 +1091,8 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         # Well now, in texting words (round 15's over-reach pass).
         "had a seizure as a teenager but rn im totally fine, is magnesium safe for me",
         "my dad had a stroke in 2019, rn hes doing great, can he take magnesium",
+        "my brother passed out drunk at the wedding lol, he was fine next morning",
+        "my son choked on a grape last year, how do i stop it happening again",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(

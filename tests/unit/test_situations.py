@@ -104,6 +104,7 @@ def _advice(content: Content, name: str) -> str:
         "sat on a rooftop rn, sent my last selfie to my ex, this is it",
         "standing at the cliff edge now, just took a photo to send my mum as goodbye",
         "im going to take everything in the medicine cupboard to end it",
+        "tonights the night i end it",
         "honestly whats the point, ive got a rope and im thinking about using it tonight",
         "planning to take everything in the medicine cupboard once everyones asleep",
         "im so done, i keep thinking about stepping in front of a train, im at the station now",
@@ -197,6 +198,11 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         # Round 15's over-reach pass (its misses, then fixed).
         "necked 4 tramadol with a bottle of wine, im so drowsy",
         "had half a bottle of vodka and 6 diazepam, cant stay awake",
+        # Round 15's last independent pass (its misses, then fixed).
+        "just swallowed a whole strip of my mums pills",
+        "my 2yo got into the dishwasher tabs, one was in his mouth and its been chewed",
+        "flatmate drank a whole bottle of vodka and is throwing up and cant stand",
+        "mixed up my dosette box and took 3 days worth of tablets at once, feel really odd",
     ],
 )
 def test_tablets_swallowed_in_excess_get_poison_advice_first(
@@ -458,6 +464,9 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "had a glass of wine last night, now wondering if magnesium interacts with my sleeping tablets",
         "this magnesium tastes a bit like a dishwasher tablet lol",
         "my mate got drunk and sprayed weed killer all over his own lawn lol",
+        "tonights the night i end it with my ex",
+        "i took 3 days worth of meds away with me",
+        "my mate drank a whole bottle of vodka last weekend and was sick lol",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
