@@ -105,7 +105,8 @@ SMALL_TALK_FILLER = (
     # "did you mean").
     *("dear", "love", "hun", "hon", "i", "guess", "x", "xx", "xxx"),
 )
-# Words as people text them ("r u a real doctor" is "are you a real doctor").
+# Words as people text them ("r u a real doctor" is "are you a real doctor"), read
+# so by the small talk only (the matcher's spelling has its own ways).
 TEXTED = {"r": "are", "u": "you"}
 # A message beginning with one of these asks something: never thanks or goodbye.
 QUESTION_OPENERS = frozenset(

@@ -77,8 +77,10 @@ OF_MAGNESIUM = re.compile(
     r" \d+ ?(?:mg|milligrams?)\b"
     r"|\b\d+ ?(?:mg|milligrams?) (?:of )?(?:\w+ )?(?:magnesium|mag)\b"
 )
-# A daily amount typed without its unit, in a follow-up ("so 800 a day is fine
-# then?"): three or four digits just before "a day", read as milligrams.
+# A daily amount typed without its unit, as in a follow-up ("so 800 a day is fine
+# then?"): three or four digits just before "a day", read as milligrams (in any
+# message; the guards of _amount_asked still apply: "i walk 8000 a day" is long
+# or has words no entry has).
 BARE_DAILY = re.compile(r"(?<![\w.,])(\d{3,4}) (?:a|per|each|every) day\b")
 # ... and an age in words below 18 ("a ten year old").
 YOUNG_IN_WORDS = re.compile(

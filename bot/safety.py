@@ -63,10 +63,12 @@ from bot.safety_reading import (
     has_phrase,
     normalize_all,
     past_verbs_in,
+    persons_in,
     plural_condition,
     prevented_again,
     read_sentence,
     recovered,
+    said_now,
     said_well,
     split_sentences,
     starts_with,
@@ -94,9 +96,13 @@ from bot.safety_words import (
     CALL_WORDS,
     CALLS_FOR_HELP,
     CHRONIC,
+    COMPARED,
+    COMPARING_BEFORE,
     CONDITION_STEMS,
+    CONFUSION_STEMS,
     DATE,
     DIED_OF,
+    DISORIENTED,
     EVENT_WORDS,
     FEARED,
     FEARED_AFTER,
@@ -138,13 +144,14 @@ from bot.safety_words import (
     NOW_UNLESS_WELL,
     ON_EFFORT,
     ONGOING,
-    PAST_VERBS,
     PERSONAL,
     POTENTIAL,
     POTENTIAL_AFTER,
     POTENTIAL_REACH,
     PRESENT_VERBS,
+    PRONOUNS,
     RESPOND_TO_THINGS,
+    RESPONDING_LESS,
     RESPONDING_THINGS,
     SIGN_OF,
     SPEECH_WORDS,
@@ -153,12 +160,15 @@ from bot.safety_words import (
     STILL_NOW,
     STORY_PEOPLE,
     STORY_TELLERS,
+    SUBJECT_FILLERS,
     SUBJECT_LEADS,
+    SUBJECT_OPENERS,
     SUDDEN_PHRASES,
     SUDDEN_STEMS,
     SUSPECTED,
     TALK_TO,
     TALK_WORDS,
+    TEXTED_NOW,
     THING_NOT_WITH,
     THING_OPENERS,
     THINGS_DONE_TO,
@@ -185,13 +195,6 @@ KNOWN_WORDS_MAX = 65536
 # lets a person send (4,096 characters), so every real message is read whole,
 # while a pasted book cannot hold the bot up.
 READ_CHARS = 16_384
-# Words between a subject and its sign ("my phone is just not responding").
-SUBJECT_FILLERS = frozenset(
-    "is isnt was wasnt not barely hardly keeps kept has have just now suddenly completely"
-    " totally still stopped wont doesnt didnt really".split()
-)
-# Framing words that compare after "than" ("longer than normal").
-COMPARED = frozenset({"normal", "usual"})
 # An everyday trigger told before a sign's sentence counts within this many words
 # ("I had a filling done. I was numb for hours. Now my lip still droops."); a
 # bound, so that a long message costs time in proportion to its length.
@@ -477,7 +480,8 @@ class EmergencyDetector:
             for p in NOW_PHRASES
             if not (dated and p == "just had")
             and not (p == "happening again" and prevented_again(today))
-        ):
+            and p not in TEXTED_NOW
+        ) or any(t in TEXTED_NOW and said_now(today, i) for i, t in enumerate(today)):
             return True
         if ONGOING.search(" ".join(tokens)) is not None:
             return True
@@ -507,7 +511,7 @@ class EmergencyDetector:
         before = range(max(0, start - NOW_REACH), start)
         after = range(end + 1, min(len(tokens), end + 1 + AGAIN_REACH))
         return any(
-            (tokens[j] in ("now", "rn") or (j > end and tokens[j] == "again"))
+            (said_now(tokens, j) or (j > end and tokens[j] == "again"))
             and sentence.clause_of[j] in (clause, sentence.clause_of[end])
             and not any(has_phrase(tokens[max(0, j - 1) : j + 3], p) for p in NOT_NOW)
             for j in (*before, *after)
@@ -549,7 +553,7 @@ class EmergencyDetector:
             lead -= 1
         return (
             any(f" {stem}" in f" {' '.join(span)}" for stem in AWAKE_AGAIN)
-            and any(t.endswith("ed") or t in PAST_VERBS for t in span)
+            and (any(t.endswith("ed") for t in span) or bool(past_verbs_in(span)))
             and lead >= 0
             and tokens[lead] in AWAKE_LEADS
         )
@@ -647,14 +651,18 @@ class EmergencyDetector:
             return None
         if self._done_to_a_thing(sentence, start, end):
             return None
-        # "My phone is not responding", "my dog is barely responding": a thing or
-        # an animal the subject of it (the word just before, past SUBJECT_FILLERS).
-        if any(t.startswith("respon") for t in own):
-            subject = start - 1
-            while subject >= 0 and tokens[subject] in SUBJECT_FILLERS:
-                subject -= 1
-            if subject >= 0 and tokens[subject].removesuffix("s") in RESPONDING_THINGS:
-                return None
+        # "The article is confusing": no one is confused.
+        if any(t.startswith("confusing") for t in own):
+            return None
+        # "Im more confused than usual about which magnesium to buy", "so confused
+        # today, which is better": puzzled. Confusion is a sign said of someone
+        # (PERSONS), or sudden, or about where or who one is (DISORIENTED).
+        if (
+            any(starts_with(t, CONFUSION_STEMS) for t in own)
+            and not persons_in(tokens)
+            and not DISORIENTED.intersection(tokens)
+        ):
+            return "unclear"
         # "My lip won't stop moving" is a twitch, not a lip that cannot move.
         if any(
             tokens[j] in NOT_WORDS and tokens[j + 1 : j + 2] and tokens[j + 1].startswith("stop")
@@ -673,6 +681,22 @@ class EmergencyDetector:
             and any(starts_with(t, RESPOND_TO_THINGS) for t in tokens[end + 2 : end + 5])
         ):
             return None
+        # "My phone is not responding", "my dog is barely responding": a thing or
+        # an animal the subject of it (the word just before, past SUBJECT_FILLERS),
+        # with no one named ("found dad next to his phone not responding").
+        if any(t.startswith("respon") for t in own):
+            subject = start - 1
+            while subject >= 0 and tokens[subject] in SUBJECT_FILLERS:
+                subject -= 1
+            if (
+                subject >= 1
+                and tokens[subject].removesuffix("s") in RESPONDING_THINGS
+                and tokens[subject - 1] in SUBJECT_OPENERS
+                and not persons_in(t for t in tokens if t not in PRONOUNS)
+            ):
+                return None
+            if RESPONDING_LESS.intersection(span) and not persons_in(tokens):
+                return "unclear"
         # Asking about a swollen lip ("is that an allergy?") is not a call for help.
         if pattern.sudden_only and sentence.question:
             return "unclear"
@@ -772,7 +796,12 @@ class EmergencyDetector:
         figure = condition and any(" ".join(p) in GIVING_ME for p in pairwise(lead))
         # "Longer than normal" compares; "is it normal" asks.
         framed = any(
-            starts_with(t, FRAMING_STEMS) and not (t in COMPARED and tokens[j - 1 : j] == ("than",))
+            starts_with(t, FRAMING_STEMS)
+            and not (
+                t in COMPARED
+                and tokens[j - 1 : j] == ("than",)
+                and tokens[j - 2 : j - 1] in {(w,) for w in COMPARING_BEFORE}
+            )
             for j, t in enumerate(tokens)
         )
         long_term = any(starts_with(t, LONG_TERM_STEMS) for t in own)

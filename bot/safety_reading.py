@@ -30,11 +30,14 @@ from bot.safety_words import (
     NOT_PAST_BEFORE,
     NOT_PAST_DAY_AFTER,
     NOT_PRESENT_AFTER,
+    NOT_TEXTED_NOW_AFTER,
+    NOT_TEXTED_NOW_BEFORE,
     NOT_TRIGGERS,
     PAST_PHRASES,
     PAST_VERBS,
     PAST_WORDS,
     PERSONAL,
+    PERSONS,
     POSSIBLY,
     PRESENT_VERBS,
     PRESENT_WORDS,
@@ -44,8 +47,10 @@ from bot.safety_words import (
     RECENT_PAST_PHRASES,
     RECOVERED,
     STORY_TIME,
+    TEXTED_NOW,
     TOPIC_QUERY_WORDS,
     TOPIC_STEMS,
+    WELL_ASKED,
     WELL_REACH,
     WELL_WORDS,
     YEAR,
@@ -222,22 +227,43 @@ def prevented_again(tokens: tuple[str, ...]) -> bool:
     )
 
 
+def _well_near(tokens: Sequence[str], i: int, n: int) -> bool:
+    """Someone said to be well near the words tokens[i : i + n] (WELL_WORDS within
+    WELL_REACH words), not denied ("dont feel so good") nor asked ("is she ok?")."""
+    near = range(max(0, i - WELL_REACH), min(len(tokens), i + n + WELL_REACH))
+    return any(
+        tokens[j] in WELL_WORDS
+        and not NEGATIONS.intersection(tokens[max(0, j - 3) : j])
+        and not WELL_ASKED.intersection(tokens[max(0, j - 2) : j])
+        for j in near
+    )
+
+
 def said_well(tokens: tuple[str, ...], phrase: str) -> bool:
     """Every time the phrase (a word of now) is said, someone is said to be well
-    next to it (WELL_WORDS within WELL_REACH words, not denied): "im fine rn",
-    "none atm", "rn hes doing great"."""
+    next to it: "just lost my balance, im fine" (_well_near)."""
     words = phrase.split()
     n = len(words)
     places = [i for i in range(len(tokens) - n + 1) if list(tokens[i : i + n]) == words]
+    return bool(places) and all(_well_near(tokens, i, n) for i in places)
 
-    def well(i: int) -> bool:
-        near = range(max(0, i - WELL_REACH), min(len(tokens), i + n + WELL_REACH))
-        return any(
-            tokens[j] in WELL_WORDS and not NEGATIONS.intersection(tokens[max(0, j - 2) : j])
-            for j in near
-        )
 
-    return bool(places) and all(well(i) for i in places)
+def said_now(tokens: Sequence[str], i: int) -> bool:
+    """tokens[i] says now: "now", or "rn" / "atm" texted for it (not "an RN", "the
+    atm") with no one said to be well beside it ("rn im totally fine")."""
+    if tokens[i] == "now":
+        return True
+    return (
+        tokens[i] in TEXTED_NOW
+        and not (i > 0 and tokens[i - 1] in NOT_TEXTED_NOW_AFTER)
+        and not (i + 1 < len(tokens) and tokens[i + 1] in NOT_TEXTED_NOW_BEFORE)
+        and not _well_near(tokens, i, 1)
+    )
+
+
+def persons_in(tokens: Iterable[str]) -> bool:
+    """Someone (PERSONS) named among the tokens, "grandpas" and "mums" too."""
+    return any(t in PERSONS or t.removesuffix("s") in PERSONS for t in tokens)
 
 
 def past_verbs_in(tokens: Sequence[str]) -> set[str]:
@@ -254,7 +280,7 @@ def past_verbs_in(tokens: Sequence[str]) -> set[str]:
 
 def told_in_past(tokens: tuple[str, ...]) -> bool:
     """A verb in the past and none in the present (PAST_VERBS, PRESENT_WORDS)."""
-    past = any(t in PAST_VERBS or (len(t) > 4 and t.endswith("ed")) for t in tokens)
+    past = bool(past_verbs_in(tokens)) or any(len(t) > 4 and t.endswith("ed") for t in tokens)
     present = any(
         t in PRESENT_WORDS and (j == 0 or tokens[j - 1] not in NOT_PRESENT_AFTER)
         for j, t in enumerate(tokens)

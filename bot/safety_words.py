@@ -67,8 +67,8 @@ RESPOND_TO_THINGS = (
     "treatment",
     # A treatment not working ("my eczema is barely responding to the steroid
     # cream"; round 15's over-reach pass).
-    *("cream", "steroid", "tablet", "pill", "antibiot", "physio", "therap", "anything"),
-    *("nothing", "name"),
+    *("cream", "steroid", "tablet", "pill", "antibiot", "physio", "therap", "whatsapp"),
+    *("snapchat", "insta", "facebook", "dm"),
     "medic",
     "drug",
     "magnes",
@@ -351,21 +351,28 @@ NOT_AGAIN_AFTER = frozenset("stop stops prevent avoid from".split())
 # A word of now said with the writer well ("im fine rn", "none atm", "rn hes
 # doing great"): the now is the recovery's, not a sign's (round 15's over-reach
 # pass). Only these words of now; "just had a seizure but im fine" stays now.
-NOW_UNLESS_WELL = frozenset(
-    {"rn", "atm", "right now", "at the moment", "just lost", "just went", "just gone"}
-)
+NOW_UNLESS_WELL = frozenset({"rn", "atm", "just lost", "just went", "just gone"})
+# Words of being well ("rn im totally fine").
 WELL_WORDS = frozenset(
     "fine ok okay good great better alright normal none stable controlled".split()
 )
 # How near a word of being well stands to the word of now, before or after it.
 WELL_REACH = 4
+# A word of being well asked about or hoped for ("is she ok?", "will he be ok",
+# "dont feel so good"), these few words after one of these, is no recovery.
+WELL_ASKED = frozenset("is are will be if whether that feel feeling".split())
+# "rn" and "atm" as texted words of now, not "an RN" (a nurse) or "the atm" (a
+# cash machine).
+TEXTED_NOW = frozenset({"rn", "atm"})
+NOT_TEXTED_NOW_AFTER = frozenset("a an as am im the at this that by".split())
+NOT_TEXTED_NOW_BEFORE = frozenset("here nurse nurses machine".split())
+# A death told ("my grandad died of a stroke"): the sign just after it is what
+# he died of, long over, not a sign now ("close to death from" is no death told).
+DIED_OF = re.compile(
+    r"\b(?:died|passed away) (?:of|from|after)(?: (?:a|an|his|her|their|the|my))?$"
+)
 # "A bit" is an amount and "left arm" a side, not the verbs "bit" and "left"
 # ("her mouth is a bit droopy but she can talk ok now").
-# A death told ("my grandad died of a stroke"): the sign just after it is what
-# he died of, long over, not a sign now.
-DIED_OF = re.compile(
-    r"\b(?:died|passed away|death) (?:of|from|after)(?: (?:a|an|his|her|their|the|my))?$"
-)
 NOT_PAST_BEFORE = {"bit": frozenset("a little".split())}
 NOT_PAST_AFTER = {
     "left": frozenset(
@@ -396,7 +403,9 @@ ALLERGY_REACTING = frozenset(
 # A sign told with how often it comes is a pattern, not one event now ("my
 # seizures are controlled, having a few a month", "I get chest pain twice a week").
 FREQUENCY = re.compile(
-    r"\b(?:(?:a|per|every|each) (?:day|week|month|year|night|evening|morning)|times a|few a"
+    r"\b(?:(?:a|per|every|each) (?:day|week|month|year)|times a|few a"
+    # Not "a night out", "after a night shift": an event.
+    r"|(?:per|every|each) (?:night|evening|morning)|(?:times|once|twice) a (?:night|evening|morning)"
     r"|in the (?:evenings|mornings|afternoons)|most (?:days|nights|evenings|mornings))\b"
 )
 # Fainting the writer tells of in the past ("I passed out", "I nearly fainted")
@@ -903,8 +912,9 @@ class Harmless:
     missing: bool = False
 
 
-# Someone: with one of these in the sentence, a rule about a thing or a puzzle
-# does not hide a sign ("my toddler is barely responding, whats the number to phone").
+# Someone (whole words): with one of these or a pronoun (PERSONS) in the sentence,
+# "not responding" is said of a person, whatever thing is named beside it ("my
+# toddler is barely responding, whats the number to phone").
 PEOPLE = (
     *("he", "she", "hes", "shes", "him", "they", "mum", "mom", "mam", "dad", "nan"),
     *("nana", "gran", "granny", "grandma", "grandad", "grandpa", "grandmother"),
@@ -912,17 +922,43 @@ PEOPLE = (
     *("baby", "toddler", "teen", "kid", "child", "brother", "sister", "friend", "mate"),
     *("aunt", "uncle", "cousin", "niece", "nephew", "father", "mother", "patient"),
     *("neighbour", "neighbor", "man", "woman", "lady", "guy", "boy", "girl", "bf", "gf"),
-    *("boyfriend", "girlfriend", "fiance", "colleague", "flatmate", "roommate"),
+    *("boyfriend", "girlfriend", "fiance", "fiancee", "fiancée", "colleague", "flatmate"),
+    *("roommate",),
+    *("hubby", "papa", "mama", "pops", "grampa", "gramps", "granda", "nanna", "nanny"),
+    *("fella", "bloke", "resident", "client", "carer", "stepdad", "stepmum", "stepmom"),
+    *("auntie", "aunty", "wifey", "missus", "daddy", "mummy", "mommy", "infant", "newborn"),
 )
-# What responds or not that is no person ("my phone is not responding"): just
-# before the sign, with no one in those words.
-RESPONDING_THINGS = (
-    *("phone", "app", "laptop", "computer", "screen", "pc", "website", "site", "server"),
-    *("browser", "mouse", "keyboard", "touchscreen", "program", "wifi", "internet"),
-    *("device", "remote", "printer", "bot", "telegram", "console", "ipad", "dog", "cat"),
-    *("puppy", "kitten", "pet", "horse", "rabbit", "hamster", "eczema", "pressure"),
-    *("skin", "rash", "infection", "cough"),
+PRONOUNS = frozenset("he she hes shes him her his they them their".split())
+PERSONS = frozenset((*PEOPLE, "her", "his", "them", "their", "teenager", "kids", "children"))
+# What responds or not that is no person: "my phone is not responding" (the
+# subject: "my", "the", ... and the thing, then SUBJECT_FILLERS, then the sign),
+# with no one (PERSONS) in the sentence.
+RESPONDING_THINGS = frozenset(
+    (
+        *("phone", "app", "laptop", "computer", "screen", "pc", "website", "site", "server"),
+        *("browser", "mouse", "keyboard", "touchscreen", "program", "wifi", "internet"),
+        *("device", "remote", "printer", "bot", "telegram", "console", "ipad", "dog", "cat"),
+        *("puppy", "kitten", "pet", "horse", "rabbit", "hamster"),
+    )
 )
+# "Longer than normal" compares (a fit gone on too long); "is it normal" asks.
+COMPARED = frozenset({"normal", "usual"})
+COMPARING_BEFORE = frozenset({"longer", "worse"})
+# Confusion told of no one in particular ("im more confused than usual about which
+# magnesium to buy") is puzzlement, not a sign of a stroke: the line at most,
+# unless it is sudden or about where or who one is.
+CONFUSION_STEMS = ("confus", "muddl")
+DISORIENTED = frozenset("where who sudden suddenly nowhere dazed".split())
+SUBJECT_OPENERS = frozenset("my the his her our their your this that its".split())
+# Words between a subject and its sign ("my phone is just not responding").
+SUBJECT_FILLERS = frozenset(
+    "is isnt was wasnt not barely hardly keeps kept has have just now suddenly completely"
+    " totally still stopped wont doesnt didnt really".split()
+)
+# "Barely", "hardly", "stopped" responding: a sign when someone (PERSONS) is in the
+# sentence; otherwise perhaps a treatment or a friend on WhatsApp ("my lip twitch
+# is barely responding"): the line, not the full advice.
+RESPONDING_LESS = frozenset("barely hardly stopped".split())
 HARMLESS = (
     Harmless(
         ("numb", "tingl", "asleep", "dead", "pins", "limp"),
@@ -1019,21 +1055,6 @@ HARMLESS = (
         ),
         missing=True,  # "not answering my texts": the "not" is the answering's
     ),
-    # Puzzled by something ("im more confused than usual about the supplement
-    # names"), not someone confused: no one else, and nothing of a stroke, with it.
-    Harmless(
-        ("confus", "muddl"),
-        (
-            *("about", "article", "answer", "bot", "buy", "info", "website", "spelling"),
-            *("label", "advice", "instructions", "homework", "exam", "dose", "form"),
-            *("supplement", "names", "brand"),
-        ),
-        (
-            *PEOPLE,
-            *("speech", "slur", "droop", "arm", "face", "wake", "sudden", "where", "who"),
-            *("day", "time", "home", "how", "year", "drows", "sleepy", "date"),
-        ),
-    ),
     Harmless(
         ("irregular",),
         ("period", "sleep", "shift", "meal", "bowel", "cycle", "hours"),
@@ -1071,12 +1092,6 @@ HARMLESS = (
             "breath blue sound respon conscious baby toddler child son daughter kid help"
             " he hes she shes him his her they dad mum mom husband wife grandad nan".split()
         ),
-    ),
-    # A garden, a road or a pipe choking.
-    Harmless(
-        ("chok",),
-        ("weed", "garden", "plant", "patch", "traffic", "road", "pipe", "drain", "engine"),
-        (*PEOPLE, "breath", "blue", "respon", "conscious", "food", "ate", "eating"),
     ),
     # Lips gone blue from cold water (a cold sweat is a sign of shock, no cold).
     Harmless(

@@ -476,6 +476,22 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "asthma attack and my inhaler isnt doing anything, had like 10 puffs",
         "gran's breathing is really laboured and her fingertips are going a bluish colour",
         "having an asthma attack rn and the reliever isnt working, cant finish a sentence",
+        # A review of round 15's rules: emergencies its first calm rules hid.
+        "he's not responding to anything",
+        "grandad is not responding to his name",
+        "baby has a cough not responding",
+        "found dad on the floor next to his phone not responding",
+        "my toddler has a cough, now barely responding",
+        "my dad is having crushing chest pain after a night out",
+        "she is having a seizure after a night out",
+        "my son had a seizure last year, fitting at the moment, is he ok",
+        "had a heart attack last year, chest pain atm, dont feel so good",
+        "my dad is close to death after a heart attack, hes grey and sweating",
+        "hubby is much more confused than usual about everything",
+        "grandpas more confused than normal, doesnt know what year it is, and so drowsy",
+        "im choking on a piece of plant",
+        "Grandad had a stroke in 2012. His left arm numb and face droopy.",
+        "pulse 145 and dizzy, feel awful",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -904,18 +920,19 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "the app is barely responding again",
         "my phone isnt responding to touch, is magnesium ok",
         "my tongue is really big in photos lol",
-        # Puzzled, not confused (round 15).
-        "im more confused than usual about which magnesium to buy lol",
-        "the article has me more confused than usual",
         # Round 15's over-reach pass: everyday words its first rules caught.
         "my eczema is barely responding to the steroid cream, could magnesium help",
         "my dog is barely responding to his name, is he deaf lol",
         "the counter on my inhaler is not working, how do i know when its empty",
         "the headache dropped off after the magnesium but my knees are still sore from the gym",
         "my lettuce has gone limp in the fridge does it still have magnesium",
+        # A review of round 15's rules: calm words its first patterns caught.
+        "my mouth dropped open when i saw the side effects",
+        "i lost my speech notes for the wedding and my lip is twitching from stress",
+        "the article is confusing, does magnesium make you drowsy",
+        "she stopped responding to me on whatsapp, now my lip twitches",
         # Round 15's last independent pass, and words beside its fixes.
         "my lips were blue from eating blueberries haha kids thought it was hilarious",
-        "the veg patch is choking with weeds this year",
         "i cant finish a sentence without my lip twitching lol",
         "ive had a twitch in my lip for 20 mins",
     ],
@@ -1093,6 +1110,12 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my dad had a stroke in 2019, rn hes doing great, can he take magnesium",
         "my brother passed out drunk at the wedding lol, he was fine next morning",
         "my son choked on a grape last year, how do i stop it happening again",
+        # Puzzled, not confused; and a treatment not working (round 15's review).
+        "im more confused than usual about which magnesium to buy lol",
+        "confused today, do i take magnesium with food or without",
+        "my lip twitch is barely responding, should i up the dose",
+        "im an rn and my patient had a seizure yesterday, does magnesium help prevent them",
+        "my nan fainted at the atm on saturday, could low magnesium do that",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(

@@ -202,6 +202,11 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "just swallowed a whole strip of my mums pills",
         "my 2yo got into the dishwasher tabs, one was in his mouth and its been chewed",
         "flatmate drank a whole bottle of vodka and is throwing up and cant stand",
+        # A review of round 15's phrases: their commonest wordings, first missed.
+        "my kid ate a tide pod while i was walking the dog",
+        "my son ate two laundry pods",
+        "swallowed a whole month of my prescribed sertraline",
+        "mixed xanax and booze and i can barely keep my eyes open, is it safe to sleep",
         "mixed up my dosette box and took 3 days worth of tablets at once, feel really odd",
     ],
 )
@@ -467,6 +472,12 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "tonights the night i end it with my ex",
         "i took 3 days worth of meds away with me",
         "my mate drank a whole bottle of vodka last weekend and was sick lol",
+        # A review of round 15's phrases: everyday words they caught.
+        "sitting at the edge of the pool watching the kids jumping in, is magnesium ok for swimmers",
+        "sat on the edge of my bed thinking about whether to end it with my boyfriend",
+        "i had a drink before sleeping and my eyes are twitching today",
+        "should i keep taking them in hospital",
+        "im taking my son to hospital for his bloods next week",
     ],
 )
 def test_fear_denials_and_dose_questions_get_their_usual_reply(
