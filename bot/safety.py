@@ -103,6 +103,7 @@ from bot.safety_words import (
     DATE,
     DIED_OF,
     DISORIENTED,
+    DISORIENTED_PHRASES,
     EVENT_WORDS,
     FEARED,
     FEARED_AFTER,
@@ -119,6 +120,7 @@ from bot.safety_words import (
     GENERIC_VERBS,
     GIVING_ME,
     GUESSED_AFTER,
+    HABIT_BROKEN,
     HAD_A_CONDITION,
     HAVING_NOT_NOW,
     HYPOTHETICAL,
@@ -137,6 +139,7 @@ from bot.safety_words import (
     NEGATIONS,
     NOT_NEGATED,
     NOT_NOW,
+    NOT_RESPONDING_PEOPLE,
     NOT_SLIPS,
     NOT_WORDS,
     NOW_PHRASES,
@@ -149,7 +152,9 @@ from bot.safety_words import (
     POTENTIAL_AFTER,
     POTENTIAL_REACH,
     PRESENT_VERBS,
-    PRONOUNS,
+    PUZZLE_TOPIC,
+    PUZZLED_BY,
+    PUZZLED_REACH,
     RESPOND_TO_THINGS,
     RESPONDING_LESS,
     RESPONDING_THINGS,
@@ -482,6 +487,7 @@ class EmergencyDetector:
             and not (p == "happening again" and prevented_again(today))
             and p not in TEXTED_NOW
         ) or any(t in TEXTED_NOW and said_now(today, i) for i, t in enumerate(today)):
+            # "rn" and "atm" are "right now" and "at the moment", texted.
             return True
         if ONGOING.search(" ".join(tokens)) is not None:
             return True
@@ -659,8 +665,16 @@ class EmergencyDetector:
         # (PERSONS), or sudden, or about where or who one is (DISORIENTED).
         if (
             any(starts_with(t, CONFUSION_STEMS) for t in own)
-            and not persons_in(tokens)
             and not DISORIENTED.intersection(tokens)
+            and not any(has_phrase(tokens, p) for p in DISORIENTED_PHRASES)
+            and (
+                any(
+                    starts_with(t, CONFUSION_STEMS)
+                    and PUZZLED_BY.intersection(tokens[j + 1 : j + 1 + PUZZLED_REACH])
+                    for j, t in enumerate(tokens)
+                )
+                or (not persons_in(tokens) and any(starts_with(t, PUZZLE_TOPIC) for t in tokens))
+            )
         ):
             return "unclear"
         # "My lip won't stop moving" is a twitch, not a lip that cannot move.
@@ -688,14 +702,22 @@ class EmergencyDetector:
             subject = start - 1
             while subject >= 0 and tokens[subject] in SUBJECT_FILLERS:
                 subject -= 1
+            named = tokens[subject] if subject >= 0 else ""
             if (
                 subject >= 1
-                and tokens[subject].removesuffix("s") in RESPONDING_THINGS
+                and named.removesuffix("s") in RESPONDING_THINGS
                 and tokens[subject - 1] in SUBJECT_OPENERS
-                and not persons_in(t for t in tokens if t not in PRONOUNS)
+                and not persons_in(tokens)
             ):
                 return None
-            if RESPONDING_LESS.intersection(span) and not persons_in(tokens):
+            if (
+                RESPONDING_LESS.intersection(span)
+                and (
+                    named in NOT_RESPONDING_PEOPLE
+                    or named.removesuffix("s") in NOT_RESPONDING_PEOPLE
+                )
+                and not persons_in(tokens)
+            ):
                 return "unclear"
         # Asking about a swollen lip ("is that an allergy?") is not a call for help.
         if pattern.sudden_only and sentence.question:
@@ -798,9 +820,8 @@ class EmergencyDetector:
         framed = any(
             starts_with(t, FRAMING_STEMS)
             and not (
-                t in COMPARED
-                and tokens[j - 1 : j] == ("than",)
-                and tokens[j - 2 : j - 1] in {(w,) for w in COMPARING_BEFORE}
+                starts_with(t, COMPARED)
+                and COMPARING_BEFORE.intersection(tokens[max(0, j - 4) : j])
             )
             for j, t in enumerate(tokens)
         )
@@ -830,8 +851,14 @@ class EmergencyDetector:
             or asks_about_topic(sentence)
             or WHEN_STATE.search(" ".join(tokens)) is not None
             or WHEN_DOING.search(" ".join(self._own_part(sentence, start, end))) is not None
-            or CHRONIC.search(self._own_clause(sentence, start, end)) is not None
-            or FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
+            or (
+                CHRONIC.search(self._own_clause(sentence, start, end)) is not None
+                and HABIT_BROKEN.search(" ".join(tokens[end + 1 :])) is None
+            )
+            or (
+                FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
+                and HABIT_BROKEN.search(" ".join(tokens[end + 1 :])) is None
+            )
             or LIFELONG.search(self._own_clause(sentence, start, end)) is not None
         ):
             return "unclear"

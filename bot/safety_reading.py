@@ -234,7 +234,7 @@ def _well_near(tokens: Sequence[str], i: int, n: int) -> bool:
     return any(
         tokens[j] in WELL_WORDS
         and not NEGATIONS.intersection(tokens[max(0, j - 3) : j])
-        and not WELL_ASKED.intersection(tokens[max(0, j - 2) : j])
+        and WELL_ASKED.search(" ".join(tokens[max(0, j - 4) : j])) is None
         for j in near
     )
 

@@ -359,8 +359,11 @@ WELL_WORDS = frozenset(
 # How near a word of being well stands to the word of now, before or after it.
 WELL_REACH = 4
 # A word of being well asked about or hoped for ("is she ok?", "will he be ok",
-# "dont feel so good"), these few words after one of these, is no recovery.
-WELL_ASKED = frozenset("is are will be if whether that feel feeling".split())
+# "if hes ok") is no recovery; nor one denied ("dont feel so good", NEGATIONS).
+WELL_ASKED = re.compile(
+    r"\b(?:(?:is|are|was|were|will|would|if|whether) (?:she|he|they|it|that|this|everything|you|i|we)"
+    r"(?: be| going to be)?|(?:will|would) (?:she|he|they|it|i|we) be)$"
+)
 # "rn" and "atm" as texted words of now, not "an RN" (a nurse) or "the atm" (a
 # cash machine).
 TEXTED_NOW = frozenset({"rn", "atm"})
@@ -927,38 +930,67 @@ PEOPLE = (
     *("hubby", "papa", "mama", "pops", "grampa", "gramps", "granda", "nanna", "nanny"),
     *("fella", "bloke", "resident", "client", "carer", "stepdad", "stepmum", "stepmom"),
     *("auntie", "aunty", "wifey", "missus", "daddy", "mummy", "mommy", "infant", "newborn"),
+    *("lodger", "bestie", "bff", "someone", "somebody", "person", "cyclist", "driver"),
+    *("passenger", "stranger", "guest", "student", "pupil", "teacher", "coworker", "boss"),
+    *("customer", "spouse", "grandson", "granddaughter", "old", "yo", "yr", "half"),
 )
 PRONOUNS = frozenset("he she hes shes him her his they them their".split())
 PERSONS = frozenset((*PEOPLE, "her", "his", "them", "their", "teenager", "kids", "children"))
 # What responds or not that is no person: "my phone is not responding" (the
 # subject: "my", "the", ... and the thing, then SUBJECT_FILLERS, then the sign),
-# with no one (PERSONS) in the sentence.
+# with no one (PERSONS, pronouns too) in the sentence. Not pets: "he" may be a
+# dog or a man ("hes on the floor next to the dog not responding").
 RESPONDING_THINGS = frozenset(
     (
         *("phone", "app", "laptop", "computer", "screen", "pc", "website", "site", "server"),
         *("browser", "mouse", "keyboard", "touchscreen", "program", "wifi", "internet"),
-        *("device", "remote", "printer", "bot", "telegram", "console", "ipad", "dog", "cat"),
-        *("puppy", "kitten", "pet", "horse", "rabbit", "hamster"),
+        *("device", "remote", "printer", "bot", "telegram", "console", "ipad"),
     )
 )
 # "Longer than normal" compares (a fit gone on too long); "is it normal" asks.
 COMPARED = frozenset({"normal", "usual"})
-COMPARING_BEFORE = frozenset({"longer", "worse"})
-# Confusion told of no one in particular ("im more confused than usual about which
-# magnesium to buy") is puzzlement, not a sign of a stroke: the line at most,
-# unless it is sudden or about where or who one is.
+COMPARING_BEFORE = frozenset({"longer", "worse", "past", "beyond"})
+# "Every morning but now its crushing", "a few times a week but this one wont
+# stop": a habit told, then the event now.
+HABIT_BROKEN = re.compile(r"\b(?:now|this one|this time|today)\b")
+# Confusion about something ("my mum is confused about which magnesium to buy")
+# or told of no one in particular beside the bot's topic ("so confused today,
+# which is better glycinate or citrate") is puzzlement, not a sign of a stroke:
+# the line at most, unless it is sudden or about where or who one is.
 CONFUSION_STEMS = ("confus", "muddl")
-DISORIENTED = frozenset("where who sudden suddenly nowhere dazed".split())
+PUZZLED_BY = frozenset("about by over between which whether".split())
+# ... this many words after the confusion ("more confused than usual about the dosing").
+PUZZLED_REACH = 4
+PUZZLE_TOPIC = (
+    *("magnes", "supplement", "dose", "dosage", "form", "glycinate", "citrate", "oxide"),
+    *("article", "bot", "answer", "brand", "mg", "mcg", "tablet", "pill", "vitamin"),
+)
+DISORIENTED = frozenset("sudden suddenly nowhere dazed".split())
+DISORIENTED_PHRASES = (
+    *("where i am", "where i was", "where she is", "where he is", "where they are"),
+    *("where we are", "who i am", "who she is", "who he is", "who they are", "my name"),
+    *("her name", "his name", "their name", "what day", "what year", "about everything"),
+    *("about anything", "about things"),
+)
 SUBJECT_OPENERS = frozenset("my the his her our their your this that its".split())
 # Words between a subject and its sign ("my phone is just not responding").
 SUBJECT_FILLERS = frozenset(
     "is isnt was wasnt not barely hardly keeps kept has have just now suddenly completely"
     " totally still stopped wont doesnt didnt really".split()
 )
-# "Barely", "hardly", "stopped" responding: a sign when someone (PERSONS) is in the
-# sentence; otherwise perhaps a treatment or a friend on WhatsApp ("my lip twitch
-# is barely responding"): the line, not the full advice.
+# "Barely", "hardly", "stopped" responding said of a treatment, a symptom or a
+# friend on WhatsApp ("my lip twitch is barely responding", "my gp stopped
+# responding"): the line, not the full advice. Said of anyone else, the sign.
 RESPONDING_LESS = frozenset("barely hardly stopped".split())
+NOT_RESPONDING_PEOPLE = frozenset(
+    (
+        *RESPONDING_THINGS,
+        *("twitch", "twitching", "twitches", "lip", "lips", "cramp", "cramps", "migraine"),
+        *("migraines", "headache", "headaches", "eczema", "pressure", "skin", "rash"),
+        *("symptoms", "spasm", "spasms", "it", "ex", "gp", "doctor", "surgery", "pharmacy"),
+        *("bank", "council", "landlord", "treatment", "meds", "medication", "tablets"),
+    )
+)
 HARMLESS = (
     Harmless(
         ("numb", "tingl", "asleep", "dead", "pins", "limp"),

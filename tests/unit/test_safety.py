@@ -492,6 +492,18 @@ def _figures(brain: Brain, items: list[dict[str, Any]]) -> tuple[float, float, f
         "im choking on a piece of plant",
         "Grandad had a stroke in 2012. His left arm numb and face droopy.",
         "pulse 145 and dizzy, feel awful",
+        # A second review of round 15's fixes: what they still hid.
+        "found her on the floor by her phone not responding",
+        "hes on the floor next to the dog not responding",
+        "my bestie is hardly responding after taking pills",
+        "barely responding after the fall",
+        "im confused and so drowsy after hitting my head",
+        "woke up confused this morning and cant remember my name",
+        "my other half is confused and drowsy",
+        "she gets chest pain every morning but now its crushing and going down her arm",
+        "she has seizures a few times a week but this one wont stop",
+        "his seizure is lasting longer than they normally do",
+        "the fit has gone on way past normal",
     ],
 )
 def test_red_flags_in_lay_words_get_the_emergency_advice_first(
@@ -922,7 +934,6 @@ def test_a_heart_that_hurts_for_someone_is_no_full_alarm(brain: Brain) -> None:
         "my tongue is really big in photos lol",
         # Round 15's over-reach pass: everyday words its first rules caught.
         "my eczema is barely responding to the steroid cream, could magnesium help",
-        "my dog is barely responding to his name, is he deaf lol",
         "the counter on my inhaler is not working, how do i know when its empty",
         "the headache dropped off after the magnesium but my knees are still sore from the gym",
         "my lettuce has gone limp in the fridge does it still have magnesium",
@@ -1116,6 +1127,10 @@ def test_negations_and_everyday_triggers_are_no_alarm(
         "my lip twitch is barely responding, should i up the dose",
         "im an rn and my patient had a seizure yesterday, does magnesium help prevent them",
         "my nan fainted at the atm on saturday, could low magnesium do that",
+        "my mum is confused about which magnesium to buy today",
+        "my husband is more confused than usual about the dosing",
+        "had a seizure last week, feeling good rn",
+        "my lip swelled up last week and the doctor said that its fine atm",
     ],
 )
 def test_past_events_and_questions_get_one_line_then_the_reply(

@@ -105,6 +105,11 @@ def _advice(content: Content, name: str) -> str:
         "standing at the cliff edge now, just took a photo to send my mum as goodbye",
         "im going to take everything in the medicine cupboard to end it",
         "tonights the night i end it",
+        # A second review of round 15's phrases: what their vetoes hid.
+        "im standing on the bridge and im going to jump in",
+        "standing on the roof and ill jump at midnight",
+        "im standing at the edge and going to jump",
+        "im on the roof of the pub, goodbye everyone",
         "honestly whats the point, ive got a rope and im thinking about using it tonight",
         "planning to take everything in the medicine cupboard once everyones asleep",
         "im so done, i keep thinking about stepping in front of a train, im at the station now",
@@ -207,6 +212,9 @@ def test_thoughts_of_suicide_get_the_crisis_lines_first(
         "my son ate two laundry pods",
         "swallowed a whole month of my prescribed sertraline",
         "mixed xanax and booze and i can barely keep my eyes open, is it safe to sleep",
+        "i took a whole month of my tablets, please stay with me",
+        "he mixed diazepam with vodka, hes slurring, can i take him to bed or should i call",
+        "my baby chewed a laundry pod and the dog chewed the box",
         "mixed up my dosette box and took 3 days worth of tablets at once, feel really odd",
     ],
 )
@@ -458,7 +466,6 @@ def test_the_answer_is_one_tap_below_the_advice(brain: Brain) -> None:
         "standing on the bridge right now taking photos, lovely view",
         "took my whole month of meds on holiday with me",
         "can i mix alcohol with diazepam",
-        "my dog chewed a dishwasher tablet",
         # Round 15's over-reach pass: everyday words its first phrases caught.
         "sitting on the bridge rn fishing with my grandad, lip twitching like mad",
         "got some rope for the tent, going to use it this weekend",
