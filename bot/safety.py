@@ -660,9 +660,10 @@ class EmergencyDetector:
         # "The article is confusing": no one is confused.
         if any(t.startswith("confusing") for t in own):
             return None
-        # "Im more confused than usual about which magnesium to buy", "so confused
-        # today, which is better": puzzled. Confusion is a sign said of someone
-        # (PERSONS), or sudden, or about where or who one is (DISORIENTED).
+        # Puzzled: confused about something ("my husband is more confused than usual
+        # about the dosing"), or with no one named beside the bot's topic ("so
+        # confused today, which is better glycinate or citrate"). Sudden, or about
+        # where or who one is, the day or everything (DISORIENTED): the sign.
         if (
             any(starts_with(t, CONFUSION_STEMS) for t in own)
             and not DISORIENTED.intersection(tokens)
@@ -695,9 +696,10 @@ class EmergencyDetector:
             and any(starts_with(t, RESPOND_TO_THINGS) for t in tokens[end + 2 : end + 5])
         ):
             return None
-        # "My phone is not responding", "my dog is barely responding": a thing or
-        # an animal the subject of it (the word just before, past SUBJECT_FILLERS),
-        # with no one named ("found dad next to his phone not responding").
+        # "My phone is not responding": a device the subject of it (the word just
+        # before, past SUBJECT_FILLERS), with no one named ("found him next to his
+        # phone not responding" is a person). "Barely responding" said of a symptom,
+        # a treatment or a GP, with no one named: the line.
         if any(t.startswith("respon") for t in own):
             subject = start - 1
             while subject >= 0 and tokens[subject] in SUBJECT_FILLERS:
@@ -852,11 +854,11 @@ class EmergencyDetector:
             or WHEN_STATE.search(" ".join(tokens)) is not None
             or WHEN_DOING.search(" ".join(self._own_part(sentence, start, end))) is not None
             or (
-                CHRONIC.search(self._own_clause(sentence, start, end)) is not None
-                and HABIT_BROKEN.search(" ".join(tokens[end + 1 :])) is None
-            )
-            or (
-                FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
+                (
+                    CHRONIC.search(self._own_clause(sentence, start, end)) is not None
+                    or FREQUENCY.search(self._own_clause(sentence, start, end)) is not None
+                )
+                # "... a few times a week but this one wont stop": the event now.
                 and HABIT_BROKEN.search(" ".join(tokens[end + 1 :])) is None
             )
             or LIFELONG.search(self._own_clause(sentence, start, end)) is not None

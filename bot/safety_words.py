@@ -935,7 +935,7 @@ PEOPLE = (
     *("customer", "spouse", "grandson", "granddaughter", "old", "yo", "yr", "half"),
 )
 PRONOUNS = frozenset("he she hes shes him her his they them their".split())
-PERSONS = frozenset((*PEOPLE, "her", "his", "them", "their", "teenager", "kids", "children"))
+PERSONS = frozenset((*PEOPLE, *PRONOUNS, "teenager", "kids", "children"))
 # What responds or not that is no person: "my phone is not responding" (the
 # subject: "my", "the", ... and the thing, then SUBJECT_FILLERS, then the sign),
 # with no one (PERSONS, pronouns too) in the sentence. Not pets: "he" may be a
